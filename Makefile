@@ -1,0 +1,50 @@
+# Huiguang: `make run` serves the demo city, `make test` runs the whole suite.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+HG := $(BIN)/huiguang
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install messages migrate seed run test test-fast lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	$(HG) compile_translations
+
+migrate: messages
+	$(HG) migrate --noinput -v0
+
+seed: migrate
+	$(HG) seed_demo --if-empty
+
+run: seed
+	$(HG) demo_logins
+	$(HG) runserver $(HOST):$(PORT)
+
+test: messages
+	$(HG) makemigrations --check --dry-run -v0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: messages
+	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+
+bench: migrate
+	$(BIN)/python bench/import_volunteers.py
+
+clean:
+	rm -rf $(VENV) var

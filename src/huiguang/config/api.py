@@ -1,0 +1,66 @@
+"""API v1: one NinjaAPI that mounts every app's router. OpenAPI at /api/v1/docs."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from huiguang.accounts.api import router as accounts_router
+from huiguang.accounts.auth import API_AUTH
+from huiguang.core.errors import FieldErrors, Refused
+from huiguang.network.api import router as network_router
+from huiguang.volunteers.api import router as volunteers_router
+
+api = NinjaAPI(
+    title="Huiguang API",
+    version="1",
+    description="Huiguang volunteer-service platform. Authenticate with a session (web) or "
+    "`Authorization: Bearer <token>` (clients).",
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "form")]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(ValidationError)
+def _validation(request, exc: ValidationError):
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        errors.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
+    return api.create_response(request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422)
+
+
+@api.exception_handler(FieldErrors)
+def _field_errors(request, exc: FieldErrors):
+    return api.create_response(request, {"detail": _("Some fields are not valid."), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(Refused)
+def _refused(request, exc: Refused):
+    return api.create_response(request, {"detail": str(exc.message), "reason": exc.reason}, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request, exc):
+    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("Log in or send a valid bearer token.")}, status=401)
+
+
+api.add_router("/", accounts_router)
+api.add_router("/", network_router)
+api.add_router("/", volunteers_router)

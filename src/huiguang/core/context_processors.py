@@ -1,0 +1,32 @@
+"""The navigation, built from the user's grants."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from huiguang.network.scope import scope_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    scope = scope_for(user)
+    items = [(_("Home"), reverse("core:home")), (_("Organizations"), reverse("network:directory"))]
+    console = []
+    if user is not None and user.is_authenticated:
+        if hasattr(user, "volunteer"):
+            items.append((_("My profile"), reverse("volunteers:me")))
+        if scope.is_console_user:
+            console.append((_("Console"), reverse("core:console")))
+            if scope.city_wide or scope.region_paths:
+                console.append((_("Regions"), reverse("network:region_list")))
+            console.append((_("Organizations"), reverse("network:org_list")))
+            console.append((_("Sites"), reverse("network:site_list")))
+            console.append((_("Memberships"), reverse("network:membership_list")))
+            console.append((_("Volunteers"), reverse("volunteers:console_list")))
+            if scope.can_write:
+                console.append((_("Import volunteers"), reverse("volunteers:import_upload")))
+            if scope.city_admin:
+                console.append((_("Roles"), reverse("accounts:grant_list")))
+            if scope.city_wide:
+                console.append((_("Audit log"), reverse("accounts:audit_list")))
+        items.append((_("API tokens"), reverse("accounts:token_list")))
+    return {"nav_items": items, "console_items": console, "scope": scope}

@@ -1,0 +1,148 @@
+"""Field encryption, blind index and signatures (DESIGN §6).
+
+Keys are not derived from SECRET_KEY, so rotating the secret key loses nothing:
+- data keys (AES-256-GCM): HUIGUANG_DATA_KEYS="id1:base64key,id0:oldkey" (first encrypts, all
+  decrypt), else var/keys/data.keys generated on first run;
+- blind-index key (HMAC-SHA256): HUIGUANG_BLIND_INDEX_KEY, else var/keys/blind_index.key;
+- signing key (Ed25519): HUIGUANG_SIGNING_KEY (base64 raw private key), else
+  var/keys/signing.key; the public key is published for offline verification.
+A ciphertext that no key opens raises DecryptionError: never returns ciphertext as text.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+PREFIX = "g1"
+
+
+class DecryptionError(Exception):
+    pass
+
+
+class SignatureError(Exception):
+    pass
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _key_file(name: str, make) -> str:
+    path = Path(settings.HUIGUANG_KEY_DIR) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as fh:
+            fh.write(make())
+    return path.read_text().strip()
+
+
+@lru_cache
+def data_keys() -> list[tuple[str, bytes]]:
+    raw = os.environ.get("HUIGUANG_DATA_KEYS") or _key_file(
+        "data.keys", lambda: f"k1:{_b64(AESGCM.generate_key(bit_length=256))}"
+    )
+    keys = []
+    for item in raw.split(","):
+        key_id, _, material = item.strip().partition(":")
+        key = _unb64(material)
+        if len(key) != 32 or not key_id:
+            raise RuntimeError("HUIGUANG_DATA_KEYS: each key is 'id:base64(32 bytes)'")
+        keys.append((key_id, key))
+    return keys
+
+
+@lru_cache
+def blind_index_key() -> bytes:
+    raw = os.environ.get("HUIGUANG_BLIND_INDEX_KEY") or _key_file(
+        "blind_index.key", lambda: _b64(secrets.token_bytes(32))
+    )
+    return _unb64(raw)
+
+
+def encrypt(plaintext: str, *, context: str) -> str:
+    """AES-GCM with the current key; `context` (e.g. "volunteer.id_number") is bound as AAD."""
+    key_id, key = data_keys()[0]
+    nonce = secrets.token_bytes(12)
+    ct = AESGCM(key).encrypt(nonce, plaintext.encode(), context.encode())
+    return f"{PREFIX}:{key_id}:{_b64(nonce + ct)}"
+
+
+def decrypt(token: str, *, context: str) -> str:
+    try:
+        prefix, key_id, body = token.split(":", 2)
+    except ValueError:
+        raise DecryptionError("not a Huiguang ciphertext")
+    if prefix != PREFIX:
+        raise DecryptionError("not a Huiguang ciphertext")
+    blob = _unb64(body)
+    for kid, key in data_keys():
+        if kid == key_id:
+            try:
+                return AESGCM(key).decrypt(blob[:12], blob[12:], context.encode()).decode()
+            except InvalidTag:
+                raise DecryptionError(f"key {key_id} does not open this value (wrong key?)")
+    raise DecryptionError(f"no data key {key_id!r} is configured")
+
+
+def blind_index(value: str, *, context: str) -> str:
+    """Deterministic HMAC of a normalized value: equality lookups without the plaintext."""
+    return hmac.new(blind_index_key(), f"{context}\x00{value}".encode(), hashlib.sha256).hexdigest()
+
+
+@lru_cache
+def signing_key() -> Ed25519PrivateKey:
+    raw = os.environ.get("HUIGUANG_SIGNING_KEY") or _key_file(
+        "signing.key",
+        lambda: _b64(
+            Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+            )
+        ),
+    )
+    return Ed25519PrivateKey.from_private_bytes(_unb64(raw))
+
+
+def public_key_b64() -> str:
+    raw = signing_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return _b64(raw)
+
+
+def sign_token(payload: bytes) -> str:
+    """`base64(payload).base64(signature)`: short enough for a QR code."""
+    return f"{_b64(payload)}.{_b64(signing_key().sign(payload))}"
+
+
+def verify_token(token: str, public_key: str | None = None) -> bytes:
+    try:
+        body, sig = token.strip().split(".", 1)
+        payload = _unb64(body)
+        key = (
+            Ed25519PublicKey.from_public_bytes(_unb64(public_key))
+            if public_key
+            else signing_key().public_key()
+        )
+        key.verify(_unb64(sig), payload)
+    except (ValueError, InvalidSignature) as exc:
+        raise SignatureError("signature does not verify") from exc
+    return payload

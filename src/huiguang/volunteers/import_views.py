@@ -1,0 +1,5 @@
+from django.http import Http404
+
+
+def upload(request):
+    raise Http404

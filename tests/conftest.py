@@ -1,0 +1,101 @@
+"""Personas of the suite: a small city with two towns, and one user for every role.
+
+    city 330482 ─ town A 330482001 (当湖街道) ─ village A1 330482001001
+                └ town B 330482103 (乍浦镇)
+    org A (team, town A) ─ org A1 (sub-team);  org B (team, town B)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from huiguang.network.models import Grant, Membership, Organization, Region
+
+from .factories import (
+    PASSWORD,
+    GrantFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    RegionFactory,
+    SiteFactory,
+    UserFactory,
+    VolunteerFactory,
+)
+
+
+@dataclass
+class City:
+    city: Region
+    town_a: Region
+    village_a1: Region
+    town_b: Region
+    org_a: Organization
+    org_a1: Organization
+    org_b: Organization
+    users: dict
+
+
+@pytest.fixture
+def city(db) -> City:
+    c = RegionFactory(code="330482", name="平湖市", level=Region.Level.CITY, parent=None)
+    town_a = RegionFactory(code="330482001", name="当湖街道", level=Region.Level.TOWN, parent=c)
+    village = RegionFactory(code="330482001001", name="东湖社区", level=Region.Level.VILLAGE, parent=town_a)
+    town_b = RegionFactory(code="330482103", name="乍浦镇", level=Region.Level.TOWN, parent=c)
+    org_a = OrganizationFactory(code="TA", name="当湖街道志愿服务队", region=town_a)
+    org_a1 = OrganizationFactory(code="TA1", name="东湖社区小分队", region=village, parent=org_a)
+    org_b = OrganizationFactory(code="TB", name="乍浦镇志愿服务队", region=town_b)
+    SiteFactory(name="东湖新时代文明实践站", region=village, organization=org_a1)
+    SiteFactory(name="乍浦青年之家", region=town_b, organization=org_b)
+
+    users = {}
+    users["city_admin"] = GrantFactory(user=UserFactory(phone="13900000001", display_name="市管理员"),
+                                       role=Grant.Role.CITY_ADMIN).user
+    users["auditor"] = GrantFactory(user=UserFactory(phone="13900000002", display_name="审计员"),
+                                    role=Grant.Role.AUDITOR).user
+    users["town_admin"] = GrantFactory(user=UserFactory(phone="13900000003", display_name="街道管理员"),
+                                       role=Grant.Role.REGION_ADMIN, region=town_a).user
+    users["org_admin"] = GrantFactory(user=UserFactory(phone="13900000004", display_name="队伍管理员"),
+                                      role=Grant.Role.ORG_ADMIN, organization=org_a).user
+    leader = VolunteerFactory(user=UserFactory(phone="13900000005"), real_name="李队长", residence_region=town_a)
+    MembershipFactory(volunteer=leader, organization=org_a, role=Membership.Role.LEADER)
+    GrantFactory(user=leader.user, role=Grant.Role.LEADER, organization=org_a)
+    users["leader"] = leader.user
+    v1 = VolunteerFactory(user=UserFactory(phone="13900000006"), real_name="张小明", residence_region=village)
+    MembershipFactory(volunteer=v1, organization=org_a)
+    users["volunteer"] = v1.user
+    v2 = VolunteerFactory(user=UserFactory(phone="13900000007"), real_name="王小红", residence_region=town_b)
+    MembershipFactory(volunteer=v2, organization=org_b)
+    users["volunteer_b"] = v2.user
+    users["outsider"] = GrantFactory(user=UserFactory(phone="13900000008", display_name="乍浦镇管理员"),
+                                     role=Grant.Role.REGION_ADMIN, region=town_b).user
+    users["anonymous"] = None
+    return City(c, town_a, village, town_b, org_a, org_a1, org_b, users)
+
+
+def login_client(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_role(city):
+    """as_role("town_admin") → a logged-in test client."""
+
+    def make(role: str) -> Client:
+        return login_client(city.users[role])
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    """MD5 in tests for speed; the argon2 test sets the production hashers itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+__all__ = ["PASSWORD", "City", "login_client"]

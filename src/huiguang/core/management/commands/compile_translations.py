@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if shutil.which("msgfmt"):
-            call_command("compilemessages", verbosity=0, ignore_patterns=["fragments/*"])
+            call_command("compilemessages", verbosity=0)
             return
         import polib
 

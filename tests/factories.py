@@ -29,7 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     display_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -71,9 +71,7 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Volunteer
 
-    class Params:
-        id_number = factory.LazyFunction(unique_id_number)
-
+    id_number = factory.LazyFunction(unique_id_number)  # not a field: encrypted in _create
     user = factory.SubFactory(UserFactory)
     real_name = factory.Sequence(lambda n: f"志愿者{n}")
     gender = "M"

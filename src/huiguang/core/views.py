@@ -25,3 +25,7 @@ def console_home(request):
 @require_GET
 def healthz(request):
     return JsonResponse({"ok": True})
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

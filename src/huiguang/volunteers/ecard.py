@@ -27,4 +27,4 @@ def ecard_verify(token: str) -> str:
 
 def ecard_qr_svg(volunteer) -> str:
     qr = segno.make(ecard_token(volunteer), error="m")
-    return qr.svg_inline(scale=4, border=2, dark="#111")
+    return qr.svg_inline(border=2, dark="#111", omitsize=True)

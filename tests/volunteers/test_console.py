@@ -1,0 +1,96 @@
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from huiguang.core.models import AuditEntry
+from huiguang.volunteers.models import Volunteer
+
+from ..factories import MembershipFactory, VolunteerFactory
+
+# role → which persona volunteers appear on their console list
+VISIBLE = {
+    "city_admin": {"李队长", "张小明", "王小红"},
+    "auditor": {"李队长", "张小明", "王小红"},
+    "town_admin": {"李队长", "张小明"},  # residents of town A and members of its organizations
+    "org_admin": {"李队长", "张小明"},
+    "leader": {"李队长", "张小明"},
+    "outsider": {"王小红"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(VISIBLE))
+def test_console_list_shows_exactly_the_volunteers_in_scope(as_role, role):
+    body = as_role(role).get(reverse("volunteers:console_list")).content.decode()
+    for name in {"李队长", "张小明", "王小红"}:
+        assert (name in body) == (name in VISIBLE[role]), (role, name)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "volunteer", "volunteer_b"])
+def test_console_pages_are_not_found_without_a_console_role(city, as_role, role):
+    v = Volunteer.objects.get(real_name="张小明")
+    client = as_role(role)
+    for url in (reverse("volunteers:console_list"), reverse("volunteers:console_detail", args=[v.pk])):
+        response = client.get(url)
+        assert response.status_code in (302, 404) if role == "anonymous" else response.status_code == 404
+
+
+def test_volunteer_outside_scope_is_not_found(city, as_role):
+    other = Volunteer.objects.get(real_name="王小红")
+    assert as_role("town_admin").get(reverse("volunteers:console_detail", args=[other.pk])).status_code == 404
+    assert as_role("org_admin").get(reverse("volunteers:console_detail", args=[other.pk])).status_code == 404
+    assert as_role("outsider").get(reverse("volunteers:console_detail", args=[other.pk])).status_code == 200
+
+
+def test_detail_shows_masked_number_and_only_city_admin_may_reveal(city, as_role):
+    v = Volunteer.objects.get(real_name="张小明")
+    full = v.decrypt_id_number()
+    for role in ("town_admin", "org_admin", "leader", "auditor"):
+        client = as_role(role)
+        body = client.get(reverse("volunteers:console_detail", args=[v.pk])).content.decode()
+        assert v.id_masked in body and full not in body
+        assert "显示完整号码" not in body
+        assert client.post(reverse("volunteers:console_reveal_id", args=[v.pk])).status_code == 404
+    assert AuditEntry.objects.filter(action="id_number_viewed", outcome="denied").count() == 4
+    response = as_role("city_admin").post(reverse("volunteers:console_reveal_id", args=[v.pk]))
+    assert response.status_code == 200 and full in response.content.decode()
+    entry = AuditEntry.objects.get(action="id_number_viewed", outcome="ok")
+    assert entry.object_id == str(v.pk) and entry.actor == city.users["city_admin"]
+
+
+def test_export_is_masked_neutralized_and_audited(city, as_role):
+    evil = VolunteerFactory(real_name="=HYPERLINK(\"http://x\")", residence_region=city.town_a)
+    MembershipFactory(volunteer=evil, organization=city.org_a)
+    response = as_role("town_admin").get(reverse("volunteers:console_list") + "?format=xlsx")
+    assert response.status_code == 200
+    ws = load_workbook(BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    names = {r[1] for r in rows[1:]}
+    assert "'=HYPERLINK(\"http://x\")" in names
+    assert "王小红" not in names  # outside the town admin's scope
+    for r in rows[1:]:
+        assert "*" in r[2] and "*" in r[4]  # ID and phone masked
+    assert AuditEntry.objects.filter(action="export", actor=city.users["town_admin"]).exists()
+
+
+def test_list_query_count_does_not_grow_with_rows(city, as_role, django_assert_max_num_queries):
+    client = as_role("city_admin")
+    url = reverse("volunteers:console_list")
+    client.get(url)
+    for _ in range(30):
+        VolunteerFactory(residence_region=city.village_a1)
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("/console/volunteers/") >= 30
+
+
+def test_filters_by_region_subtree_and_name(city, as_role):
+    client = as_role("city_admin")
+    body = client.get(reverse("volunteers:console_list") + "?region=330482001").content.decode()
+    assert "张小明" in body and "王小红" not in body
+    body = client.get(reverse("volunteers:console_list") + "?q=王小").content.decode()
+    assert "王小红" in body and "张小明" not in body
+    body = client.get(reverse("volunteers:console_list") + "?region=999").content.decode()
+    assert "没有符合条件的志愿者" in body

@@ -111,3 +111,49 @@ class VolunteerNumberSequence(models.Model):
 
     class Meta:
         verbose_name = _("volunteer number sequence")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file of volunteers for one organization: previewed, then applied (or failed).
+
+    The file itself stays under VAR_DIR/imports (`file_path` is relative to VAR_DIR), so the
+    confirmation applies exactly the bytes that were previewed (checked against `sha256`).
+    `errors` holds every bad row: [{"row": 5, "column": "身份证号", "value": "...", "message": "..."}];
+    ID numbers in it are masked.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("checked, awaiting confirmation")
+        APPLIED = "applied", _("imported")
+        FAILED = "failed", _("has errors, not imported")
+
+    organization = models.ForeignKey(
+        "network.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
+        related_name="import_batches",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_path = models.CharField(max_length=255, editable=False)
+    file_kind = models.CharField(_("file type"), max_length=4)
+    sha256 = models.CharField(max_length=64, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_row_count = models.PositiveIntegerField(_("bad rows"), default=0)
+    created_count = models.PositiveIntegerField(_("new volunteers"), default=0)
+    joined_count = models.PositiveIntegerField(_("joined the organization"), default=0)
+    already_count = models.PositiveIntegerField(_("already members"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("volunteer import")
+        verbose_name_plural = _("volunteer imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "sha256"])]
+
+    def __str__(self):
+        return self.file_name

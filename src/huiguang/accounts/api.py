@@ -1,3 +1,177 @@
-from ninja import Router
+"""API v1, accounts: obtain a bearer token with a password; list, create and revoke tokens."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate, user_logged_in
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from huiguang.core.errors import FieldErrors, Refused
+from huiguang.core.phone import normalize_phone
+from huiguang.network.scope import scope_for
+
+from . import services
+from .auth import API_AUTH
+from .models import ApiToken
+from .schemas import (
+    MAX_PAGE,
+    ErrorOut,
+    FieldErrorsOut,
+    Flag,
+    Limit,
+    Offset,
+    Phone,
+    RefusedOut,
+    TokenCreatedOut,
+    TokenCreateIn,
+    TokenObtainIn,
+    TokenObtainOut,
+    TokenOut,
+)
+from .selectors import token_get_for, token_list_for, user_get_by_phone
 
 router = Router(tags=["accounts"])
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset with messages in the user's language; `limit` is at most 200."""
+
+    class Input(Schema):
+        limit: Limit = 100
+        offset: Offset = 0
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=MAX_PAGE, **kwargs)
+
+
+def _anonymous(request):
+    """Public endpoints let a request without credentials through as anonymous. A request that did
+    send an Authorization header it could not prove stays 401: a client holding a revoked token
+    must learn it, not silently read the public view."""
+    if request.META.get("HTTP_AUTHORIZATION"):
+        return None
+    return request.user  # AnonymousUser (truthy)
+
+
+# Bearer token, then session, then anonymous. OpenAPI lists the first two; `PUBLIC_SECURITY`
+# adds the empty requirement that marks authentication as optional.
+PUBLIC_AUTH = [*API_AUTH, _anonymous]
+PUBLIC_SECURITY: dict[str, list[dict]] = {"security": [{}]}  # appended to the two above by Ninja
+
+# The error answers of config/api.py's handlers, for the OpenAPI document.
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenObtainOut, 401: ErrorOut, 422: FieldErrorsOut, 429: ErrorOut},
+    summary="Obtain a bearer token",
+    description="Log in with the mobile number and password; the answer carries a new bearer token "
+    "(shown once). Failed attempts count towards the lockout of this mobile number from this "
+    "address (django-axes): a locked-out client gets 429 and a `Retry-After` header.",
+)
+def token_obtain(request, payload: TokenObtainIn, response: HttpResponse):
+    phone = normalize_phone(payload.phone)
+    user = authenticate(request, username=phone, password=payload.password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            # Answered here as JSON; left set, AxesMiddleware would swap in the HTML login page.
+            request.axes_locked_out = False
+            seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+            response["Retry-After"] = str(seconds)
+            return Status(
+                429,
+                {
+                    "detail": _(
+                        "Too many failed attempts for this mobile number. Try again in %(minutes)d minutes."
+                    )
+                    % {"minutes": max(1, seconds // 60)}
+                },
+            )
+        return Status(401, {"detail": _("Wrong mobile number or password.")})
+    # A token obtained with a password is a login: last_login, the audit log and the axes reset.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    token, key = services.token_create(
+        user=user, name=payload.name or _("API client"), created_by=user, request=request
+    )
+    return Status(
+        200, {"token": key, "token_id": token.pk, "name": token.name, "created_at": token.created_at}
+    )
+
+
+class TokenFilter(Schema):
+    all: Flag = Field(False, description="City administrators: the tokens of every account.")
+    user_phone: Phone = Field("", description="Only the tokens of the account with this mobile number.")
+
+
+@router.get(
+    "/tokens",
+    response={200: list[TokenOut], **ERRORS},
+    summary="List API tokens",
+    description="Your own tokens, newest first, revoked ones included; never the keys. A city administrator "
+    "may pass `all=true` to list every account's tokens (e.g. those of partner systems).",
+)
+@paginate(Pagination)
+def token_list(request, filters: Query[TokenFilter]):
+    tokens = token_list_for(request.user, all_accounts=filters.all)
+    if filters.user_phone:
+        tokens = tokens.filter(user__phone=normalize_phone(filters.user_phone))
+    return tokens
+
+
+@router.post(
+    "/tokens",
+    response={201: TokenCreatedOut, **ERRORS},
+    summary="Create an API token",
+    description="A new bearer token for yourself, or — city administrators only — for another account "
+    "such as a partner system's (`user_phone`). The key is in this answer only.",
+)
+def token_create(request, payload: TokenCreateIn):
+    holder = request.user
+    if payload.user_phone and normalize_phone(payload.user_phone) != request.user.phone:
+        # Checked before the look-up, so that others cannot probe which numbers have accounts.
+        if not scope_for(request.user).city_admin:
+            raise PermissionDenied
+        holder = user_get_by_phone(payload.user_phone)
+        if holder is None or not holder.is_active:
+            raise FieldErrors({"user_phone": [_("No active account has this mobile number.")]})
+    token, key = services.token_create(
+        user=holder, name=payload.name, created_by=request.user, request=request
+    )
+    setattr(token, "token", key)  # noqa: B010 (answered once, never stored)
+    return Status(201, token)
+
+
+@router.delete(
+    "/tokens",
+    response={204: None, 409: RefusedOut, **ERRORS},
+    summary="Revoke the token of this request",
+    description="Logs a client out: revokes the bearer token this request was sent with. "
+    "A request authenticated by a session gets 409 (reason NOT_A_TOKEN).",
+)
+def token_revoke_current(request):
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, key = header.partition(" ")
+    token = None
+    if getattr(request, "api_token_auth", False) and scheme.lower() == "bearer":
+        token = ApiToken.objects.filter(key_hash=ApiToken.hash_key(key.strip())).first()
+    if token is None:
+        raise Refused("NOT_A_TOKEN", _("This request was not authenticated with a bearer token."))
+    services.token_revoke(token=token, actor=request.user, request=request)
+    return Status(204, None)
+
+
+@router.delete(
+    "/tokens/{int:token_id}",
+    response={204: None, **ERRORS},
+    summary="Revoke an API token",
+    description="Revokes one of your tokens (a city administrator: any token). Requests with it get 401 "
+    "from then on. Someone else's token answers 404. Revoking twice is harmless.",
+)
+def token_revoke(request, token_id: int):
+    token = token_get_for(request.user, token_id)
+    services.token_revoke(token=token, actor=request.user, request=request)
+    return Status(204, None)

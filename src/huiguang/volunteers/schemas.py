@@ -10,7 +10,18 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from huiguang.accounts.schemas import Choice, Flag, Text, TextList, WholeNumber
+from huiguang.accounts.schemas import (
+    Flag,
+    ObjectId,
+    Password,
+    Phone,
+    RegionCode,
+    ShortText,
+    choice,
+    code_list,
+    enum_schema,
+    text,
+)
 from huiguang.core.masking import mask_phone
 from huiguang.network.schemas import GrantOut, OwnMembershipOut, RegionRef
 
@@ -30,27 +41,29 @@ def _email(value: str) -> str:
 class RegistrationIn(Schema):
     """Every rule is checked by the registration service, which answers every field at once."""
 
-    phone: Text(20) = Field("", description="Mainland mobile number; it becomes the login.")
-    password: Text(128) = Field(
+    phone: Phone = Field("", description="Mainland mobile number; it becomes the login.")
+    password: Password = Field(
         "", description="At least 8 characters, not only digits, not a common password."
     )
-    real_name: Text(64) = Field("", description="As on the ID card.")
-    id_number: Text(32) = Field("", description="18-character resident ID number (GB 11643).")
-    region_code: Text(15) = Field("", description="Code of the region of residence (see GET /regions).")
+    real_name: ShortText = Field("", description="As on the ID card.")
+    id_number: Annotated[str, text(32), Field(max_length=32)] = Field(
+        "", description="18-character resident ID number (GB 11643)."
+    )
+    region_code: RegionCode = Field("", description="Code of the region of residence (see GET /regions).")
     consent: Flag = Field(False, description="Agreement to the privacy policy; must be true.")
-    political_status: Text(16) = Field(
+    political_status: Annotated[str, text(16), Field(max_length=16)] = Field(
         Volunteer.Political.MASSES, description=", ".join(Volunteer.Political.values)
     )
     is_student: Flag = False
-    school: Text(120) = ""
-    occupation: Text(64) = ""
-    skills: TextList(30, 32) = Field(default_factory=list, description="Skill codes.")
+    school: Annotated[str, text(120), Field(max_length=120)] = ""
+    occupation: ShortText = ""
+    skills: Annotated[list[str], code_list(30, 32)] = Field(default_factory=list, description="Skill codes.")
     is_new_resident: Flag = Field(False, description="新居民: a resident who moved here from elsewhere.")
-    guardian_phone: Text(20) = Field(
+    guardian_phone: Phone = Field(
         "",
         description="Under 14: the mobile number of a parent or guardian, a registered adult volunteer.",
     )
-    email: Annotated[Text(254), AfterValidator(_email)] = ""
+    email: Annotated[str, text(254), AfterValidator(_email), Field(max_length=254)] = ""
 
 
 class VolunteerOut(Schema):
@@ -102,14 +115,14 @@ class VolunteerOut(Schema):
 
 
 class VolunteerFilter(Schema):
-    region: Text(15) = Field(
+    region: RegionCode = Field(
         "", description="Region code: residents of this region and every region below it."
     )
-    organization: WholeNumber(1) | None = Field(
+    organization: ObjectId = Field(
         None, description="Organization id: its members and applicants (open memberships)."
     )
-    q: Text(64) = Field("", description="Part of the real name, or the start of the volunteer number.")
-    status: Choice(Volunteer.Status) = None
+    q: ShortText = Field("", description="Part of the real name, or the start of the volunteer number.")
+    status: Annotated[str | None, choice(Volunteer.Status), enum_schema(Volunteer.Status)] = None
 
 
 class UserOut(Schema):

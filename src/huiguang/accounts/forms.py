@@ -1,9 +1,15 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from huiguang.core.errors import FieldErrors
 from huiguang.core.forms import BootstrapFormMixin
-from huiguang.core.phone import normalize_phone
+from huiguang.core.models import AuditEntry
+from huiguang.core.phone import normalize_phone, validate_mobile
+from huiguang.network.models import Grant, Organization, Region
+
+from .models import User
 
 
 class PhoneLoginForm(BootstrapFormMixin, AuthenticationForm):
@@ -18,3 +24,129 @@ class PhoneLoginForm(BootstrapFormMixin, AuthenticationForm):
 
     def clean_username(self):
         return normalize_phone(self.cleaned_data["username"])
+
+
+class DomainErrorsMixin:
+    """Puts a service's FieldErrors on the form: on the field when the form has it, else on top."""
+
+    def add_domain_errors(self, exc: FieldErrors) -> None:
+        for name, messages in exc.errors.items():
+            field = name if name in self.fields else None
+            for message in messages:
+                self.add_error(field, message)
+
+
+class ExistingAccountField(forms.CharField):
+    """A mobile number that belongs to an existing account; cleans to the User."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        phone = validate_mobile(value)
+        user = User.objects.filter(phone=phone).first()
+        if user is None:
+            raise ValidationError(
+                _("No account has this mobile number. The person must register first."), code="unknown"
+            )
+        if not user.is_active:
+            raise ValidationError(_("This account is disabled."), code="inactive")
+        return user
+
+
+class TokenCreateForm(DomainErrorsMixin, BootstrapFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Token name"), max_length=80,
+        help_text=_("What will use it, e.g. “my phone” or “bank loan system”."),
+    )
+
+
+class PartnerTokenCreateForm(DomainErrorsMixin, BootstrapFormMixin, forms.Form):
+    """A city admin issues a token to a partner system's account (the bank, the school system)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "partner_%s")  # shares a page with TokenCreateForm
+        super().__init__(*args, **kwargs)
+
+    user = ExistingAccountField(
+        label=_("Account's mobile number"),
+        help_text=_("The account the partner system acts as; it must already exist."),
+    )
+    name = forms.CharField(label=_("Token name"), max_length=80)
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{'— ' * (obj.depth - 1)}{obj.name} ({obj.code})"
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})"
+
+
+class GrantCreateForm(DomainErrorsMixin, BootstrapFormMixin, forms.Form):
+    """Region and organization are posted as codes: chosen from the list or typed by a client."""
+
+    user = ExistingAccountField(label=_("Mobile number"))
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Grant.Role.choices])
+    region = RegionChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False,
+        help_text=_("Only for a region administrator."),
+        error_messages={"invalid_choice": _("No region has this code.")},
+    )
+    organization = OrganizationChoiceField(
+        label=_("Organization"), queryset=Organization.objects.all(), to_field_name="code", required=False,
+        help_text=_("Only for an organization administrator or a team leader."),
+        error_messages={"invalid_choice": _("No organization has this code.")},
+    )
+
+
+class GrantFilterForm(BootstrapFormMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "filter_%s")  # shares a page with GrantCreateForm
+        super().__init__(*args, **kwargs)
+
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("all roles")), *Grant.Role.choices], required=False,
+        widget=forms.Select(attrs={"aria-label": _("Role")}),
+    )
+    q = forms.CharField(label=_("Name or mobile number"), max_length=40, required=False)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AuditFilterForm(BootstrapFormMixin, forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.CharField(label=_("Actor's mobile number"), max_length=20, required=False)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("all outcomes")), *AuditEntry.Outcome.choices], required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, action_choices, object_type_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("all actions")), *action_choices]
+        self.fields["object_type"].choices = [("", _("all object types")), *object_type_choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters only: a wrong field is reported and ignored, the others still apply."""
+        data = getattr(self, "cleaned_data", {})
+        return {k: data[k] for k in self.fields if data.get(k) not in (None, "")}

@@ -42,13 +42,18 @@ def token_revoke(*, token: ApiToken, actor: User, request=None) -> ApiToken:
     if token.user_id != actor.pk and not scope_for(actor).city_admin:
         raise PermissionDenied
     with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_log(action="token_revoked", actor=actor, obj=token, request=request)
+        # Revoking twice is harmless and leaves one audit entry: only the first update counts.
+        if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+            audit_log(
+                action="token_revoked", actor=actor, obj=token, request=request, for_user=token.user.phone
+            )
     token.refresh_from_db()
     return token
 
 
-def grant_create(*, actor: User, user: User, role: str, region=None, organization=None, request=None) -> Grant:
+def grant_create(
+    *, actor: User, user: User, role: str, region=None, organization=None, request=None
+) -> Grant:
     """Only a city admin grants roles. The scope must match the role (DB constraint too)."""
     if not scope_for(actor).city_admin:
         raise PermissionDenied
@@ -57,10 +62,18 @@ def grant_create(*, actor: User, user: User, role: str, region=None, organizatio
         errors["role"] = [str(_("Choose a role from the list."))]
     elif role in Grant.CITY_ROLES and (region or organization):
         errors["role"] = [str(_("This role covers the whole city: do not choose a region or organization."))]
-    elif role == Grant.Role.REGION_ADMIN and (region is None or organization is not None):
-        errors["region"] = [str(_("A region administrator needs a region."))]
-    elif role in (Grant.Role.ORG_ADMIN, Grant.Role.LEADER) and (organization is None or region is not None):
-        errors["organization"] = [str(_("This role needs an organization."))]
+    elif role == Grant.Role.REGION_ADMIN:
+        if region is None:
+            errors["region"] = [str(_("A region administrator needs a region."))]
+        if organization is not None:
+            errors["organization"] = [
+                str(_("A region administrator covers a region: do not choose an organization."))
+            ]
+    elif role in (Grant.Role.ORG_ADMIN, Grant.Role.LEADER):
+        if organization is None:
+            errors["organization"] = [str(_("This role needs an organization."))]
+        if region is not None:
+            errors["region"] = [str(_("This role covers an organization: do not choose a region."))]
     if errors:
         raise FieldErrors(errors)
     try:
@@ -87,3 +100,11 @@ def grant_revoke(*, actor: User, grant: Grant, request=None) -> None:
         )
         grant.delete()
     forget_scope(grant.user)
+
+
+def audit_log_exported(*, actor: User, fmt: str, rows: int, filters: dict, request=None) -> None:
+    """An export of the audit log is itself audited: who took which part of the log, and how much."""
+    audit_log(
+        action="export", actor=actor, request=request, what="audit_log", format=fmt, rows=rows,
+        filters={k: str(v) for k, v in filters.items()},
+    )

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from huiguang.accounts.api import router as accounts_router
 from huiguang.accounts.auth import API_AUTH
@@ -54,6 +54,18 @@ def _not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def _denied(request, exc):
     return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    # Ninja's own messages are English ("Cannot parse request body", "CSRF check Failed").
+    if exc.status_code == 403:
+        detail = _("The CSRF check failed: reload the page and try again.")
+    elif exc.status_code == 400:
+        detail = _("The request body is not valid JSON.")
+    else:
+        detail = _("The request could not be processed.")
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

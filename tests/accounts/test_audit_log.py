@@ -1,0 +1,215 @@
+"""The audit-log browser: city admins and auditors only; filters; Chinese labels; audited export."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from huiguang.accounts.services import token_create
+from huiguang.core.audit import audit_log
+from huiguang.core.models import AuditEntry
+
+from .zh import zh
+
+LIST = "accounts:audit_list"
+
+
+def at(entry, when: dt.datetime):
+    # The log is append-only for the application; a test moves an entry in time with a bare UPDATE.
+    AuditEntry.objects.filter(pk=entry.pk).update(at=when)
+
+
+def table(response) -> str:
+    """The rows of the log (the filter selects list every label too)."""
+    page = response.content.decode()
+    return page[page.index("<tbody>") : page.index("</tbody>")]
+
+
+@pytest.fixture
+def logins(city, login_post):
+    login_post("13900000006", "wrong-password", ip="10.1.1.1")
+    login_post("13900000006", ip="10.1.1.2")
+    login_post("13900000007", ip="10.2.2.2")
+
+
+@pytest.mark.parametrize("role", ["city_admin", "auditor"])
+def test_city_admin_and_auditor_read_the_log_in_chinese(as_role, logins, role):
+    response = as_role(role).get(reverse(LIST))
+    assert response.status_code == 200
+    page = table(response)
+    assert zh("logged in") in page and zh("failed login") in page
+    assert "10.1.1.1" in page and "10.2.2.2" in page
+    assert "13900000006" in page
+    assert zh("failed") in page  # the outcome badge
+
+
+@pytest.mark.parametrize("role", ["town_admin", "org_admin", "leader", "volunteer", "outsider"])
+def test_everyone_else_gets_404(as_role, logins, role):
+    client = as_role(role)
+    assert client.get(reverse(LIST)).status_code == 404
+    assert client.get(reverse(LIST), {"format": "csv"}).status_code == 404
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+def test_anonymous_is_sent_to_login(client, city):
+    response = client.get(reverse(LIST))
+    assert response.status_code == 302 and reverse("accounts:login") in response.url
+
+
+def test_newest_first_and_times_in_shanghai(as_role, city):
+    older = audit_log(action="export", actor=city.users["city_admin"], what="older")
+    newer = audit_log(action="export", actor=city.users["city_admin"], what="newer")
+    at(older, dt.datetime(2026, 3, 1, 16, 30, tzinfo=dt.UTC))
+    at(newer, dt.datetime(2026, 3, 5, 1, 0, tzinfo=dt.UTC))
+    page = as_role("auditor").get(reverse(LIST), {"action": "export"}).content.decode()
+    assert "2026-03-02 00:30:00" in page  # 16:30 UTC is past midnight in Beijing
+    assert "2026-03-05 09:00:00" in page
+    assert page.index("what: newer") < page.index("what: older")
+
+
+def test_filter_by_action(as_role, logins):
+    client = as_role("auditor")
+    page = client.get(reverse(LIST), {"action": "login_failed"}).content.decode()
+    assert "10.1.1.1" in page
+    assert "10.1.1.2" not in page and "10.2.2.2" not in page
+    # The action select offers the known actions with their labels.
+    assert f'<option value="login_failed" selected>{zh("failed login")}</option>' in page
+    assert f'<option value="grant_revoked">{zh("role revoked")}</option>' in page
+
+
+def test_filter_by_actor_phone_accepts_any_spelling(as_role, logins):
+    page = as_role("auditor").get(reverse(LIST), {"actor": "+86 139 0000 0007"}).content.decode()
+    assert "10.2.2.2" in page
+    assert "10.1.1.1" not in page and "10.1.1.2" not in page
+
+
+def test_filter_by_outcome(as_role, logins):
+    page = as_role("city_admin").get(reverse(LIST), {"outcome": "failed"}).content.decode()
+    assert "10.1.1.1" in page and "10.1.1.2" not in page
+
+
+def test_filter_by_object_type_shows_the_models_name(as_role, city):
+    token, _ = token_create(user=city.users["volunteer"], name="应用", created_by=city.users["volunteer"])
+    audit_log(action="export", actor=city.users["city_admin"], what="volunteers")
+    client = as_role("auditor")
+    response = client.get(reverse(LIST), {"object_type": "accounts.apitoken"})
+    assert zh("API token created") in table(response) and zh("data exported") not in table(response)
+    assert str(token) in table(response)
+    assert zh("API token") in table(response)
+    assert (
+        f'<option value="accounts.apitoken" selected>{zh("API token")}</option>' in response.content.decode()
+    )
+
+
+def test_filter_by_local_dates(as_role, city):
+    admin = city.users["city_admin"]
+    entries = {d: audit_log(action="export", actor=admin, what=f"day{d}") for d in (1, 2, 3)}
+    # 23:30 Beijing time on each day: still that day locally although it is 15:30 UTC.
+    for d, entry in entries.items():
+        at(entry, timezone.make_aware(dt.datetime(2026, 4, d, 23, 30)))
+    page = (
+        as_role("auditor")
+        .get(reverse(LIST), {"date_from": "2026-04-02", "date_to": "2026-04-02"})
+        .content.decode()
+    )
+    assert "what: day2" in page
+    assert "what: day1" not in page and "what: day3" not in page
+    page = as_role("auditor").get(reverse(LIST), {"date_from": "2026-04-02"}).content.decode()
+    assert "what: day2" in page and "what: day3" in page and "what: day1" not in page
+
+
+def test_bad_filters_are_explained_not_a_500(as_role, logins):
+    response = as_role("auditor").get(reverse(LIST), {"date_from": "2026-13-45", "action": "<script>"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert zh("Some filters are not valid and were ignored:") in page
+    assert "<script>" not in page
+    response = as_role("auditor").get(reverse(LIST), {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert response.status_code == 400
+    assert zh("The end date is before the start date.") in response.content.decode()
+
+
+def test_unknown_actions_are_shown_as_written(as_role, city):
+    audit_log(action="ledger_sealed", actor=city.users["city_admin"])
+    audit_log(action="membership_transferred", actor=city.users["city_admin"])
+    page = table(as_role("auditor").get(reverse(LIST)))
+    assert "ledger_sealed" in page
+    assert f"{zh('membership', context='audit action family')}: transferred" in page
+
+
+def test_grant_changes_appear_with_their_labels(as_role, city):
+    admin = as_role("city_admin")
+    admin.post(reverse("accounts:grant_list"), {"user": "13900000006", "role": "auditor"})
+    page = table(admin.get(reverse(LIST)))
+    assert zh("role granted") in page
+    assert "for_user: 13900000006" in page
+
+
+def test_csv_export_is_filtered_neutralized_and_audited(as_role, city, login_post):
+    login_post("=1+2", "x", ip="10.3.3.3")
+    login_post("13900000006", ip="10.1.1.2")
+    response = as_role("auditor").get(reverse(LIST), {"action": "login_failed", "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][0] == zh("time")
+    assert len(rows) == 2  # the header and the one failed login
+    assert "'=1+2" in rows[1]
+    assert "10.3.3.3" in rows[1]
+    assert zh("failed login") in rows[1]
+
+    export = AuditEntry.objects.get(action="export")
+    assert export.actor == city.users["auditor"]
+    assert export.detail == {
+        "what": "audit_log",
+        "format": "csv",
+        "rows": 1,
+        "filters": {"action": "login_failed"},
+    }
+
+
+def test_xlsx_export(as_role, city, logins):
+    response = as_role("city_admin").get(reverse(LIST), {"format": "xlsx", "outcome": "ok"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][3] == zh("action")
+    assert {r[3] for r in rows[1:]} == {zh("logged in")}
+    assert AuditEntry.objects.get(action="export").detail["rows"] == len(rows) - 1
+
+
+def test_the_export_refuses_invalid_filters_rather_than_exporting_everything(as_role, logins):
+    response = as_role("auditor").get(reverse(LIST), {"format": "csv", "date_to": "yesterday"})
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+def test_audit_entries_cannot_be_changed_or_deleted_from_the_admin(city, client):
+    from django.contrib.admin.sites import site
+
+    from huiguang.core.models import AuditEntry as Model
+
+    admin = site._registry[Model]
+    request = type("R", (), {"user": city.users["city_admin"]})()
+    assert not admin.has_add_permission(request)
+    assert not admin.has_change_permission(request)
+    assert not admin.has_delete_permission(request)
+
+
+def test_audit_list_query_count_does_not_grow_with_rows(as_role, city, django_assert_max_num_queries):
+    client = as_role("auditor")
+    for _ in range(3):
+        audit_log(action="login", actor=city.users["volunteer"], obj=city.users["volunteer"])
+    with django_assert_max_num_queries(15) as few:
+        client.get(reverse(LIST))
+    for i in range(30):
+        audit_log(action="export", actor=city.users[["city_admin", "auditor", "town_admin"][i % 3]], what=i)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse(LIST)).status_code == 200

@@ -1,0 +1,186 @@
+"""API token pages: create (key shown once, only its hash stored), list, revoke; partner tokens."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from huiguang.accounts.auth import user_for_token
+from huiguang.accounts.models import ApiToken
+from huiguang.accounts.services import token_create
+from huiguang.core.models import AuditEntry
+from tests.factories import UserFactory
+
+from .zh import zh
+
+LIST = "accounts:token_list"
+
+
+def key_in(response) -> str:
+    match = re.search(r'id="token-key"[^>]*>(hg_[A-Za-z0-9_\-]+)</textarea>', response.content.decode())
+    assert match, "the key is not on the page"
+    return match.group(1)
+
+
+def make_token(user, name="app"):
+    return token_create(user=user, name=name, created_by=user)
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(reverse(LIST))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_create_shows_the_key_once_and_stores_only_its_hash(as_role, city):
+    client = as_role("volunteer")
+    response = client.post(reverse(LIST), {"name": "我的手机"})
+    assert response.status_code == 200
+    shown_once = (
+        "Copy the key now and keep it somewhere safe: it is shown only this once. We store only a "
+        "fingerprint of it, so nobody can show it to you again; if it is lost, revoke the token and "
+        "create a new one."
+    )
+    assert zh(shown_once) in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    key = key_in(response)
+
+    token = ApiToken.objects.get()
+    assert (token.user, token.created_by, token.name) == (
+        city.users["volunteer"],
+        city.users["volunteer"],
+        "我的手机",
+    )
+    assert token.key_hash == ApiToken.hash_key(key) != key
+    assert key.startswith(token.prefix)
+    assert not ApiToken.objects.filter(key_hash=key).exists()
+    assert user_for_token(key) == city.users["volunteer"]
+
+    listing = client.get(reverse(LIST)).content.decode()
+    assert "我的手机" in listing and token.prefix in listing
+    assert key not in listing
+    entry = AuditEntry.objects.get(action="token_created")
+    assert (entry.actor, entry.object_id) == (city.users["volunteer"], str(token.pk))
+
+
+def test_create_without_a_name_explains_and_writes_nothing(as_role):
+    response = as_role("volunteer").post(reverse(LIST), {"name": "  "})
+    assert response.status_code == 400
+    assert "这个字段是必填项。" in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_list_shows_only_my_tokens(as_role, city):
+    mine, _ = make_token(city.users["volunteer"], "我的令牌")
+    make_token(city.users["volunteer_b"], "别人的令牌")
+    page = as_role("volunteer").get(reverse(LIST) + "?all=1").content.decode()
+    assert "我的令牌" in page
+    assert "别人的令牌" not in page
+    assert zh("All accounts' tokens") not in page  # the city admin's tab
+
+
+def test_revoke_my_token(as_role, city):
+    token, key = make_token(city.users["volunteer"])
+    client = as_role("volunteer")
+    response = client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert user_for_token(key) is None
+    assert zh("revoked") in client.get(reverse(LIST)).content.decode()
+    assert AuditEntry.objects.filter(action="token_revoked", object_id=str(token.pk)).count() == 1
+
+    # Revoking again changes nothing and leaves no second entry.
+    client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert AuditEntry.objects.filter(action="token_revoked").count() == 1
+
+
+def test_revoke_needs_a_post(as_role, city):
+    token, _ = make_token(city.users["volunteer"])
+    assert as_role("volunteer").get(reverse("accounts:token_revoke", args=[token.pk])).status_code == 405
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+@pytest.mark.parametrize("role", ["volunteer_b", "town_admin", "auditor"])
+def test_somebody_elses_token_answers_404(as_role, city, role):
+    token, key = make_token(city.users["volunteer"])
+    response = as_role(role).post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert user_for_token(key) == city.users["volunteer"]
+
+
+def test_city_admin_sees_every_token_with_the_masked_owner_and_revokes_any(as_role, city):
+    token, _ = make_token(city.users["volunteer"], "张的手机")
+    client = as_role("city_admin")
+    page = client.get(reverse(LIST) + "?all=1").content.decode()
+    assert "张的手机" in page
+    assert "139****0006" in page
+    assert "13900000006" not in page
+
+    response = client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert response.status_code == 302 and response.url.endswith("?all=1")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEntry.objects.get(action="token_revoked").actor == city.users["city_admin"]
+
+
+def test_city_admin_creates_a_token_for_a_partner_account(as_role, city):
+    bank = UserFactory(phone="13811112222", display_name="平湖农商银行")
+    response = as_role("city_admin").post(
+        reverse("accounts:token_create_partner"), {"user": "+86 138 1111 2222", "name": "志愿贷系统"}
+    )
+    assert response.status_code == 200
+    key = key_in(response)
+    token = ApiToken.objects.get()
+    assert (token.user, token.created_by) == (bank, city.users["city_admin"])
+    assert user_for_token(key) == bank
+    assert AuditEntry.objects.get(action="token_created").detail == {"for_user": "13811112222"}
+
+
+def test_partner_token_for_an_unknown_number_explains_and_writes_nothing(as_role):
+    response = as_role("city_admin").post(
+        reverse("accounts:token_create_partner"), {"user": "13811119999", "name": "学校系统"}
+    )
+    assert response.status_code == 400
+    assert (
+        zh("No account has this mobile number. The person must register first.") in response.content.decode()
+    )
+    assert not ApiToken.objects.exists()
+
+
+def test_partner_token_with_a_malformed_number_explains(as_role):
+    response = as_role("city_admin").post(
+        reverse("accounts:token_create_partner"), {"user": "12345", "name": "x"}
+    )
+    assert response.status_code == 400
+    assert (
+        zh("Enter a mainland China mobile number: 11 digits starting with 13–19.")
+        in response.content.decode()
+    )
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["volunteer", "town_admin", "auditor", "org_admin"])
+def test_only_a_city_admin_creates_tokens_for_others(as_role, city, role):
+    response = as_role(role).post(
+        reverse("accounts:token_create_partner"), {"user": "13900000007", "name": "偷偷的令牌"}
+    )
+    assert response.status_code == 404
+    assert not ApiToken.objects.exists()
+
+
+def test_token_list_query_count_does_not_grow_with_rows(as_role, city, django_assert_max_num_queries):
+    admin = city.users["city_admin"]
+    client = as_role("city_admin")
+    for i in range(3):
+        make_token(UserFactory(), f"t{i}")
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse(LIST) + "?all=1")
+    for i in range(20):
+        make_token(UserFactory(), f"u{i}")
+    make_token(admin, "mine")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse(LIST) + "?all=1").status_code == 200

@@ -7,13 +7,16 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from huiguang.network.models import Grant, Membership, Organization, Region
 
+from .browser.conftest import CHROMIUM, DESKTOP, PHONE
 from .factories import (
     PASSWORD,
     GrantFactory,
@@ -96,6 +99,66 @@ def as_role(city):
 def _fast_hasher(settings):
     """MD5 in tests for speed; the argon2 test sets the production hashers itself."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Chinese: a test client request that switched to English must not leak."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+# --- browser tests (Playwright + Debian's chromium) ---------------------------------------------
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()) and (
+            "phone" in item.fixturenames or "desktop" in item.fixturenames
+        ):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+def _context(browser, viewport):
+    context = browser.new_context(viewport=viewport, locale="zh-CN", device_scale_factor=1,
+                                  is_mobile=viewport["width"] < 500, has_touch=viewport["width"] < 500)
+    context.set_default_timeout(15000)
+    return context
+
+
+@pytest.fixture
+def phone(browser):
+    context = _context(browser, PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = _context(browser, DESKTOP)
+    yield context
+    context.close()
+
 
 
 __all__ = ["PASSWORD", "City", "login_client"]

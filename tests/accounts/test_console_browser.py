@@ -4,32 +4,10 @@ import pytest
 
 from huiguang.accounts.models import ApiToken
 from huiguang.network.models import Grant
-from tests.browser.conftest import CHROMIUM, PHONE, login, shot
+from tests.browser.conftest import login, shot
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    """Chromium for this module only: Playwright's sync API allows one running instance per
-    thread, and tests/browser/ starts its own session-wide one after this module has finished."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone(module_browser):
-    context = module_browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-    context.set_default_timeout(15000)
-    yield context
-    context.close()
 
 
 def no_sideways_scroll(page) -> bool:

@@ -82,6 +82,11 @@ class Organization(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     seal = models.ImageField(_("seal image"), upload_to="seals/", blank=True)
+    # Who asked to register it (a volunteer's application); becomes its admin when approved.
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("applicant"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

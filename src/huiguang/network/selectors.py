@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 
 from .models import Grant, Membership, Organization, Region, Site
-from .scope import scope_for
+from .scope import Scope, scope_for
+
+OPEN_MEMBERSHIP = (Membership.Status.APPLIED, Membership.Status.ACTIVE)
 
 
 def city_overview() -> dict:
@@ -35,6 +41,18 @@ def console_overview(user) -> dict:
     }
 
 
+def _manageable(scope: Scope, q: Q) -> Case | Value:
+    """An annotation: True on rows the user may change (drives the edit buttons, no extra query)."""
+    if scope.city_admin:
+        return Value(True, output_field=BooleanField())
+    if not (scope.region_paths or scope.admin_org_paths):
+        return Value(False, output_field=BooleanField())
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+# --- Regions ---------------------------------------------------------------------------------
+
+
 def region_list_for(user) -> QuerySet[Region]:
     scope = scope_for(user)
     if not (scope.city_wide or scope.region_paths):
@@ -47,6 +65,113 @@ def region_get_for(user, code: str) -> Region:
     if region is None:
         raise Http404
     return region
+
+
+def region_managed_by(user) -> QuerySet[Region]:
+    """Regions whose name and population the user may change: city admins, region admins (subtree)."""
+    scope = scope_for(user)
+    if scope.city_admin:
+        return Region.objects.select_related("parent")
+    if not scope.region_paths:
+        return Region.objects.none()
+    return Region.objects.filter(scope.regions_q()).select_related("parent")
+
+
+def region_is_visible_to(user, region: Region) -> bool:
+    scope = scope_for(user)
+    return scope.city_wide or any(region.path.startswith(p) for p in scope.region_paths)
+
+
+def region_is_managed_by(user, region: Region) -> bool:
+    scope = scope_for(user)
+    return scope.city_admin or any(region.path.startswith(p) for p in scope.region_paths)
+
+
+def region_list_filter(qs: QuerySet[Region], *, level: str = "", q: str = "") -> QuerySet[Region]:
+    if level in Region.Level.values:
+        qs = qs.filter(level=level)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    return qs
+
+
+@dataclass
+class RegionCounts:
+    population: int = 0
+    organizations: int = 0  # active organizations in the subtree
+    volunteers: int = 0  # volunteers residing in the subtree
+
+    @property
+    def rate(self) -> float | None:
+        """Registration rate (registered volunteers per resident), in percent."""
+        return round(self.volunteers * 100 / self.population, 1) if self.population else None
+
+
+def region_subtree_counts(regions: Iterable[Region]) -> dict[int, RegionCounts]:
+    """Active organizations and volunteers in each region's subtree, for a page of regions.
+
+    Two GROUP BY queries over the regions below the given ones (direct counts per region), then
+    each direct count is added to every given region whose path is a prefix of it. The work grows
+    with the number of regions, never with the number of volunteers or organizations.
+    """
+    regions = list(regions)
+    if not regions:
+        return {}
+    paths = sorted({r.path for r in regions})
+    # A path below another listed path is already covered by the shorter prefix.
+    roots = [p for i, p in enumerate(paths) if not any(p.startswith(o) for o in paths[:i])]
+    subtree = Q(pk__in=[])
+    for p in roots:
+        subtree |= Q(path__startswith=p)
+    below = Region.objects.filter(subtree)
+    volunteers = below.annotate(n=Count("residents")).filter(n__gt=0).values_list("path", "n")
+    orgs = (
+        below.annotate(n=Count("organizations", filter=Q(organizations__status=Organization.Status.ACTIVE)))
+        .filter(n__gt=0)
+        .values_list("path", "n")
+    )
+    counts = {r.pk: RegionCounts(population=r.population) for r in regions}
+    by_path = {r.path: r.pk for r in regions}
+
+    def ancestors(path: str):
+        parts = path.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            pk = by_path.get("/".join(parts[:i]) + "/")
+            if pk is not None:
+                yield pk
+
+    for path, n in volunteers:
+        for pk in ancestors(path):
+            counts[pk].volunteers += n
+    for path, n in orgs:
+        for pk in ancestors(path):
+            counts[pk].organizations += n
+    return counts
+
+
+def region_filter_choices(user) -> QuerySet[Region]:
+    """Regions offered in list filters: towns for city-wide users, the admin's subtree otherwise."""
+    scope = scope_for(user)
+    if scope.city_wide:
+        return Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.TOWN])
+    if scope.region_paths:
+        return Region.objects.filter(scope.regions_q()).exclude(level=Region.Level.GRID)
+    return Region.objects.none()
+
+
+def region_options() -> QuerySet[Region]:
+    """Every region, for choosing where an organization or a site is (regions are public)."""
+    return Region.objects.exclude(level=Region.Level.GRID).only("id", "code", "name", "path", "level")
+
+
+def _region_subtree_q(code: str, prefix: str = "") -> Q | None:
+    region = Region.objects.filter(code=code).only("path").first() if code else None
+    if region is None:
+        return None
+    return Q(**{f"{prefix}path__startswith": region.path})
+
+
+# --- Organizations ---------------------------------------------------------------------------
 
 
 def organization_list_for(user) -> QuerySet[Organization]:
@@ -71,12 +196,127 @@ def organization_managed_by(user) -> QuerySet[Organization]:
     return Organization.objects.filter(scope.managed_organizations_q()).select_related("region", "parent")
 
 
+def organization_managed_get(user, pk: int) -> Organization:
+    org = organization_managed_by(user).filter(pk=pk).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def organization_is_managed_by(user, org: Organization) -> bool:
+    return organization_managed_by(user).filter(pk=org.pk).exists()
+
+
+def organization_may_approve(user, *, parent: Organization | None, region: Region | None) -> bool:
+    """Who decides on an organization under `parent` in `region`: the city admin, an admin of a
+    region whose subtree holds the region, or an admin of the parent organization (or above it)."""
+    scope = scope_for(user)
+    if scope.city_admin:
+        return True
+    if region is not None and any(region.path.startswith(p) for p in scope.region_paths):
+        return True
+    return parent is not None and any(parent.path.startswith(p) for p in scope.admin_org_paths)
+
+
+def organization_rows_for(
+    user, *, kind: str = "", status: str = "", region: str = "", q: str = ""
+) -> QuerySet[Organization]:
+    """The console list: scoped, filtered, with member counts and a `manageable` flag per row."""
+    scope = scope_for(user)
+    qs = organization_list_for(user)
+    if kind in Organization.Kind.values:
+        qs = qs.filter(kind=kind)
+    if status in Organization.Status.values:
+        qs = qs.filter(status=status)
+    region_q = _region_subtree_q(region, "region__")
+    if region_q is not None:
+        qs = qs.filter(region_q)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__iexact=q))
+    return qs.annotate(
+        member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
+        applied_count=Count("memberships", filter=Q(memberships__status=Membership.Status.APPLIED)),
+        manageable=_manageable(scope, scope.managed_organizations_q()),
+    ).order_by("path")
+
+
+def organization_children(org: Organization) -> QuerySet[Organization]:
+    return (
+        org.children.select_related("region")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)))
+        .order_by("path")
+    )
+
+
+def organization_members(org: Organization) -> QuerySet[Membership]:
+    return (
+        org.memberships.filter(status=Membership.Status.ACTIVE)
+        .select_related("volunteer", "volunteer__user")
+        .order_by("role", "volunteer__real_name", "pk")
+    )
+
+
+def organization_parent_options() -> QuerySet[Organization]:
+    """Organizations an organization may be registered under: the active ones."""
+    return Organization.objects.filter(status=Organization.Status.ACTIVE).only("id", "name", "path")
+
+
 def public_organizations() -> QuerySet[Organization]:
     return (
         Organization.objects.filter(status=Organization.Status.ACTIVE)
         .select_related("region", "parent")
         .annotate(member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)))
+        .order_by("path")
     )
+
+
+def public_directory(
+    *, region: str = "", kind: str = "", specialty: str = "", q: str = ""
+) -> QuerySet[Organization]:
+    qs = public_organizations()
+    region_q = _region_subtree_q(region, "region__")
+    if region_q is not None:
+        qs = qs.filter(region_q)
+    if kind in Organization.Kind.values:
+        qs = qs.filter(kind=kind)
+    if specialty:
+        qs = qs.filter(specialty=specialty)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q) | Q(specialty__icontains=q))
+    return qs
+
+
+def public_specialties() -> list[str]:
+    return list(
+        Organization.objects.filter(status=Organization.Status.ACTIVE)
+        .exclude(specialty="")
+        .order_by("specialty")
+        .values_list("specialty", flat=True)
+        .distinct()
+    )
+
+
+def public_towns() -> QuerySet[Region]:
+    return Region.objects.filter(level=Region.Level.TOWN)
+
+
+def public_organization_get(code: str) -> Organization:
+    """An active organization by code; pending, rejected and suspended ones do not exist publicly."""
+    org = public_organizations().filter(code=code).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def public_organization_sites(org: Organization) -> QuerySet[Site]:
+    return org.sites.filter(is_active=True).select_related("region")
+
+
+def public_organization_children(org: Organization) -> QuerySet[Organization]:
+    return org.children.filter(status=Organization.Status.ACTIVE).only("code", "name", "parent")
+
+
+# --- Sites -----------------------------------------------------------------------------------
 
 
 def site_list_for(user) -> QuerySet[Site]:
@@ -90,11 +330,140 @@ def site_list_for(user) -> QuerySet[Site]:
     return Site.objects.filter(q).select_related("region", "organization")
 
 
+def _site_managed_q(scope: Scope) -> Q:
+    q = scope.regions_q("region__") if scope.region_paths else Q(pk__in=[])
+    if scope.region_paths or scope.admin_org_paths:
+        q |= Q(organization__in=Organization.objects.filter(scope.managed_organizations_q()))
+    return q
+
+
+def site_managed_by(user) -> QuerySet[Site]:
+    """Sites the user may change: in a region they administer or run by an organization they manage."""
+    scope = scope_for(user)
+    if scope.city_admin:
+        return Site.objects.select_related("region", "organization")
+    if not scope.can_write:
+        return Site.objects.none()
+    return Site.objects.filter(_site_managed_q(scope)).select_related("region", "organization")
+
+
+def site_managed_get(user, pk: int) -> Site:
+    site = site_managed_by(user).filter(pk=pk).first()
+    if site is None:
+        raise Http404
+    return site
+
+
+def site_rows_for(user, *, kind: str = "", region: str = "", q: str = "") -> QuerySet[Site]:
+    scope = scope_for(user)
+    qs = site_list_for(user)
+    if kind in Site.Kind.values:
+        qs = qs.filter(kind=kind)
+    region_q = _region_subtree_q(region, "region__")
+    if region_q is not None:
+        qs = qs.filter(region_q)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    return qs.annotate(manageable=_manageable(scope, _site_managed_q(scope)))
+
+
+# --- Memberships -----------------------------------------------------------------------------
+
+
 def membership_list_for(user) -> QuerySet[Membership]:
     scope = scope_for(user)
     if not scope.is_console_user:
         return Membership.objects.none()
-    qs = Membership.objects.select_related("volunteer", "volunteer__user", "organization", "organization__region")
+    qs = Membership.objects.select_related(
+        "volunteer", "volunteer__user", "organization", "organization__region"
+    )
     if scope.city_wide:
         return qs
     return qs.filter(scope.organizations_q("organization__"))
+
+
+def membership_managed_by(user) -> QuerySet[Membership]:
+    """Memberships the user may decide on or change: organization admins of the organization or
+    above it, region admins of its region subtree, the city admin. Never leaders or auditors."""
+    scope = scope_for(user)
+    if not scope.can_write:
+        return Membership.objects.none()
+    qs = Membership.objects.select_related("volunteer", "volunteer__user", "organization")
+    if scope.city_admin:
+        return qs
+    return qs.filter(scope.managed_organizations_q("organization__"))
+
+
+def membership_managed_get(user, pk: int) -> Membership:
+    membership = membership_managed_by(user).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def membership_rows_for(
+    user, *, status: str = "", organization: str = "", q: str = ""
+) -> QuerySet[Membership]:
+    """The console list (applications by default), with a `manageable` flag per row."""
+    scope = scope_for(user)
+    qs = membership_list_for(user)
+    if status in Membership.Status.values:
+        qs = qs.filter(status=status)
+    if organization:
+        qs = qs.filter(organization__code=organization)
+    if q:
+        qs = qs.filter(Q(volunteer__real_name__icontains=q) | Q(organization__name__icontains=q))
+    return qs.annotate(
+        manageable=_manageable(scope, scope.managed_organizations_q("organization__"))
+    ).order_by("applied_at", "pk")
+
+
+def membership_of(user, org: Organization) -> Membership | None:
+    """The user's open membership in `org`, else their latest one (to show its status)."""
+    volunteer_id = volunteer_id_of(user)
+    if volunteer_id is None:
+        return None
+    rows = Membership.objects.filter(volunteer_id=volunteer_id, organization=org)
+    return rows.filter(status__in=OPEN_MEMBERSHIP).first() or rows.order_by("-applied_at", "-pk").first()
+
+
+def my_memberships(user) -> QuerySet[Membership]:
+    volunteer_id = volunteer_id_of(user)
+    if volunteer_id is None:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(volunteer_id=volunteer_id)
+        .select_related("organization", "organization__region")
+        .order_by(
+            Case(
+                When(status=Membership.Status.ACTIVE, then=Value(0)),
+                When(status=Membership.Status.APPLIED, then=Value(1)),
+                default=Value(2),
+            ),
+            "-applied_at",
+            "-pk",
+        )
+    )
+
+
+def my_organization_applications(user) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return (
+        Organization.objects.filter(applicant=user).select_related("region", "parent").order_by("-created_at")
+    )
+
+
+def volunteer_of(user):
+    """The user's volunteer profile or None (network sits below volunteers: no import of the model)."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.volunteer
+    except ObjectDoesNotExist:
+        return None
+
+
+def volunteer_id_of(user) -> int | None:
+    volunteer = volunteer_of(user)
+    return volunteer.pk if volunteer is not None else None

@@ -48,6 +48,12 @@ ACTION_LABELS = {
     "organization_rejected": _("organization rejected"),
     "organization_suspended": _("organization suspended"),
     "organization_reactivated": _("organization reactivated"),
+    "organization_applied": _("organization applied for registration"),
+    "membership_withdrawn": _("membership application withdrawn"),
+    "region_updated": _("region changed"),
+    "site_created": _("service site created"),
+    "site_updated": _("service site changed"),
+    "demo_city_seeded": _("demo city seeded"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

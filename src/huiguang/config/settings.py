@@ -138,9 +138,7 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # --- i18n: Chinese first ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-# The main catalogue first; locale/fragments/<part>/ hold catalogues of work in progress that
-# are merged into the main one.
-LOCALE_PATHS = [SRC_DIR / "locale", *sorted(p for p in (SRC_DIR / "locale" / "fragments").glob("*") if p.is_dir())]
+LOCALE_PATHS = [SRC_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -14,6 +14,7 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         if hasattr(user, "volunteer"):
             items.append((_("My profile"), reverse("volunteers:me")))
+            items.append((_("My organizations"), reverse("network:my_memberships")))
         if scope.is_console_user:
             console.append((_("Console"), reverse("core:console")))
             if scope.city_wide or scope.region_paths:

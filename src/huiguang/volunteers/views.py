@@ -105,6 +105,7 @@ def _filtered_volunteers(request):
     return form, qs.order_by("-registered_at", "-id")
 
 
+@login_required
 def console_list(request):
     _console_scope(request)
     form, qs = _filtered_volunteers(request)
@@ -114,6 +115,7 @@ def console_list(request):
     return render(request, "volunteers/console_list.html", {"form": form, "page_obj": page})
 
 
+@login_required
 def console_detail(request, pk):
     _console_scope(request)
     volunteer = selectors.volunteer_get_for(request.user, pk)
@@ -126,6 +128,7 @@ def console_detail(request, pk):
     return render(request, "volunteers/console_detail.html", context)
 
 
+@login_required
 @require_POST
 def console_reveal_id(request, pk):
     _console_scope(request)

@@ -1,8 +1,8 @@
 """Personas of the suite: a small city with two towns, and one user for every role.
 
-    city 330482 ─ town A 330482001 (当湖街道) ─ village A1 330482001001
-                └ town B 330482103 (乍浦镇)
-    org A (team, town A) ─ org A1 (sub-team);  org B (team, town B)
+city 330482 ─ town A 330482001 (当湖街道) ─ village A1 330482001001
+            └ town B 330482103 (乍浦镇)
+org A (team, town A) ─ org A1 (sub-team);  org B (team, town B)
 """
 
 from __future__ import annotations
@@ -54,15 +54,25 @@ def city(db) -> City:
     SiteFactory(name="乍浦青年之家", region=town_b, organization=org_b)
 
     users = {}
-    users["city_admin"] = GrantFactory(user=UserFactory(phone="13900000001", display_name="市管理员"),
-                                       role=Grant.Role.CITY_ADMIN).user
-    users["auditor"] = GrantFactory(user=UserFactory(phone="13900000002", display_name="审计员"),
-                                    role=Grant.Role.AUDITOR).user
-    users["town_admin"] = GrantFactory(user=UserFactory(phone="13900000003", display_name="街道管理员"),
-                                       role=Grant.Role.REGION_ADMIN, region=town_a).user
-    users["org_admin"] = GrantFactory(user=UserFactory(phone="13900000004", display_name="队伍管理员"),
-                                      role=Grant.Role.ORG_ADMIN, organization=org_a).user
-    leader = VolunteerFactory(user=UserFactory(phone="13900000005"), real_name="李队长", residence_region=town_a)
+    users["city_admin"] = GrantFactory(
+        user=UserFactory(phone="13900000001", display_name="市管理员"), role=Grant.Role.CITY_ADMIN
+    ).user
+    users["auditor"] = GrantFactory(
+        user=UserFactory(phone="13900000002", display_name="审计员"), role=Grant.Role.AUDITOR
+    ).user
+    users["town_admin"] = GrantFactory(
+        user=UserFactory(phone="13900000003", display_name="街道管理员"),
+        role=Grant.Role.REGION_ADMIN,
+        region=town_a,
+    ).user
+    users["org_admin"] = GrantFactory(
+        user=UserFactory(phone="13900000004", display_name="队伍管理员"),
+        role=Grant.Role.ORG_ADMIN,
+        organization=org_a,
+    ).user
+    leader = VolunteerFactory(
+        user=UserFactory(phone="13900000005"), real_name="李队长", residence_region=town_a
+    )
     MembershipFactory(volunteer=leader, organization=org_a, role=Membership.Role.LEADER)
     GrantFactory(user=leader.user, role=Grant.Role.LEADER, organization=org_a)
     users["leader"] = leader.user
@@ -72,8 +82,11 @@ def city(db) -> City:
     v2 = VolunteerFactory(user=UserFactory(phone="13900000007"), real_name="王小红", residence_region=town_b)
     MembershipFactory(volunteer=v2, organization=org_b)
     users["volunteer_b"] = v2.user
-    users["outsider"] = GrantFactory(user=UserFactory(phone="13900000008", display_name="乍浦镇管理员"),
-                                     role=Grant.Role.REGION_ADMIN, region=town_b).user
+    users["outsider"] = GrantFactory(
+        user=UserFactory(phone="13900000008", display_name="乍浦镇管理员"),
+        role=Grant.Role.REGION_ADMIN,
+        region=town_b,
+    ).user
     users["anonymous"] = None
     return City(c, town_a, village, town_b, org_a, org_a1, org_b, users)
 
@@ -114,6 +127,7 @@ def _default_language():
 
 # --- browser tests (Playwright + Debian's chromium) ---------------------------------------------
 
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "live_server" in getattr(item, "fixturenames", ()) and (
@@ -132,16 +146,28 @@ def browser():
         b = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
 
 
 def _context(browser, viewport):
-    context = browser.new_context(viewport=viewport, locale="zh-CN", device_scale_factor=1,
-                                  is_mobile=viewport["width"] < 500, has_touch=viewport["width"] < 500)
+    context = browser.new_context(
+        viewport=viewport,
+        locale="zh-CN",
+        device_scale_factor=1,
+        is_mobile=viewport["width"] < 500,
+        has_touch=viewport["width"] < 500,
+    )
     context.set_default_timeout(15000)
     return context
 
@@ -158,7 +184,6 @@ def desktop(browser):
     context = _context(browser, DESKTOP)
     yield context
     context.close()
-
 
 
 __all__ = ["PASSWORD", "City", "login_client"]

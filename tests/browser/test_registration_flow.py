@@ -52,4 +52,9 @@ def test_owner_reveals_full_id_number_and_it_is_audited(city, live_server, phone
     page.click("text=显示完整号码")
     page.wait_for_selector("[data-full-id]")
     assert page.locator("[data-full-id]").inner_text() == volunteer.decrypt_id_number()
-    assert AuditEntry.objects.filter(action="id_number_viewed", object_id=str(volunteer.pk), outcome="ok").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="id_number_viewed", object_id=str(volunteer.pk), outcome="ok"
+        ).count()
+        == 1
+    )

@@ -59,6 +59,6 @@ def test_masks():
     assert mask_id_number("330482199503080123") == "330482********0123"
     assert mask_id_number("330482199503080123", "last4") == "**************0123"
     assert mask_phone("13612345678") == "136****5678"
-    assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert safe_cell("+1") == "'+1" and safe_cell("-1") == "'-1" and safe_cell("@x") == "'@x"
     assert safe_cell("张三") == "张三" and safe_cell(5) == 5

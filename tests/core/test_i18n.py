@@ -2,8 +2,8 @@
 
 import re
 import shutil
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -37,10 +37,15 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-location", "-i", "locale/*"],
-        cwd=copy, check=True, capture_output=True,
-        env={"PATH": "/usr/local/bin:/usr/bin:/bin",
-             "DJANGO_SETTINGS_MODULE": "huiguang.config.settings", "PYTHONPATH": str(SRC.parent),
-             "HUIGUANG_VAR_DIR": str(tmp_path / "var")},
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "huiguang.config.settings",
+            "PYTHONPATH": str(SRC.parent),
+            "HUIGUANG_VAR_DIR": str(tmp_path / "var"),
+        },
     )
     po = polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in po if not e.translated() and not e.obsolete]

@@ -114,7 +114,7 @@ def test_departments_and_professional_teams_of_the_report(seeded):
         "小银杏志愿服务队",
         "反诈宣传志愿服务队",
     } <= team_names
-    assert teams.get(name="仁芯导医志愿服务队").specialty == "medical_guide"
+    assert teams.get(name="仁芯导医志愿服务队").specialty == "导医导诊"
     assert teams.get(name="仁芯导医志愿服务队").parent.name == "市卫健局"
 
 

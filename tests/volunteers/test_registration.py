@@ -83,7 +83,7 @@ def test_bad_id_numbers_are_refused_in_chinese_and_nothing_is_written(city, clie
     response = post_register(client, id_number=number)
     assert response.status_code == 422
     body = response.content.decode()
-    assert expected in body, body[body.find("invalid-feedback"):][:400]
+    assert expected in body, body[body.find("invalid-feedback") :][:400]
     assert User.objects.count() == users_before
     assert not Volunteer.objects.filter(real_name="陈晓光").exists()
 
@@ -92,9 +92,16 @@ def test_future_and_impossible_dates_are_checked_before_the_check_digit(city):
     # A future birth date with a correct check digit is still refused for its date.
     future = timezone.localdate() + dt.timedelta(days=400)
     with pytest.raises(RegistrationError) as exc:
-        volunteer_register(data=Registration(
-            phone="13612345678", password="Guang#2026x", real_name="陈晓光",
-            id_number=make_id_number("330482", future, 12), region_code="330482001", consent=True))
+        volunteer_register(
+            data=Registration(
+                phone="13612345678",
+                password="Guang#2026x",
+                real_name="陈晓光",
+                id_number=make_id_number("330482", future, 12),
+                region_code="330482001",
+                consent=True,
+            )
+        )
     assert "未来" in " ".join(exc.value.errors["id_number"])
 
 
@@ -158,10 +165,18 @@ def test_minor_needs_a_registered_adult_guardian_and_their_consent(city, client)
 def test_volunteer_numbers_are_unique_and_sequential(city):
     made = []
     for i in range(3):
-        made.append(volunteer_register(data=Registration(
-            phone=f"1361234567{i}", password="Guang#2026x", real_name="陈晓光",
-            id_number=make_id_number("330482", dt.date(1990, 1, 1), 100 + i), region_code="330482001",
-            consent=True)))
+        made.append(
+            volunteer_register(
+                data=Registration(
+                    phone=f"1361234567{i}",
+                    password="Guang#2026x",
+                    real_name="陈晓光",
+                    id_number=make_id_number("330482", dt.date(1990, 1, 1), 100 + i),
+                    region_code="330482001",
+                    consent=True,
+                )
+            )
+        )
     numbers = [v.volunteer_number for v in made]
     assert len(set(numbers)) == 3
     assert [int(n[-6:]) for n in numbers] == sorted(int(n[-6:]) for n in numbers)

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -14,7 +16,8 @@ from .models import User
 
 class PhoneLoginForm(BootstrapFormMixin, AuthenticationForm):
     username = forms.CharField(
-        label=_("Mobile number"), max_length=20,
+        label=_("Mobile number"),
+        max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "autofocus": True}),
     )
     error_messages = {
@@ -28,6 +31,9 @@ class PhoneLoginForm(BootstrapFormMixin, AuthenticationForm):
 
 class DomainErrorsMixin:
     """Puts a service's FieldErrors on the form: on the field when the form has it, else on top."""
+
+    fields: dict
+    add_error: Callable
 
     def add_domain_errors(self, exc: FieldErrors) -> None:
         for name, messages in exc.errors.items():
@@ -59,7 +65,8 @@ class ExistingAccountField(forms.CharField):
 
 class TokenCreateForm(DomainErrorsMixin, BootstrapFormMixin, forms.Form):
     name = forms.CharField(
-        label=_("Token name"), max_length=80,
+        label=_("Token name"),
+        max_length=80,
         help_text=_("What will use it, e.g. “my phone” or “bank loan system”."),
     )
 
@@ -94,12 +101,18 @@ class GrantCreateForm(DomainErrorsMixin, BootstrapFormMixin, forms.Form):
     user = ExistingAccountField(label=_("Mobile number"))
     role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Grant.Role.choices])
     region = RegionChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False,
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        required=False,
         help_text=_("Only for a region administrator."),
         error_messages={"invalid_choice": _("No region has this code.")},
     )
     organization = OrganizationChoiceField(
-        label=_("Organization"), queryset=Organization.objects.all(), to_field_name="code", required=False,
+        label=_("Organization"),
+        queryset=Organization.objects.all(),
+        to_field_name="code",
+        required=False,
         help_text=_("Only for an organization administrator or a team leader."),
         error_messages={"invalid_choice": _("No organization has this code.")},
     )
@@ -111,7 +124,9 @@ class GrantFilterForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     role = forms.ChoiceField(
-        label=_("Role"), choices=[("", _("all roles")), *Grant.Role.choices], required=False,
+        label=_("Role"),
+        choices=[("", _("all roles")), *Grant.Role.choices],
+        required=False,
         widget=forms.Select(attrs={"aria-label": _("Role")}),
     )
     q = forms.CharField(label=_("Name or mobile number"), max_length=40, required=False)

@@ -70,7 +70,7 @@ def action_label(action: str) -> str:
         return str(label)
     for prefix, family in ACTION_FAMILY_LABELS.items():
         if action.startswith(prefix) and len(action) > len(prefix):
-            return f"{family}: {action[len(prefix):].replace('_', ' ')}"
+            return f"{family}: {action[len(prefix) :].replace('_', ' ')}"
     return action
 
 
@@ -83,7 +83,7 @@ def _model_for(object_type: str):
 
 
 def object_type_label(object_type: str) -> str:
-    """"accounts.apitoken" → the model's (translated) verbose name."""
+    """ "accounts.apitoken" → the model's (translated) verbose name."""
     if not object_type:
         return ""
     model = _model_for(object_type)
@@ -224,8 +224,15 @@ def audit_entries_until_now(queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEnt
 
 def audit_export_header() -> list[str]:
     return [
-        str(_("time")), str(_("actor")), str(_("mobile number")), str(_("action")), str(_("object type")),
-        str(_("object")), str(_("outcome")), str(_("address")), str(_("detail")),
+        str(_("time")),
+        str(_("actor")),
+        str(_("mobile number")),
+        str(_("action")),
+        str(_("object type")),
+        str(_("object")),
+        str(_("outcome")),
+        str(_("address")),
+        str(_("detail")),
     ]
 
 
@@ -238,9 +245,16 @@ def audit_export_rows(queryset: QuerySet[AuditEntry]):
     for entry in queryset[:AUDIT_EXPORT_MAX_ROWS].iterator(chunk_size=2000):
         row = audit_row(entry)
         yield [
-            safe_cell(cell) for cell in (
+            safe_cell(cell)
+            for cell in (
                 timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-                row["actor_name"], entry.actor_label, row["action"], row["object_type"],
-                entry.object_label, entry.get_outcome_display(), entry.ip or "", row["detail"],
+                row["actor_name"],
+                entry.actor_label,
+                row["action"],
+                row["object_type"],
+                entry.object_label,
+                entry.get_outcome_display(),
+                entry.ip or "",
+                row["detail"],
             )
         ]

@@ -95,8 +95,12 @@ def grant_revoke(*, actor: User, grant: Grant, request=None) -> None:
         raise FieldErrors({"role": [str(_("You cannot revoke your own city administrator role."))]})
     with transaction.atomic():
         audit_log(
-            action="grant_revoked", actor=actor, obj=grant, request=request,
-            for_user=grant.user.phone, role=grant.role,
+            action="grant_revoked",
+            actor=actor,
+            obj=grant,
+            request=request,
+            for_user=grant.user.phone,
+            role=grant.role,
         )
         grant.delete()
     forget_scope(grant.user)
@@ -105,6 +109,11 @@ def grant_revoke(*, actor: User, grant: Grant, request=None) -> None:
 def audit_log_exported(*, actor: User, fmt: str, rows: int, filters: dict, request=None) -> None:
     """An export of the audit log is itself audited: who took which part of the log, and how much."""
     audit_log(
-        action="export", actor=actor, request=request, what="audit_log", format=fmt, rows=rows,
+        action="export",
+        actor=actor,
+        request=request,
+        what="audit_log",
+        format=fmt,
+        rows=rows,
         filters={k: str(v) for k, v in filters.items()},
     )

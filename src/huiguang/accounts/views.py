@@ -117,8 +117,10 @@ def token_create_partner(request):
     if form.is_valid():
         try:
             token, key = services.token_create(
-                user=form.cleaned_data["user"], name=form.cleaned_data["name"],
-                created_by=request.user, request=request,
+                user=form.cleaned_data["user"],
+                name=form.cleaned_data["name"],
+                created_by=request.user,
+                request=request,
             )
         except FieldErrors as exc:
             form.add_domain_errors(exc)
@@ -215,8 +217,10 @@ def audit_list(request):
     page_obj = paginate(request, entries)
     rows = [selectors.audit_row(entry) for entry in page_obj]
     return render(
-        request, "accounts/audit_list.html",
-        {"form": form, "page_obj": page_obj, "rows": rows}, status=200 if valid else 400,
+        request,
+        "accounts/audit_list.html",
+        {"form": form, "page_obj": page_obj, "rows": rows},
+        status=200 if valid else 400,
     )
 
 
@@ -254,7 +258,7 @@ def _audit_export(request, entries, fmt: str, filters: dict):
             ws.append(row)
         out = BytesIO()
         wb.save(out)
-        response = HttpResponse(
+        response = HttpResponse(  # type: ignore[assignment]
             out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

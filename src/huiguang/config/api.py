@@ -33,12 +33,16 @@ def _validation(request, exc: ValidationError):
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
         errors.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
-    return api.create_response(request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422)
+    return api.create_response(
+        request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(FieldErrors)
 def _field_errors(request, exc: FieldErrors):
-    return api.create_response(request, {"detail": _("Some fields are not valid."), "errors": exc.errors}, status=422)
+    return api.create_response(
+        request, {"detail": _("Some fields are not valid."), "errors": exc.errors}, status=422
+    )
 
 
 @api.exception_handler(Refused)

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from .api import api
 
-urlpatterns = [
+urlpatterns: list = [
     path("", include("huiguang.core.urls")),
     path("accounts/", include("huiguang.accounts.urls")),
     path("", include("huiguang.network.urls")),

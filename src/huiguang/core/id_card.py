@@ -60,8 +60,10 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdCard:
     """Validate and decode; raises IdCardError with a code and a message for the user."""
     number = normalize(raw)
     if len(number) != 18:
-        raise IdCardError("LENGTH", _("A resident ID number has exactly 18 characters (you entered %(n)d).")
-                          % {"n": len(number)})
+        raise IdCardError(
+            "LENGTH",
+            _("A resident ID number has exactly 18 characters (you entered %(n)d).") % {"n": len(number)},
+        )
     body, last = number[:17], number[17]
     if not body.isdigit() or not body.isascii():
         raise IdCardError("CHARACTERS", _("The first 17 characters of an ID number must be digits."))
@@ -77,7 +79,9 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdCard:
     if birth.year < 1890:
         raise IdCardError("BIRTH_DATE", _("The birth date in this ID number is not plausible."))
     if check_char(body) != last:
-        raise IdCardError("CHECK_DIGIT", _("The check digit of this ID number is wrong; please check each digit."))
+        raise IdCardError(
+            "CHECK_DIGIT", _("The check digit of this ID number is wrong; please check each digit.")
+        )
     region = number[:6]
     if region not in division_codes():
         raise IdCardError("REGION", _("The first six digits of this ID number are not a known region code."))

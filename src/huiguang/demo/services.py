@@ -251,7 +251,7 @@ class _Builder:
                 Organization.Kind.PROFESSIONAL,
                 self.city,
                 self.departments[parent] if parent else association,
-                specialty=specialty,
+                specialty=data.SPECIALTIES[specialty],  # shown to people: the Chinese label
                 description=description,
             )
             self.professional.append((org, specialty, weight))

@@ -17,7 +17,12 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # "330482/330482001/330482001003/": subtree = path startswith.
     path = models.CharField(max_length=255, unique=True, editable=False)
@@ -67,10 +72,16 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organization"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="organizations")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="organizations"
+    )
     path = models.CharField(max_length=400, unique=True, editable=False)
     tier = models.CharField(_("station tier"), max_length=8, choices=Tier.choices, blank=True, default="")
     specialty = models.CharField(_("specialty"), max_length=64, blank=True)
@@ -84,8 +95,12 @@ class Organization(models.Model):
     seal = models.ImageField(_("seal image"), upload_to="seals/", blank=True)
     # Who asked to register it (a volunteer's application); becomes its admin when approved.
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("applicant"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -119,10 +134,16 @@ class Site(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="sites")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="sites"
+    )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("managing organization"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="sites",
+        Organization,
+        verbose_name=_("managing organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sites",
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -134,7 +155,9 @@ class Site(models.Model):
         verbose_name_plural = _("service sites")
         ordering = ["region__path", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(lat__isnull=True) | Q(lat__gte=-90, lat__lte=90), name="site_lat_range"),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True) | Q(lat__gte=-90, lat__lte=90), name="site_lat_range"
+            ),
             models.CheckConstraint(
                 condition=Q(lng__isnull=True) | Q(lng__gte=-180, lng__lte=180), name="site_lng_range"
             ),
@@ -157,7 +180,10 @@ class Membership(models.Model):
         REJECTED = "rejected", _("rejected")
 
     volunteer = models.ForeignKey(
-        "volunteers.Volunteer", verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="memberships"
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="memberships"
@@ -167,8 +193,12 @@ class Membership(models.Model):
     applied_at = models.DateTimeField(_("applied"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -203,15 +233,28 @@ class Grant(models.Model):
 
     CITY_ROLES = (Role.CITY_ADMIN, Role.AUDITOR)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants"
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    region = models.ForeignKey(Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
@@ -229,13 +272,18 @@ class Grant(models.Model):
                 ),
             ),
             models.UniqueConstraint(
-                fields=["user", "role"], condition=Q(role__in=["city_admin", "auditor"]), name="unique_city_grant"
+                fields=["user", "role"],
+                condition=Q(role__in=["city_admin", "auditor"]),
+                name="unique_city_grant",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "region"], condition=Q(region__isnull=False), name="unique_region_grant"
+                fields=["user", "role", "region"],
+                condition=Q(region__isnull=False),
+                name="unique_region_grant",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "organization"], condition=Q(organization__isnull=False),
+                fields=["user", "role", "organization"],
+                condition=Q(organization__isnull=False),
                 name="unique_org_grant",
             ),
         ]

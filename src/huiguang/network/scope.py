@@ -83,9 +83,14 @@ def scope_for(user) -> Scope:
     scope = Scope(
         city_admin=Grant.Role.CITY_ADMIN in roles or user.is_superuser,
         auditor=Grant.Role.AUDITOR in roles,
-        region_paths=tuple(g.region.path for g in grants if g.role == Grant.Role.REGION_ADMIN),
-        admin_org_paths=tuple(g.organization.path for g in grants if g.role == Grant.Role.ORG_ADMIN),
-        leader_org_ids=tuple(g.organization_id for g in grants if g.role == Grant.Role.LEADER),
+        # The grant_scope_matches_role constraint guarantees the region / organization is set.
+        region_paths=tuple(g.region.path for g in grants if g.role == Grant.Role.REGION_ADMIN and g.region),
+        admin_org_paths=tuple(
+            g.organization.path for g in grants if g.role == Grant.Role.ORG_ADMIN and g.organization
+        ),
+        leader_org_ids=tuple(
+            g.organization_id for g in grants if g.role == Grant.Role.LEADER and g.organization_id
+        ),
         roles=roles | ({Grant.Role.CITY_ADMIN} if user.is_superuser else set()),
     )
     user._huiguang_scope = scope

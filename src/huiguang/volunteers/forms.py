@@ -10,28 +10,40 @@ from .models import Skill, Volunteer
 class RegistrationForm(BootstrapFormMixin, forms.Form):
     """Field-level shape only; every rule lives in services.registration_validate."""
 
-    real_name = forms.CharField(label=_("Real name"), max_length=64,
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    real_name = forms.CharField(
+        label=_("Real name"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     id_number = forms.CharField(
-        label=_("Resident ID number"), max_length=24,
-        help_text=_("18 characters as printed on your ID card. It is encrypted and never shown in full to others."),
+        label=_("Resident ID number"),
+        max_length=24,
+        help_text=_(
+            "18 characters as printed on your ID card. It is encrypted and never shown in full to others."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
     )
-    phone = forms.CharField(label=_("Mobile number"), max_length=20,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                               help_text=_("At least 8 characters, not only digits."))
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
     region_code = forms.ChoiceField(label=_("Where you live"))
-    political_status = forms.ChoiceField(label=_("Political status"), choices=Volunteer.Political.choices,
-                                         initial=Volunteer.Political.MASSES)
+    political_status = forms.ChoiceField(
+        label=_("Political status"), choices=Volunteer.Political.choices, initial=Volunteer.Political.MASSES
+    )
     is_student = forms.BooleanField(label=_("I am a student"), required=False)
     school = forms.CharField(label=_("School"), max_length=120, required=False)
     occupation = forms.CharField(label=_("Occupation"), max_length=64, required=False)
-    skills = forms.MultipleChoiceField(label=_("Skills"), required=False,
-                                       widget=forms.CheckboxSelectMultiple)
+    skills = forms.MultipleChoiceField(label=_("Skills"), required=False, widget=forms.CheckboxSelectMultiple)
     is_new_resident = forms.BooleanField(label=_("I am a new resident (新居民)"), required=False)
     guardian_phone = forms.CharField(
-        label=_("Guardian's mobile number"), max_length=20, required=False,
+        label=_("Guardian's mobile number"),
+        max_length=20,
+        required=False,
         help_text=_("Only for volunteers under 14: a parent or guardian who is a registered volunteer."),
     )
     consent = forms.BooleanField(label=_("I have read and agree to the privacy policy"), required=False)
@@ -50,5 +62,6 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
 class VolunteerFilterForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(label=_("Name or volunteer number"), required=False)
     region = forms.CharField(label=_("Region code"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All"))] + list(Volunteer.Status.choices))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + list(Volunteer.Status.choices)
+    )

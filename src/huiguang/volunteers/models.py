@@ -70,7 +70,12 @@ class Volunteer(models.Model):
     privacy_policy_version = models.CharField(_("privacy policy version"), max_length=16)
     consented_at = models.DateTimeField(_("consent time"))
     guardian = models.ForeignKey(
-        "self", verbose_name=_("guardian"), null=True, blank=True, on_delete=models.PROTECT, related_name="wards"
+        "self",
+        verbose_name=_("guardian"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="wards",
     )
     guardian_consented_at = models.DateTimeField(_("guardian's consent"), null=True, blank=True)
 
@@ -82,7 +87,9 @@ class Volunteer(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="minor_guardian_consent_recorded",
-                condition=Q(status="awaiting_guardian") | Q(guardian__isnull=True) | Q(guardian_consented_at__isnull=False),
+                condition=Q(status="awaiting_guardian")
+                | Q(guardian__isnull=True)
+                | Q(guardian_consented_at__isnull=False),
             )
         ]
 
@@ -112,6 +119,9 @@ class VolunteerNumberSequence(models.Model):
     class Meta:
         verbose_name = _("volunteer number sequence")
 
+    def __str__(self):
+        return f"{self.prefix}: {self.last}"
+
 
 class ImportBatch(models.Model):
     """One uploaded file of volunteers for one organization: previewed, then applied (or failed).
@@ -128,12 +138,18 @@ class ImportBatch(models.Model):
         FAILED = "failed", _("has errors, not imported")
 
     organization = models.ForeignKey(
-        "network.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
+        "network.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
         related_name="import_batches",
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     file_name = models.CharField(_("file name"), max_length=255)
     file_path = models.CharField(max_length=255, editable=False)

@@ -55,4 +55,6 @@ def volunteer_get_for(user, pk: int) -> Volunteer:
 def id_display(volunteer: Volunteer, level: str = ADMIN) -> str:
     if level == FULL:
         raise ValueError("the full number is shown only through volunteer_reveal_id")
-    return volunteer.id_masked if level == ADMIN else mask_id_number("0" * 14 + volunteer.id_masked[-4:], level)
+    return (
+        volunteer.id_masked if level == ADMIN else mask_id_number("0" * 14 + volunteer.id_masked[-4:], level)
+    )

@@ -95,9 +95,13 @@ def registration_validate(data: Registration) -> dict:
         errors.setdefault("consent", []).append(str(_("You must agree to the privacy policy to register.")))
     if data.political_status not in Volunteer.Political.values:
         errors.setdefault("political_status", []).append(str(_("Choose a political status from the list.")))
-    unknown = set(data.skills) - set(Skill.objects.filter(code__in=data.skills).values_list("code", flat=True))
+    unknown = set(data.skills) - set(
+        Skill.objects.filter(code__in=data.skills).values_list("code", flat=True)
+    )
     if unknown:
-        errors.setdefault("skills", []).append(str(_("Unknown skills: %(s)s.") % {"s": ", ".join(sorted(unknown))}))
+        errors.setdefault("skills", []).append(
+            str(_("Unknown skills: %(s)s.") % {"s": ", ".join(sorted(unknown))})
+        )
     if "id_card" in cleaned:
         age = age_on(cleaned["id_card"].birth_date, timezone.localdate())
         if age < settings.HUIGUANG_GUARDIAN_AGE:
@@ -110,8 +114,13 @@ def registration_validate(data: Registration) -> dict:
                 )
             if guardian is None or age_on(guardian.birth_date, timezone.localdate()) < 18:
                 errors.setdefault("guardian_phone", []).append(
-                    str(_("Volunteers under %(age)d need a guardian: enter the mobile number of a parent "
-                          "or guardian who is a registered adult volunteer.") % {"age": settings.HUIGUANG_GUARDIAN_AGE})
+                    str(
+                        _(
+                            "Volunteers under %(age)d need a guardian: enter the mobile number of a parent "
+                            "or guardian who is a registered adult volunteer."
+                        )
+                        % {"age": settings.HUIGUANG_GUARDIAN_AGE}
+                    )
                 )
             cleaned["guardian"] = guardian
     if errors:
@@ -160,7 +169,7 @@ def volunteer_register(*, data: Registration, request=None) -> Volunteer:
 
 def volunteer_guardian_consent(*, guardian_user, ward: Volunteer, request=None) -> Volunteer:
     """The guardian agrees; the minor's account becomes active. Recorded with the time."""
-    if ward.guardian_id is None or ward.guardian.user_id != guardian_user.pk:
+    if ward.guardian is None or ward.guardian.user_id != guardian_user.pk:
         raise PermissionDenied
     with transaction.atomic():
         updated = Volunteer.objects.filter(pk=ward.pk, status=Volunteer.Status.AWAITING_GUARDIAN).update(

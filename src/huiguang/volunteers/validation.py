@@ -51,8 +51,10 @@ def phone_taken(phone: str) -> bool:
     return User.objects.filter(phone=phone).exists()
 
 
-DUPLICATE_ID = _("This ID number is already registered. Log in with the mobile number you registered with, "
-                 "or ask your organization to help you recover the account.")
+DUPLICATE_ID = _(
+    "This ID number is already registered. Log in with the mobile number you registered with, "
+    "or ask your organization to help you recover the account."
+)
 DUPLICATE_PHONE = _("This mobile number is already registered. Log in instead.")
 
 

@@ -27,7 +27,9 @@ def register(request):
         return redirect("volunteers:me")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = services.Registration(**{k: v for k, v in form.cleaned_data.items() if k in REGISTRATION_FIELDS})
+        data = services.Registration(
+            **{k: v for k, v in form.cleaned_data.items() if k in REGISTRATION_FIELDS}
+        )
         try:
             volunteer = services.volunteer_register(data=data, request=request)
         except services.RegistrationError as exc:
@@ -36,7 +38,9 @@ def register(request):
                     form.add_error(field if field in form.fields else None, msg)
         else:
             login(request, volunteer.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your volunteer number is %(n)s.") % {"n": volunteer.volunteer_number})
+            messages.success(
+                request, _("Welcome! Your volunteer number is %(n)s.") % {"n": volunteer.volunteer_number}
+            )
             return redirect("volunteers:me")
     return render(request, "volunteers/register.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -63,7 +67,9 @@ def me(request):
 @login_required
 def ecard(request):
     volunteer = _own_volunteer(request)
-    return render(request, "volunteers/ecard.html", {"volunteer": volunteer, "qr_svg": ecard_qr_svg(volunteer)})
+    return render(
+        request, "volunteers/ecard.html", {"volunteer": volunteer, "qr_svg": ecard_qr_svg(volunteer)}
+    )
 
 
 @login_required
@@ -80,7 +86,9 @@ def guardian_consent(request, pk):
     guardian = _own_volunteer(request)
     ward = get_object_or_404(Volunteer, pk=pk, guardian=guardian)
     services.volunteer_guardian_consent(guardian_user=request.user, ward=ward, request=request)
-    messages.success(request, _("You have given your consent; %(name)s can now take part.") % {"name": ward.real_name})
+    messages.success(
+        request, _("You have given your consent; %(name)s can now take part.") % {"name": ward.real_name}
+    )
     return redirect("volunteers:me")
 
 

@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from huiguang.accounts.api import router as accounts_router
 from huiguang.accounts.auth import API_AUTH
+from huiguang.activities.api import router as activities_router
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.api import router as network_router
 from huiguang.volunteers.api import router as volunteers_router
@@ -80,3 +81,4 @@ def _unauthenticated(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/", network_router)
 api.add_router("/", volunteers_router)
+api.add_router("/", activities_router)

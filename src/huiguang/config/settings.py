@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "huiguang.accounts",
     "huiguang.network",
     "huiguang.volunteers",
+    "huiguang.notifications",
+    "huiguang.activities",
     "huiguang.demo",
 ]
 
@@ -192,6 +194,15 @@ HUIGUANG_PRIVACY_POLICY_VERSION = env_str("HUIGUANG_PRIVACY_POLICY_VERSION", "20
 HUIGUANG_IMPORT_MAX_ROWS = env_int("HUIGUANG_IMPORT_MAX_ROWS", 20000)
 HUIGUANG_IMPORT_MAX_BYTES = env_int("HUIGUANG_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 HUIGUANG_GUARDIAN_AGE = env_int("HUIGUANG_GUARDIAN_AGE", 14)
+# Sign-up rules (activities): overlap grace, and the block after repeated no-shows.
+HUIGUANG_OVERLAP_GRACE_MINUTES = env_int("HUIGUANG_OVERLAP_GRACE_MINUTES", 15)
+HUIGUANG_NO_SHOW_LIMIT = env_int("HUIGUANG_NO_SHOW_LIMIT", 3)
+HUIGUANG_NO_SHOW_WINDOW_DAYS = env_int("HUIGUANG_NO_SHOW_WINDOW_DAYS", 90)
+HUIGUANG_SERIES_HORIZON_MONTHS = env_int("HUIGUANG_SERIES_HORIZON_MONTHS", 3)
+# Notifications: SMS goes through a backend (the console one prints, like Django's e-mail one).
+HUIGUANG_SMS_BACKEND = env_str("HUIGUANG_SMS_BACKEND", "huiguang.notifications.sms.ConsoleSmsBackend")
+HUIGUANG_REMINDER_HOURS = [int(h) for h in env_list("HUIGUANG_REMINDER_HOURS", ["24", "2"])]
+HUIGUANG_SITE_URL = env_str("HUIGUANG_SITE_URL", "http://127.0.0.1:8000")
 # Keys: data encryption (AES-GCM), blind index (HMAC) and signing (Ed25519); see core/crypto.py.
 HUIGUANG_KEY_DIR = Path(env_str("HUIGUANG_KEY_DIR", str(VAR_DIR / "keys")))
 

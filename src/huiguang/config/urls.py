@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("accounts/", include("huiguang.accounts.urls")),
     path("", include("huiguang.network.urls")),
     path("", include("huiguang.volunteers.urls")),
+    path("", include("huiguang.activities.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -102,6 +102,8 @@ class Organization(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Trusted organizations publish activities without review by the parent or region.
+    publishes_without_review = models.BooleanField(_("publishes without review"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

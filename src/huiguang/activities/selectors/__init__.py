@@ -1,0 +1,1 @@
+"""Reads about activities: `public` (finding activities, my activities) and `console` (organizers)."""

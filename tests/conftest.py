@@ -115,6 +115,18 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_in_process_and_sms_stays_in_memory(settings):
+    """The whole suite runs tasks immediately and keeps SMS in memory (nothing is printed)."""
+    from huiguang.notifications import sms
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.HUIGUANG_SMS_BACKEND = "huiguang.notifications.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in Chinese: a test client request that switched to English must not leak."""
     from django.conf import settings

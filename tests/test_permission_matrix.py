@@ -77,6 +77,8 @@ GET = [
     ("volunteers:console_detail", ["volunteer"], [302, 404, 404, 200, 200, 200, 404, 200, 200]),
     ("volunteers:import_upload", [], [302, 404, 404, 404, 200, 200, 200, 404, 200]),
     ("volunteers:import_template", ["xlsx"], [302, 404, 404, 404, 200, 200, 200, 404, 200]),
+    ("notifications:center", [], [302, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("notifications:preferences", [], [302, 200, 200, 200, 200, 200, 200, 200, 200]),
 ]
 
 # State-changing endpoints, posted with no data: a role outside the scope gets 404 (or the
@@ -99,10 +101,12 @@ POST = [
     ("volunteers:guardian_consent", ["ward"], [302, 302, 404, 404, 404, 404, 404, 404, 404]),
     ("volunteers:console_reveal_id", ["volunteer"], [302, 404, 404, 404, 404, 404, 404, 404, 200]),
     ("volunteers:import_upload", [], [302, 404, 404, 404, 400, 400, 400, 404, 400]),
+    ("notifications:mark_all_read", [], [302, 302, 302, 302, 302, 302, 302, 302, 302]),
 ]
 
 # Covered by their own tests (they need an import batch or a full login flow).
 ELSEWHERE = {
+    "notifications:open": "tests/notifications/ (another user's notification → 404)",
     "accounts:logout": "tests/accounts/test_login.py",
     "volunteers:import_preview": "tests/volunteers_import/",
     "volunteers:import_confirm": "tests/volunteers_import/",
@@ -154,7 +158,7 @@ def test_every_page_is_in_the_matrix():
         for p in patterns:
             if hasattr(p, "url_patterns"):
                 walk(p.url_patterns, p.namespace or namespace)
-            elif namespace in {"core", "accounts", "network", "volunteers"} and p.name:
+            elif namespace in {"core", "accounts", "network", "volunteers", "notifications", "activities"} and p.name:
                 names.add(f"{namespace}:{p.name}")
 
     walk(get_resolver().url_patterns)

@@ -20,6 +20,8 @@ PATHS = {
     "/api/v1/memberships/{membership_id}": {"get"},
     "/api/v1/volunteers": {"get"},
     "/api/v1/volunteers/{volunteer_id}": {"get"},
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/read": {"post"},
 }
 
 

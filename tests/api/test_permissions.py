@@ -87,6 +87,9 @@ MATRIX = [
         only(201, {"city_admin", "volunteer_b"}, otherwise=403),
     ),
     ("DELETE", "/tokens/{volunteer_token}", None, only(204, {"city_admin", "volunteer"})),
+    # notifications
+    ("GET", "/notifications", None, signed_in(200)),
+    ("POST", "/notifications/read", {"all": "true"}, signed_in(200)),
 ]
 
 

@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "site_created": _("service site created"),
     "site_updated": _("service site changed"),
     "demo_city_seeded": _("demo city seeded"),
+    "notification_preferences_changed": _("notification channels changed"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

@@ -11,6 +11,7 @@ from huiguang.accounts.auth import API_AUTH
 from huiguang.activities.api import router as activities_router
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.api import router as network_router
+from huiguang.notifications.api import router as notifications_router
 from huiguang.volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
@@ -82,3 +83,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", network_router)
 api.add_router("/", volunteers_router)
 api.add_router("/", activities_router)
+api.add_router("/", notifications_router)

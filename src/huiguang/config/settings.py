@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "huiguang.core",
     "huiguang.accounts",
     "huiguang.network",
@@ -73,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "huiguang.core.context_processors.navigation",
+                "huiguang.notifications.context_processors.unread",
             ],
         },
     },
@@ -209,6 +212,14 @@ HUIGUANG_REMINDER_HOURS = [int(h) for h in env_list("HUIGUANG_REMINDER_HOURS", [
 HUIGUANG_SITE_URL = env_str("HUIGUANG_SITE_URL", "http://127.0.0.1:8000")
 # Keys: data encryption (AES-GCM), blind index (HMAC) and signing (Ed25519); see core/crypto.py.
 HUIGUANG_KEY_DIR = Path(env_str("HUIGUANG_KEY_DIR", str(VAR_DIR / "keys")))
+
+# --- Background tasks (django-tasks) ----------------------------------------------------------
+# The database backend (django-tasks-db): no extra server; `huiguang db_worker` runs the queue.
+# HUIGUANG_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks in-process
+# (tests, a single-process install without a worker).
+TASKS = {
+    "default": {"BACKEND": env_str("HUIGUANG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "huiguang@localhost")

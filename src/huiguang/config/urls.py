@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("", include("huiguang.network.urls")),
     path("", include("huiguang.volunteers.urls")),
     path("", include("huiguang.activities.urls")),
+    path("", include("huiguang.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -27,9 +27,11 @@ migrate: messages
 seed: migrate
 	$(HG) seed_demo --if-empty
 
+# In development tasks (notification deliveries) run in the web process, so SMS and e-mail print
+# to this console; production runs `huiguang db_worker` (README).
 run: seed
 	$(HG) demo_logins
-	$(HG) runserver $(HOST):$(PORT)
+	HUIGUANG_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(HG) runserver $(HOST):$(PORT)
 
 test: messages
 	$(HG) makemigrations --check --dry-run -v0

@@ -55,6 +55,14 @@ ACTION_LABELS = {
     "site_updated": _("service site changed"),
     "demo_city_seeded": _("demo city seeded"),
     "notification_preferences_changed": _("notification channels changed"),
+    "enrollment_created": _("signed up"),
+    "enrollment_cancelled": _("sign-up cancelled"),
+    "enrollment_withdrawn": _("sign-up withdrawn"),
+    "enrollment_promoted": _("promoted from the waitlist"),
+    "enrollment_approved": _("sign-up approved"),
+    "enrollment_rejected": _("sign-up not accepted"),
+    "enrollment_team_signup": _("team signed up"),
+    "enrollments_cancelled_with_activity": _("sign-ups cancelled with the activity"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

@@ -1,0 +1,569 @@
+"""Sign-ups: create, cancel (with waitlist promotion), approve or reject, team sign-up.
+
+Locking (docs/locking.md, "enrollments"): every operation that changes a shift's enrollments runs in
+one short transaction that
+
+1. on PostgreSQL locks the volunteers concerned (`FOR NO KEY UPDATE`, in pk order) — so that
+   one volunteer's two sign-ups at once cannot both pass the overlap rule — and then the shift row
+   (`FOR NO KEY UPDATE`); on SQLite the IMMEDIATE transaction already holds the database's write
+   lock from BEGIN;
+2. re-checks the rules (rules.enrollment_check) against what is committed now;
+3. takes a place with the guarded single statement
+   `UPDATE shift SET taken = taken + 1 WHERE id = … AND taken < capacity` (or a waitlist place with
+   `… waitlisted = waitlisted + 1 WHERE waitlisted < waitlist_size`) and looks at the row count;
+4. inserts the enrollment (the partial unique constraint allows one active enrollment per volunteer
+   and shift, so a double click can never enrol twice).
+
+`taken` counts the enrollments that hold a place (confirmed; attendance later turns them into
+attended / no_show without giving the place back); `waitlisted` counts the waitlisted ones. Only
+this module changes them, always in the same transaction as the status change they mirror.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from huiguang.core.audit import audit_log
+from huiguang.core.errors import Refused
+from huiguang.notifications.services import notify
+from huiguang.volunteers.models import Volunteer
+
+from ..models import Activity, Enrollment, Shift
+from ..rules import (
+    UNPROCESSABLE,
+    Reason,
+    enrollment_check,
+    enrollments_organized_by,
+    rule_refusal,
+    shifts_organized_by,
+    signup_context,
+    signup_contexts,
+    team_members_q,
+)
+
+ACTIVE = Enrollment.ACTIVE
+S = Enrollment.Status
+
+
+class EnrollmentRefused(Refused):
+    """A refused enrollment operation: `.reason` (a rules.Reason code) and `.message` (what the
+    volunteer or organizer reads). 409 in the API, 422 when the request lacks something (the
+    agreement, a choice). A team sign-up lists each refused volunteer in `.failures`:
+    [(volunteer, reason, message), ...]."""
+
+    def __init__(self, reason: str, message=None, *, failures: list | None = None):
+        reason = Reason(reason)
+        super().__init__(reason.value, message or reason.label)
+        self.status = 422 if reason in UNPROCESSABLE else 409
+        self.failures = failures or []
+
+
+# --- locking and the guarded counters --------------------------------------------------------------
+
+
+def _lock_volunteers(ids) -> list[Volunteer]:
+    """Fresh rows of the volunteers, locked in pk order (PostgreSQL; a no-op on SQLite)."""
+    return list(
+        Volunteer.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in=ids)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _lock_shift(shift_id: int) -> Shift:
+    """The shift's committed row, locked until commit (PostgreSQL; a no-op on SQLite), with its
+    activity and the activity's required skills for the rules."""
+    return (
+        Shift.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("activity")
+        .prefetch_related("activity__required_skills")
+        .get(pk=shift_id)
+    )
+
+
+def _claim(shift: Shift, outcome: str) -> str:
+    """Take what `outcome` needs on the counters with a guarded UPDATE; returns the status the
+    enrollment gets. A confirmed place that is gone falls back to the waitlist; no waitlist place
+    left → FULL. `applied` takes nothing (the decision will)."""
+    if outcome == S.CONFIRMED:
+        if Shift.objects.filter(pk=shift.pk, taken__lt=F("capacity")).update(taken=F("taken") + 1):
+            shift.taken += 1
+            return S.CONFIRMED
+        outcome = S.WAITLISTED
+    if outcome == S.WAITLISTED:
+        if Shift.objects.filter(pk=shift.pk, waitlisted__lt=F("waitlist_size")).update(
+            waitlisted=F("waitlisted") + 1
+        ):
+            shift.waitlisted += 1
+            return S.WAITLISTED
+        raise EnrollmentRefused(Reason.FULL)
+    return outcome
+
+
+def _release(shift: Shift, status: str) -> None:
+    """Give back what an enrollment in `status` held."""
+    if status == S.CONFIRMED:
+        Shift.objects.filter(pk=shift.pk, taken__gt=0).update(taken=F("taken") - 1)
+        shift.taken = max(shift.taken - 1, 0)
+    elif status == S.WAITLISTED:
+        Shift.objects.filter(pk=shift.pk, waitlisted__gt=0).update(waitlisted=F("waitlisted") - 1)
+        shift.waitlisted = max(shift.waitlisted - 1, 0)
+
+
+# --- notifications ---------------------------------------------------------------------------------
+
+
+def _site_language():
+    """Notifications are stored once and read later by the volunteer: they are written in the
+    site's language, not in the language of whoever triggered them."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def _activity_url(activity: Activity) -> str:
+    return reverse("activities:detail", args=[activity.pk])
+
+
+def _when(shift: Shift) -> str:
+    start = timezone.localtime(shift.starts_at)
+    return f"{date_format(start, 'Y-m-d H:i')}–{date_format(timezone.localtime(shift.ends_at), 'H:i')}"
+
+
+def _tell(enrollment: Enrollment, shift: Shift, *, kind: str, title: str, body: str, key: str = "") -> None:
+    notify(
+        user=enrollment.volunteer.user,
+        kind=kind,
+        title=title,
+        body=body,
+        url=_activity_url(shift.activity),
+        dedupe_key=f"{kind}:{enrollment.pk}{key}",
+    )
+
+
+def _shift_text(shift: Shift) -> dict:
+    return {"activity": shift.activity.title, "shift": shift.name, "when": _when(shift)}
+
+
+# --- waitlist promotion ------------------------------------------------------------------------------
+
+
+def _promote(shift: Shift, now: dt.datetime) -> list[Enrollment]:
+    """Fill free places from the waitlist, first come first served (by sign-up time). The caller
+    holds the shift's lock. Nobody is promoted once the shift has started."""
+    promoted: list[Enrollment] = []
+    while shift.taken < shift.capacity and shift.waitlisted > 0 and now < shift.starts_at:
+        nxt = (
+            Enrollment.objects.filter(shift_id=shift.pk, status=S.WAITLISTED)
+            .select_related("volunteer__user")
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if nxt is None:
+            break
+        moved = Shift.objects.filter(pk=shift.pk, taken__lt=F("capacity"), waitlisted__gt=0).update(
+            taken=F("taken") + 1, waitlisted=F("waitlisted") - 1
+        )
+        if not moved:
+            break
+        Enrollment.objects.filter(pk=nxt.pk, status=S.WAITLISTED).update(status=S.CONFIRMED, promoted_at=now)
+        shift.taken += 1
+        shift.waitlisted -= 1
+        nxt.status, nxt.promoted_at = S.CONFIRMED, now
+        with _site_language():
+            _tell(
+                nxt,
+                shift,
+                kind="enrollment_promoted",
+                title=_("You have a place: %(activity)s") % _shift_text(shift),
+                body=_(
+                    "A place became free on %(shift)s (%(when)s) and you moved up from the waitlist: you are "
+                    "now confirmed. If you cannot come, cancel so that the next person can go."
+                )
+                % _shift_text(shift),
+            )
+        audit_log(action="enrollment_promoted", obj=nxt, actor_label="waitlist", shift=shift.pk)
+        promoted.append(nxt)
+    return promoted
+
+
+def waitlist_promote(*, shift: Shift) -> list[Enrollment]:
+    """Fill the shift's free places from its waitlist, in order, and tell each promoted volunteer.
+    Call it after giving a shift more places."""
+    with transaction.atomic():
+        locked = _lock_shift(shift.pk)
+        promoted = _promote(locked, timezone.now())
+    shift.taken, shift.waitlisted = locked.taken, locked.waitlisted
+    return promoted
+
+
+# --- sign-up -------------------------------------------------------------------------------------------
+
+
+def _agreement_fields(activity: Activity, now: dt.datetime, accepted: bool) -> dict:
+    """What the volunteer accepted and when: the text's SHA-256, so a later edit of the agreement
+    cannot change what was agreed to."""
+    if not (activity.agreement_required and accepted):
+        return {}
+    return {
+        "agreement_accepted_at": now,
+        "agreement_text_sha256": hashlib.sha256(activity.agreement_text.encode("utf-8")).hexdigest(),
+    }
+
+
+def enrollment_create(
+    *, volunteer: Volunteer | None, shift: Shift, actor, agreement_accepted: bool = False, request=None
+) -> Enrollment:
+    """The volunteer signs themself up: confirmed, waitlisted or (approval mode) applied.
+
+    Raises EnrollmentRefused with the rule's reason. Leaders sign others up with team_signup.
+    """
+    if volunteer is None:
+        raise EnrollmentRefused(Reason.NOT_VOLUNTEER)
+    if volunteer.user_id != actor.pk:
+        raise PermissionDenied
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            (volunteer,) = _lock_volunteers([volunteer.pk])
+            locked = _lock_shift(shift.pk)
+            # Places freed without a promotion (more capacity) go to the waitlist first.
+            _promote(locked, now)
+            decision = enrollment_check(
+                volunteer,
+                locked,
+                context=signup_context(volunteer, now=now),
+                now=now,
+                agreement_accepted=agreement_accepted,
+            )
+            if not decision.ok or decision.outcome is None:
+                raise EnrollmentRefused(str(decision.reason), decision.message)
+            status = _claim(locked, decision.outcome)
+            enrollment = Enrollment.objects.create(
+                shift=locked,
+                volunteer=volunteer,
+                status=status,
+                signed_up_by=actor,
+                **_agreement_fields(locked.activity, now, agreement_accepted),
+            )
+            audit_log(
+                action="enrollment_created", actor=actor, obj=enrollment, request=request, status=status
+            )
+    except IntegrityError:
+        # Only a racing duplicate can get here: the partial unique constraint held.
+        if Enrollment.objects.filter(
+            shift_id=shift.pk, volunteer_id=volunteer.pk, status__in=ACTIVE
+        ).exists():
+            raise EnrollmentRefused(Reason.ALREADY_ENROLLED) from None
+        raise
+    shift.taken, shift.waitlisted = locked.taken, locked.waitlisted
+    return enrollment
+
+
+# --- cancel --------------------------------------------------------------------------------------------
+
+
+def enrollment_cancel(*, enrollment: Enrollment, actor, reason: str = "", request=None) -> Enrollment:
+    """Cancel a place, leave the waitlist or withdraw an application.
+
+    The volunteer may cancel a confirmed place up to the activity's `cancel_cutoff_hours` before the
+    shift; the waitlist and an application can be left at any time. An organizer (rules.organizer_q)
+    may cancel anyone's enrollment at any time, and the volunteer is told. A freed place goes to
+    the first volunteer on the waitlist, who is told.
+    """
+    own = enrollment.volunteer.user_id == actor.pk
+    if not own and not enrollments_organized_by(actor).filter(pk=enrollment.pk).exists():
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        shift = _lock_shift(enrollment.shift_id)
+        current = Enrollment.objects.select_related("volunteer__user").filter(pk=enrollment.pk).first()
+        if current is None or current.status not in ACTIVE:
+            raise EnrollmentRefused(Reason.NOT_ACTIVE)
+        was = current.status
+        cutoff = shift.starts_at - dt.timedelta(hours=shift.activity.cancel_cutoff_hours)
+        if own and was == S.CONFIRMED and now >= cutoff:
+            raise EnrollmentRefused(
+                Reason.CANCEL_TOO_LATE,
+                _(
+                    "You can cancel up to %(hours)d hours before the shift starts; it is too late now. "
+                    "Please tell the organizer that you cannot come."
+                )
+                % {"hours": shift.activity.cancel_cutoff_hours},
+            )
+        reason = (reason or "").strip()[:200]
+        Enrollment.objects.filter(pk=current.pk, status=was).update(
+            status=S.CANCELLED, cancelled_at=now, reason=reason, updated_at=now
+        )
+        current.status, current.cancelled_at, current.reason = S.CANCELLED, now, reason
+        _release(shift, was)
+        if not own:
+            with _site_language():
+                _tell(
+                    current,
+                    shift,
+                    kind="enrollment_cancelled",
+                    title=_("Your sign-up was cancelled: %(activity)s") % _shift_text(shift),
+                    body=(
+                        _("The organizer cancelled your sign-up for %(shift)s (%(when)s).")
+                        % _shift_text(shift)
+                    )
+                    + (f" {reason}" if reason else ""),
+                )
+        audit_log(
+            action="enrollment_cancelled" if was != S.APPLIED else "enrollment_withdrawn",
+            actor=actor,
+            obj=current,
+            request=request,
+            was=was,
+            by_organizer=not own,
+        )
+        if was == S.CONFIRMED:
+            _promote(shift, now)
+    return current
+
+
+# --- organizers' decisions -------------------------------------------------------------------------------
+
+
+def enrollment_decide(
+    *, actor, shift: Shift, ids: list[int], approve: bool, reason: str = "", request=None
+) -> dict[str, int]:
+    """Approve or reject applications (approval-mode sign-ups) in bulk, oldest first.
+
+    Approving takes a place through the same guard as a sign-up; when the places are gone the
+    applicant goes to the waitlist, and when that is full too the application is turned down and
+    the applicant told why. Ids that are not applications of this shift are skipped. Returns the
+    counts {"confirmed", "waitlisted", "rejected", "full", "skipped"} ("full" are among "rejected").
+    """
+    if not shifts_organized_by(actor).filter(pk=shift.pk).exists():
+        raise PermissionDenied
+    reason = (reason or "").strip()[:200]
+    counts = {"confirmed": 0, "waitlisted": 0, "rejected": 0, "full": 0, "skipped": 0}
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock_shift(shift.pk)
+        applications = list(
+            Enrollment.objects.filter(shift_id=locked.pk, pk__in=ids, status=S.APPLIED)
+            .select_related("volunteer__user")
+            .order_by("created_at", "pk")
+        )
+        counts["skipped"] = len(set(ids)) - len(applications)
+        for enrollment in applications:
+            note = reason
+            if approve:
+                try:
+                    status = _claim(locked, S.CONFIRMED)
+                except EnrollmentRefused:
+                    with _site_language():
+                        status, note = S.REJECTED, str(Reason.FULL.label)
+                    counts["full"] += 1
+            else:
+                status = S.REJECTED
+            Enrollment.objects.filter(pk=enrollment.pk, status=S.APPLIED).update(
+                status=status, decided_at=now, decided_by=actor, reason=note, updated_at=now
+            )
+            enrollment.status, enrollment.reason = status, note
+            counts[status] += 1
+            _tell_decision(enrollment, locked, status, note)
+            audit_log(
+                action="enrollment_approved" if status != S.REJECTED else "enrollment_rejected",
+                actor=actor,
+                obj=enrollment,
+                request=request,
+                status=status,
+                reason=note,
+            )
+    shift.taken, shift.waitlisted = locked.taken, locked.waitlisted
+    return counts
+
+
+def _tell_decision(enrollment: Enrollment, shift: Shift, status: str, note: str) -> None:
+    with _site_language():
+        _tell_decision_text(enrollment, shift, status, note)
+
+
+def _tell_decision_text(enrollment: Enrollment, shift: Shift, status: str, note: str) -> None:
+    text = _shift_text(shift)
+    if status == S.CONFIRMED:
+        title = _("Your sign-up was approved: %(activity)s") % text
+        body = _("You are confirmed for %(shift)s (%(when)s).") % text
+    elif status == S.WAITLISTED:
+        title = _("You are on the waitlist: %(activity)s") % text
+        body = (
+            _(
+                "Your sign-up for %(shift)s (%(when)s) was approved, but every place is taken: you are on "
+                "the waitlist and will be told if a place becomes free."
+            )
+            % text
+        )
+    else:
+        title = _("Your sign-up was not accepted: %(activity)s") % text
+        body = _("Your sign-up for %(shift)s (%(when)s) was not accepted.") % text + (
+            f" {note}" if note else ""
+        )
+    _tell(enrollment, shift, kind=f"enrollment_{status}", title=title, body=body)
+
+
+def team_signup(
+    *, actor, shift: Shift, volunteers: list, agreement_accepted: bool = False, request=None
+) -> list[Enrollment]:
+    """A leader or organization admin signs up several members of the team at once: all or none.
+
+    Every volunteer must be an active member of the activity's organization (or of one below it)
+    and pass every sign-up rule; there must be a place for each of them (a team goes together, so
+    nobody is put on the waitlist). They are confirmed at once, in approval mode too: the organizer
+    who signs them up is the one who would approve them. Each volunteer is told. When the activity
+    requires the written agreement, `agreement_accepted` records that the organizer has the
+    members' signed agreements. Otherwise EnrollmentRefused (TEAM_REFUSED with `.failures`, or FULL).
+    """
+    if not shifts_organized_by(actor).filter(pk=shift.pk).exists():
+        raise PermissionDenied
+    ids = sorted({v.pk for v in volunteers})
+    if not ids:
+        raise EnrollmentRefused(Reason.NOBODY_CHOSEN)
+    now = timezone.now()
+    activity = Activity.objects.select_related("organization").get(pk=shift.activity_id)
+    members = set(
+        Volunteer.objects.filter(pk__in=ids).filter(team_members_q(activity)).values_list("pk", flat=True)
+    )
+    try:
+        with transaction.atomic():
+            locked_volunteers = _lock_volunteers(ids)
+            locked = _lock_shift(shift.pk)
+            _promote(locked, now)
+            contexts = signup_contexts(ids, now=now)
+            failures = []
+            for volunteer in locked_volunteers:
+                if volunteer.pk not in members:
+                    failures.append(
+                        (
+                            volunteer,
+                            Reason.NOT_MEMBER.value,
+                            _("Not an active member of the organizing team."),
+                        )
+                    )
+                    continue
+                refusal = rule_refusal(
+                    volunteer,
+                    locked,
+                    context=contexts[volunteer.pk],
+                    now=now,
+                    agreement_accepted=agreement_accepted,
+                )
+                if refusal is not None:
+                    failures.append((volunteer, str(refusal.reason), refusal.message))
+            if failures:
+                raise EnrollmentRefused(Reason.TEAM_REFUSED, failures=failures)
+            n = len(locked_volunteers)
+            # One guarded statement for the whole team: all the places or none.
+            if not Shift.objects.filter(pk=locked.pk, taken__lte=F("capacity") - n).update(
+                taken=F("taken") + n
+            ):
+                raise EnrollmentRefused(
+                    Reason.FULL,
+                    _("Only %(left)d places are left, fewer than the %(n)d volunteers you chose.")
+                    % {"left": locked.places_left, "n": n},
+                )
+            locked.taken += n
+            created = []
+            for volunteer in locked_volunteers:
+                enrollment = Enrollment.objects.create(
+                    shift=locked,
+                    volunteer=volunteer,
+                    status=S.CONFIRMED,
+                    signed_up_by=actor,
+                    decided_by=actor,
+                    decided_at=now,
+                    **_agreement_fields(locked.activity, now, agreement_accepted),
+                )
+                created.append(enrollment)
+                with _site_language():
+                    _tell(
+                        enrollment,
+                        locked,
+                        kind="enrollment_team",
+                        title=_("You were signed up: %(activity)s") % _shift_text(locked),
+                        body=_(
+                            "%(organizer)s signed you up for %(shift)s (%(when)s). "
+                            "If you cannot come, cancel in “My activities”."
+                        )
+                        % {**_shift_text(locked), "organizer": actor.display_name or actor.phone},
+                    )
+            audit_log(
+                action="enrollment_team_signup",
+                actor=actor,
+                obj=locked,
+                request=request,
+                volunteers=[v.pk for v in locked_volunteers],
+            )
+    except IntegrityError:
+        raise EnrollmentRefused(Reason.ALREADY_ENROLLED) from None
+    shift.taken, shift.waitlisted = locked.taken, locked.waitlisted
+    return created
+
+
+def enrollments_cancel_for_activity(*, activity: Activity, actor, reason: str) -> int:
+    """The activity is cancelled (lifecycle.activity_cancel has checked the actor's right): every
+    active enrollment of every shift is cancelled, the counters give back what they held, and each
+    volunteer is told once. Returns how many enrollments were cancelled."""
+    reason = (reason or "").strip()[:200]
+    now = timezone.now()
+    with transaction.atomic():
+        shifts = {
+            s.pk: s
+            for s in Shift.objects.select_for_update(no_key=True)
+            .filter(activity_id=activity.pk)
+            .order_by("pk")
+        }
+        enrollments = list(
+            Enrollment.objects.filter(shift_id__in=list(shifts), status__in=ACTIVE)
+            .select_related("volunteer__user")
+            .order_by("pk")
+        )
+        Enrollment.objects.filter(pk__in=[e.pk for e in enrollments], status__in=ACTIVE).update(
+            status=S.CANCELLED, cancelled_at=now, reason=reason, updated_at=now
+        )
+        for shift_id in shifts:
+            held = [e.status for e in enrollments if e.shift_id == shift_id]
+            confirmed, waitlisted = held.count(S.CONFIRMED), held.count(S.WAITLISTED)
+            if confirmed or waitlisted:
+                Shift.objects.filter(pk=shift_id).update(
+                    taken=F("taken") - confirmed, waitlisted=F("waitlisted") - waitlisted
+                )
+        for enrollment in enrollments:
+            shift = shifts[enrollment.shift_id]
+            shift.activity = activity
+            with _site_language():
+                notify(
+                    user=enrollment.volunteer.user,
+                    kind="activity_cancelled",
+                    title=_("Activity cancelled: %(activity)s") % {"activity": activity.title},
+                    body=(
+                        _(
+                            "%(activity)s (%(shift)s, %(when)s) has been cancelled; "
+                            "your sign-up is cancelled too."
+                        )
+                        % _shift_text(shift)
+                    )
+                    + (f" {reason}" if reason else ""),
+                    url=_activity_url(activity),
+                    dedupe_key=f"activity_cancelled:{enrollment.pk}",
+                )
+        audit_log(
+            action="enrollments_cancelled_with_activity",
+            actor=actor,
+            obj=activity,
+            count=len(enrollments),
+            reason=reason,
+        )
+    return len(enrollments)

@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "site_updated": _("service site changed"),
     "demo_city_seeded": _("demo city seeded"),
     "notification_preferences_changed": _("notification channels changed"),
+    "calendar_link_regenerated": _("calendar link regenerated"),
     "enrollment_created": _("signed up"),
     "enrollment_cancelled": _("sign-up cancelled"),
     "enrollment_withdrawn": _("sign-up withdrawn"),

@@ -338,3 +338,28 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} · {self.shift}"
+
+
+class CalendarToken(models.Model):
+    """The secret in a volunteer's calendar-feed URL (/calendar/<token>.ics).
+
+    Calendar apps fetch the feed without logging in, so the URL itself is the credential. It is
+    kept in clear (the volunteer must be able to copy the link again); it reveals only the
+    volunteer's own upcoming shifts, and regenerating it (a new row value) cuts off every old copy.
+    """
+
+    volunteer = models.OneToOneField(
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.CASCADE,
+        related_name="calendar_token",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+
+    def __str__(self):
+        return str(self.volunteer)

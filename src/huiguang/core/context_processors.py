@@ -9,10 +9,16 @@ from huiguang.network.scope import scope_for
 def navigation(request):
     user = getattr(request, "user", None)
     scope = scope_for(user)
-    items = [(_("Home"), reverse("core:home")), (_("Organizations"), reverse("network:directory"))]
+    items = [
+        (_("Home"), reverse("core:home")),
+        (_("Activities"), reverse("activities:list")),
+        (_("Organizations"), reverse("network:directory")),
+    ]
     console = []
     if user is not None and user.is_authenticated:
         if hasattr(user, "volunteer"):
+            items.append((_("Shifts I can take"), reverse("activities:can_take")))
+            items.append((_("My activities"), reverse("activities:my")))
             items.append((_("My profile"), reverse("volunteers:me")))
             items.append((_("My organizations"), reverse("network:my_memberships")))
         if scope.is_console_user:

@@ -1,0 +1,374 @@
+"""Reads of the organizers' console: activities, the review queue, shifts and rosters — scoped.
+
+Reading: every console user reads the activities of the organizations in their scope
+(network.selectors.organization_list_for: city-wide roles all of them, region admins those of
+their region subtree, organization admins their subtree, leaders their own team). Anything else
+is not in the queryset, so the views answer 404.
+
+Changing (who is an editor, a manager, a reviewer) is computed here from the grants without a
+query; services/lifecycle.py enforces it and explains it.
+
+Contact details on rosters (DESIGN §6): ID numbers are always masked (Volunteer.id_masked); the
+phone is shown in full to the admins who manage the organization (its admins, its region's
+admins, the city admin) and masked for team leaders and auditors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from huiguang.network.models import Grant, Organization
+from huiguang.network.scope import scope_for
+from huiguang.network.selectors import organization_list_for, organization_may_approve
+
+from ..models import Activity, ActivityPhoto, Enrollment, Series, Shift
+
+# --- who may change what ------------------------------------------------------------------------------
+
+
+def organization_may_manage_activities(user, org: Organization) -> bool:
+    """Admins of the organization or above it, region admins of its region subtree, city admins."""
+    scope = scope_for(user)
+    if scope.city_admin:
+        return True
+    if any(org.path.startswith(p) for p in scope.admin_org_paths):
+        return True
+    region_path = org.region.path
+    return any(region_path.startswith(p) for p in scope.region_paths)
+
+
+def organization_may_edit_activities(user, org: Organization) -> bool:
+    """Managers, and the team leaders of that very organization."""
+    return org.pk in scope_for(user).leader_org_ids or organization_may_manage_activities(user, org)
+
+
+def editor_q(user, prefix: str = "") -> Q | None:
+    """Organizations whose activities `user` may edit, as a filter; None: none at all."""
+    scope = scope_for(user)
+    if scope.city_admin:
+        return Q()
+    if not (scope.region_paths or scope.admin_org_paths or scope.leader_org_ids):
+        return None
+    q = scope.managed_organizations_q(prefix)
+    if scope.leader_org_ids:
+        q |= Q(**{f"{prefix}pk__in": scope.leader_org_ids})
+    return q
+
+
+def organizations_for_new_activities(user) -> QuerySet[Organization]:
+    """Active organizations the user may create activities for."""
+    q = editor_q(user)
+    if q is None:
+        return Organization.objects.none()
+    return (
+        Organization.objects.filter(q, status=Organization.Status.ACTIVE)
+        .select_related("region")
+        .order_by("path")
+    )
+
+
+def may_create_activities(user) -> bool:
+    return editor_q(user) is not None
+
+
+def is_reviewer(user) -> bool:
+    scope = scope_for(user)
+    return scope.city_admin or bool(scope.region_paths or scope.admin_org_paths)
+
+
+def reviewer_q(user) -> Q | None:
+    """Activities `user` may review: the parent organization's admins (or above), admins of a
+    region subtree holding the organization's region, city admins."""
+    scope = scope_for(user)
+    if scope.city_admin:
+        return Q()
+    if not is_reviewer(user):
+        return None
+    q = Q(pk__in=[])
+    for p in scope.region_paths:
+        q |= Q(organization__region__path__startswith=p)
+    for p in scope.admin_org_paths:
+        q |= Q(organization__parent__path__startswith=p)
+    return q
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """'/A/B/C/' → ['/A/', '/A/B/', '/A/B/C/'] (organizations); '330482/330482001/' likewise."""
+    lead = "/" if path.startswith("/") else ""
+    parts = [p for p in path.split("/") if p]
+    return [lead + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def reviewer_grants_for(org: Organization) -> list:
+    """Users to tell that an activity of `org` waits for review: region admins of a region that
+    holds the organization's region and admins of the parent organization or above (city admins
+    are not told of every submission: they have the review queue)."""
+    q = Q(role=Grant.Role.REGION_ADMIN, region__path__in=_ancestor_paths(org.region.path))
+    if org.parent_id:
+        q |= Q(role=Grant.Role.ORG_ADMIN, organization__path__in=_ancestor_paths(org.parent.path))
+    user_ids = Grant.objects.filter(q).values("user_id")
+    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))
+
+
+S = Activity.Status
+EDITABLE_BY_EDITORS = (S.DRAFT, S.PENDING, S.REJECTED)
+CANCELLABLE = (S.DRAFT, S.PENDING, S.REJECTED, S.PUBLISHED)
+
+
+def may_edit(user, activity: Activity) -> bool:
+    """Editors change drafts, pending and returned activities; managers published ones too."""
+    if activity.status in EDITABLE_BY_EDITORS:
+        return organization_may_edit_activities(user, activity.organization)
+    if activity.status == S.PUBLISHED:
+        return organization_may_manage_activities(user, activity.organization)
+    return False
+
+
+def may_review(user, activity: Activity) -> bool:
+    org = activity.organization
+    return organization_may_approve(user, parent=org.parent, region=org.region)
+
+
+def may_cancel(user, activity: Activity) -> bool:
+    """Managers cancel a published activity (its volunteers lose their places); editors may drop
+    one that is not published yet."""
+    if activity.status == S.PUBLISHED:
+        return organization_may_manage_activities(user, activity.organization)
+    return activity.status in CANCELLABLE and organization_may_edit_activities(user, activity.organization)
+
+
+def activity_permissions(user, activity: Activity) -> dict[str, bool]:
+    """What the console offers on one activity (the services decide again)."""
+    org = activity.organization
+    status = activity.status
+    editor = organization_may_edit_activities(user, org)
+    manager = organization_may_manage_activities(user, org)
+    started = activity.starts_at <= timezone.now()
+    return {
+        "edit": may_edit(user, activity),
+        "submit": editor and status in (S.DRAFT, S.REJECTED),
+        "review": status == S.PENDING and may_review(user, activity),
+        "cancel": may_cancel(user, activity),
+        "finish": manager and status == S.PUBLISHED and started,
+        "outcome": editor and status == S.FINISHED,
+        "archive": manager and status == S.FINISHED,
+        "copy": editor and org.status == Organization.Status.ACTIVE,
+        "photos": editor and status not in (S.CANCELLED, S.ARCHIVED),
+        "outcome_photos": editor
+        and status not in (S.CANCELLED, S.ARCHIVED)
+        and (started or status == S.FINISHED),
+        "series": manager and status == S.PUBLISHED and activity.series_id is None,
+        "edit_series": manager and activity.series_id is not None,
+        "decide": editor,
+        "phone": manager,
+    }
+
+
+def phone_visible(user, activity: Activity) -> bool:
+    return organization_may_manage_activities(user, activity.organization)
+
+
+# --- activities -------------------------------------------------------------------------------------
+
+
+def activity_list_for(user) -> QuerySet[Activity]:
+    if not scope_for(user).is_console_user:
+        return Activity.objects.none()
+    return Activity.objects.filter(organization__in=organization_list_for(user).values("pk")).select_related(
+        "organization", "organization__region", "organization__parent", "category", "region"
+    )
+
+
+def activity_get_for(user, pk: int) -> Activity:
+    activity = (
+        activity_list_for(user)
+        .select_related("site", "series", "created_by", "reviewed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def _shift_sum(field: str):
+    return Coalesce(
+        Subquery(
+            Shift.objects.filter(activity=OuterRef("pk"))
+            .order_by()
+            .values("activity")
+            .annotate(n=Sum(field))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _with_counts(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    """Shift count, places, places taken, waitlisted and applications waiting, per activity —
+    correlated subqueries, so a page costs one query whatever its size."""
+    applied = (
+        Enrollment.objects.filter(shift__activity=OuterRef("pk"), status=Enrollment.Status.APPLIED)
+        .order_by()
+        .values("shift__activity")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    shifts = (
+        Shift.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return qs.annotate(
+        shift_count=Coalesce(Subquery(shifts, output_field=IntegerField()), Value(0)),
+        capacity_total=_shift_sum("capacity"),
+        taken_total=_shift_sum("taken"),
+        waitlisted_total=_shift_sum("waitlisted"),
+        applied_total=Coalesce(Subquery(applied, output_field=IntegerField()), Value(0)),
+    )
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def activity_rows_for(
+    user, *, status: str = "", organization: str = "", date_from: str = "", date_to: str = "", q: str = ""
+) -> QuerySet[Activity]:
+    """The console list: scoped, filtered (status, organization id, a date range that overlaps the
+    activity, a title search), with counts per row; soonest first, past ones last."""
+    qs = activity_list_for(user)
+    if status in Activity.Status.values:
+        qs = qs.filter(status=status)
+    if organization.isdigit():
+        qs = qs.filter(organization_id=int(organization))
+    start, end = _date(date_from), _date(date_to)
+    if start:
+        qs = qs.filter(ends_at__gte=_day_start(start))
+    if end:
+        qs = qs.filter(starts_at__lt=_day_start(end + dt.timedelta(days=1)))
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(address__icontains=q))
+    now = timezone.now()
+    return (
+        _with_counts(qs)
+        .annotate(
+            past=Case(When(ends_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+        .order_by("past", "starts_at", "pk")
+    )
+
+
+def activity_filter_organizations(user) -> QuerySet[Organization]:
+    """Organizations offered in the list's filter (at most a few hundred: the user's scope)."""
+    return organization_list_for(user).select_related(None).only("id", "name", "path").order_by("path")[:500]
+
+
+def review_queue_for(user) -> QuerySet[Activity]:
+    q = reviewer_q(user)
+    if q is None:
+        return Activity.objects.none()
+    return _with_counts(
+        Activity.objects.filter(q, status=Activity.Status.PENDING).select_related(
+            "organization", "organization__region", "organization__parent", "category", "region", "created_by"
+        )
+    ).order_by("starts_at", "pk")
+
+
+# --- shifts and rosters ---------------------------------------------------------------------------------
+
+
+def activity_shifts(activity: Activity) -> QuerySet[Shift]:
+    return activity.shifts.annotate(
+        applied_count=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.APPLIED))
+    ).order_by("starts_at", "name", "pk")
+
+
+def activity_photos(activity: Activity) -> dict[str, list[ActivityPhoto]]:
+    photos = list(activity.photos.all())
+    return {
+        "gallery": [p for p in photos if p.kind == ActivityPhoto.Kind.GALLERY],
+        "outcome": [p for p in photos if p.kind == ActivityPhoto.Kind.OUTCOME],
+    }
+
+
+def shift_get_for(user, pk: int) -> Shift:
+    shift = (
+        Shift.objects.filter(activity__in=activity_list_for(user).values("pk"))
+        .select_related(
+            "activity", "activity__organization", "activity__organization__region", "activity__region"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if shift is None:
+        raise Http404
+    return shift
+
+
+def photo_get_for(user, pk: int) -> ActivityPhoto:
+    photo = (
+        ActivityPhoto.objects.filter(activity__in=activity_list_for(user).values("pk"))
+        .select_related("activity", "activity__organization", "activity__organization__region")
+        .filter(pk=pk)
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    return photo
+
+
+ROSTER_ORDER = Case(
+    When(status=Enrollment.Status.CONFIRMED, then=Value(0)),
+    When(status=Enrollment.Status.APPLIED, then=Value(1)),
+    When(status=Enrollment.Status.WAITLISTED, then=Value(2)),
+    When(status=Enrollment.Status.ATTENDED, then=Value(3)),
+    When(status=Enrollment.Status.NO_SHOW, then=Value(4)),
+    default=Value(5),
+    output_field=IntegerField(),
+)
+
+
+def roster_for(shift: Shift, *, status: str = "") -> QuerySet[Enrollment]:
+    """The shift's sign-ups: confirmed, then applications, then the waitlist (each in sign-up
+    order), then the rest."""
+    qs = shift.enrollments.select_related("volunteer", "volunteer__user", "signed_up_by")
+    if status in Enrollment.Status.values:
+        qs = qs.filter(status=status)
+    return qs.order_by(ROSTER_ORDER, "created_at", "pk")
+
+
+def roster_counts(shift: Shift) -> dict[str, int]:
+    return dict(shift.enrollments.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+def series_get_for(user, pk: int) -> Series:
+    series = (
+        Series.objects.filter(organization__in=organization_list_for(user).values("pk"))
+        .select_related("organization", "organization__region", "template", "template__organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if series is None:
+        raise Http404
+    return series
+
+
+def series_occurrences(series: Series, *, limit: int = 60) -> QuerySet[Activity]:
+    return _with_counts(series.occurrences.all()).order_by("starts_at", "pk")[:limit]

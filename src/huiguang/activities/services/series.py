@@ -1,0 +1,600 @@
+"""Recurring activities (系列活动): the date rules, generating occurrences, editing the whole series.
+
+The rules (Series.Rule), with `weekdays` as ISO numbers (Monday = 1 ... Sunday = 7):
+
+- WEEKLY: every week on each of the given weekdays.
+- MONTHLY_NTH_WEEKDAY ("the second Saturday", 第二个星期六): the n-th time the weekday occurs in
+  the month; n = 1..5, or -1 for the last one. A month without a fifth one has no occurrence.
+- MONTHLY_WEEK_WEEKDAY ("the Saturday of the second week", 第二周的星期六 — Pinghu's monthly
+  金平湖·志愿服务日): weeks run Monday to Sunday and week 1 is the week that contains the 1st of the
+  month, so week n starts on the Monday of week 1 plus 7·(n−1) days. The occurrence is the given
+  weekday of week n, if that day lies in the month (the Saturday of week 1 of a month that begins
+  on a Sunday is in the previous month: no occurrence). When the 1st is a Sunday, week 1 is that
+  single Sunday and week 2 starts on the 2nd, so "the Saturday of the second week" is the 7th
+  (2026-03-07, 2026-11-07), whereas "the second Saturday" is the 14th. n = 1..6, or -1 for the
+  last week that holds the weekday (which is the weekday's last occurrence in the month).
+
+A series is reviewed once, through its template: only a published activity can become recurring,
+and its occurrences are generated as published activities of the same organization.
+
+Generating is idempotent: `Series.generated_until` records how far dates have been generated and
+the series row is locked while generating (select_for_update; SQLite's IMMEDIATE transactions
+serialize), so two runs never create the same occurrence; an occurrence that was moved to another
+day or deleted is not created again. Besides, a date that already has an occurrence is skipped.
+
+Editing the whole series (`series_update`) changes the future occurrences that were not edited
+on their own (`series_detached`) and are still open (draft, pending, returned or published).
+Occurrences that already have active enrollments keep their times: the volunteers signed up for
+those hours, perhaps around other commitments. Everything else (title, description, place,
+requirements, ...) changes on them too. The occurrences whose times were kept are returned so
+that the organizer can move them one by one (which notifies their volunteers). Changing the rule
+itself is not offered: end the series and start a new one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import copy
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huiguang.core.audit import audit_log
+from huiguang.core.errors import FieldErrors, Refused
+from huiguang.network.models import Organization
+
+from ..models import Activity, Enrollment, Series, Shift
+
+OPEN_STATUSES = (
+    Activity.Status.DRAFT,
+    Activity.Status.PENDING,
+    Activity.Status.REJECTED,
+    Activity.Status.PUBLISHED,
+)
+MAX_SERIES_YEARS = 5
+MAX_HORIZON_MONTHS = 24
+
+
+# --- pure date rules -------------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _months(start: dt.date, end: dt.date):
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date | None:
+    """The n-th `weekday` (ISO, 1-7) of the month; n = -1 the last. None when there is none."""
+    last_day = calendar.monthrange(year, month)[1]
+    days = [
+        dt.date(year, month, d)
+        for d in range(1, last_day + 1)
+        if dt.date(year, month, d).isoweekday() == weekday
+    ]
+    if n == -1:
+        return days[-1]
+    return days[n - 1] if 1 <= n <= len(days) else None
+
+
+def week_weekday(year: int, month: int, weekday: int, n: int) -> dt.date | None:
+    """The `weekday` (ISO, 1-7) of the n-th Monday-to-Sunday week of the month, week 1 being the
+    week that contains the 1st; None when that day falls outside the month. n = -1: the last week
+    of the month that holds the weekday."""
+    if n == -1:
+        return nth_weekday(year, month, weekday, -1)
+    first = dt.date(year, month, 1)
+    week1_monday = first - dt.timedelta(days=first.isoweekday() - 1)
+    day = week1_monday + dt.timedelta(weeks=n - 1, days=weekday - 1)
+    return day if day.month == month and day.year == year else None
+
+
+def occurrence_dates(
+    rule: str, weekdays: list[int], ordinal: int | None, start: dt.date, end: dt.date
+) -> list[dt.date]:
+    """Every date of the rule from `start` to `end`, both included, in order."""
+    if end < start:
+        return []
+    if rule == Series.Rule.WEEKLY:
+        wanted = set(weekdays)
+        days = (start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+        return [d for d in days if d.isoweekday() in wanted]
+    if rule not in (Series.Rule.MONTHLY_NTH_WEEKDAY, Series.Rule.MONTHLY_WEEK_WEEKDAY):
+        raise ValueError(f"unknown rule {rule!r}")
+    pick = nth_weekday if rule == Series.Rule.MONTHLY_NTH_WEEKDAY else week_weekday
+    dates = []
+    for year, month in _months(start, end):
+        for weekday in sorted(set(weekdays)):
+            day = pick(year, month, weekday, ordinal or 1)
+            if day is not None and start <= day <= end:
+                dates.append(day)
+    return sorted(dates)
+
+
+def rule_errors(rule: str, weekdays, ordinal) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if rule not in Series.Rule.values:
+        errors["rule"] = [_("Choose how the activity repeats.")]
+        return errors
+    days = weekdays if isinstance(weekdays, list | tuple) else []
+    if not days or any(not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in days):
+        errors["weekdays"] = [_("Choose the day(s) of the week.")]
+    elif rule != Series.Rule.WEEKLY and len(set(days)) != 1:
+        errors["weekdays"] = [_("A monthly series takes place on one day of the week: choose one.")]
+    if rule == Series.Rule.MONTHLY_NTH_WEEKDAY and ordinal not in (1, 2, 3, 4, 5, -1):
+        errors["ordinal"] = [_("Choose which occurrence in the month: first to fifth, or the last.")]
+    if rule == Series.Rule.MONTHLY_WEEK_WEEKDAY and ordinal not in (1, 2, 3, 4, 5, 6, -1):
+        errors["ordinal"] = [_("Choose which week of the month: first to sixth, or the last.")]
+    return errors
+
+
+def rule_display(series: Series) -> str:
+    """'每周 星期二、星期四', '每月第2个星期六', '每月第2周的星期六'."""
+    from django.utils.dates import WEEKDAYS
+
+    names = [str(WEEKDAYS[d - 1]) for d in sorted(set(series.weekdays or [])) if 1 <= d <= 7]
+    if series.rule == Series.Rule.WEEKLY:
+        return _("Every week on %(days)s") % {"days": _(", ").join(names)}
+    day = names[0] if names else ""
+    if series.ordinal == -1:
+        if series.rule == Series.Rule.MONTHLY_WEEK_WEEKDAY:
+            return _("Every month, the %(day)s of the last week") % {"day": day}
+        return _("Every month, the last %(day)s") % {"day": day}
+    if series.rule == Series.Rule.MONTHLY_WEEK_WEEKDAY:
+        return _("Every month, the %(day)s of week %(n)d") % {"day": day, "n": series.ordinal or 1}
+    return _("Every month, %(day)s number %(n)d") % {"day": day, "n": series.ordinal or 1}
+
+
+# --- occurrences -----------------------------------------------------------------------------
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value)
+
+
+def move_by_days(value: dt.datetime | None, days: int) -> dt.datetime | None:
+    """The same wall-clock time `days` days later (in the city's time zone)."""
+    if value is None:
+        return None
+    local = _local(value)
+    return timezone.make_aware(dt.datetime.combine(local.date() + dt.timedelta(days=days), local.time()))
+
+
+# Fields an occurrence or a copy takes over from its template (not status, series, outcome...).
+CLONED_FIELDS = (
+    "organization_id",
+    "title",
+    "category_id",
+    "description",
+    "region_id",
+    "site_id",
+    "address",
+    "lat",
+    "lng",
+    "checkin_radius_m",
+    "cancel_cutoff_hours",
+    "visibility",
+    "signup_mode",
+    "min_age",
+    "max_age",
+    "members_only",
+    "political_status",
+    "agreement_required",
+    "agreement_text",
+    "insurance_required",
+    "insurance_note",
+    "cover",
+)
+
+
+def clone_activity(
+    template: Activity,
+    *,
+    days: int,
+    status: str,
+    created_by,
+    series: Series | None = None,
+    copied_from: Activity | None = None,
+    shifts: list[Shift] | None = None,
+    skill_ids: list[int] | None = None,
+) -> Activity:
+    """A new activity `days` days after `template` with the same shifts (counters at zero)."""
+    activity = Activity(
+        **{name: getattr(template, name) for name in CLONED_FIELDS},
+        starts_at=move_by_days(template.starts_at, days),
+        ends_at=move_by_days(template.ends_at, days),
+        recruit_opens_at=move_by_days(template.recruit_opens_at, days),
+        recruit_closes_at=move_by_days(template.recruit_closes_at, days),
+        status=status,
+        series=series,
+        copied_from=copied_from,
+        created_by=created_by,
+        share_token=secrets.token_urlsafe(16),
+    )
+    if status == Activity.Status.PUBLISHED:
+        activity.reviewed_by_id, activity.reviewed_at = template.reviewed_by_id, template.reviewed_at
+    activity.save()
+    if skill_ids is None:
+        skill_ids = list(template.required_skills.values_list("pk", flat=True))
+    if skill_ids:
+        activity.required_skills.set(skill_ids)
+    if shifts is None:
+        shifts = list(template.shifts.all())
+    Shift.objects.bulk_create(
+        [
+            Shift(
+                activity=activity,
+                name=s.name,
+                description=s.description,
+                starts_at=move_by_days(s.starts_at, days),
+                ends_at=move_by_days(s.ends_at, days),
+                capacity=s.capacity,
+                waitlist_size=s.waitlist_size,
+            )
+            for s in shifts
+        ]
+    )
+    return activity
+
+
+def _may_manage(actor, organization: Organization) -> bool:
+    from ..selectors.console import organization_may_manage_activities
+
+    return organization_may_manage_activities(actor, organization)
+
+
+def series_create(
+    *,
+    actor,
+    template: Activity,
+    rule: str,
+    weekdays: list[int],
+    ordinal: int | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    horizon_months: int | None = None,
+    request=None,
+    now: dt.datetime | None = None,
+) -> Series:
+    """Make a published activity recurring: it becomes the series' first occurrence and template,
+    and the occurrences of the next `horizon_months` are generated at once."""
+    if not _may_manage(actor, template.organization):
+        raise PermissionDenied
+    if template.series_id is not None:
+        raise Refused("already_in_series", _("This activity already belongs to a series."))
+    if template.status != Activity.Status.PUBLISHED:
+        raise Refused(
+            "not_published", _("Only a published activity can be made recurring: submit it for review first.")
+        )
+    template_day = _local(template.starts_at).date()
+    starts_on = starts_on or template_day + dt.timedelta(days=1)
+    horizon = settings.HUIGUANG_SERIES_HORIZON_MONTHS if horizon_months is None else horizon_months
+    weekdays = sorted(set(weekdays)) if isinstance(weekdays, list | tuple) else weekdays
+    errors = rule_errors(rule, weekdays, ordinal)
+    if starts_on <= template_day:
+        errors["starts_on"] = [_("The series starts after the first activity's day.")]
+    if ends_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [_("The last date must not be before the first.")]
+    elif ends_on is not None and ends_on > add_months(starts_on, 12 * MAX_SERIES_YEARS):
+        errors["ends_on"] = [_("A series may last at most %(n)d years.") % {"n": MAX_SERIES_YEARS}]
+    if not isinstance(horizon, int) or not 1 <= horizon <= MAX_HORIZON_MONTHS:
+        errors["horizon_months"] = [
+            _("Generate between 1 and %(n)d months ahead.") % {"n": MAX_HORIZON_MONTHS}
+        ]
+    if errors:
+        raise FieldErrors(errors)
+    with transaction.atomic():
+        series = Series.objects.create(
+            organization=template.organization,
+            title=template.title,
+            rule=rule,
+            weekdays=weekdays,
+            ordinal=None if rule == Series.Rule.WEEKLY else ordinal,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            horizon_months=horizon,
+            template=template,
+            created_by=actor,
+        )
+        Activity.objects.filter(pk=template.pk).update(series=series, series_detached=False)
+        template.series, template.series_detached = series, False
+        created = series_generate(series, now=now)
+        audit_log(
+            action="series_created",
+            actor=actor,
+            obj=series,
+            request=request,
+            template=template.pk,
+            rule=rule,
+            generated=len(created),
+        )
+    return series
+
+
+def series_generate(
+    series: Series, until: dt.date | None = None, *, now: dt.datetime | None = None
+) -> list[Activity]:
+    """Create the occurrences from the last generated date up to `until` (default: the series'
+    horizon from today), never before today and never twice. Returns the new occurrences."""
+    today = timezone.localdate(now) if now is not None else timezone.localdate()
+    with transaction.atomic():
+        series = (
+            Series.objects.select_for_update(of=("self",))
+            .select_related("template", "organization")
+            .get(pk=series.pk)
+        )
+        template = series.template
+        if template is None or series.organization.status != Organization.Status.ACTIVE:
+            return []
+        end = until or add_months(today, series.horizon_months)
+        if series.ends_on is not None:
+            end = min(end, series.ends_on)
+        start = series.starts_on
+        if series.generated_until is not None:
+            start = max(start, series.generated_until + dt.timedelta(days=1))
+        start = max(start, today)
+        if end < start:
+            return []
+        existing = {_local(v).date() for v in series.occurrences.values_list("starts_at", flat=True)}
+        template_day = _local(template.starts_at).date()
+        shifts = list(template.shifts.all())
+        skill_ids = list(template.required_skills.values_list("pk", flat=True))
+        created = [
+            clone_activity(
+                template,
+                days=(day - template_day).days,
+                status=Activity.Status.PUBLISHED,
+                created_by=series.created_by or template.created_by,
+                series=series,
+                shifts=shifts,
+                skill_ids=skill_ids,
+            )
+            for day in occurrence_dates(series.rule, series.weekdays, series.ordinal, start, end)
+            if day not in existing
+        ]
+        if series.generated_until is None or end > series.generated_until:
+            Series.objects.filter(pk=series.pk).update(generated_until=end)
+    return created
+
+
+def series_generate_all(*, now: dt.datetime | None = None) -> dict[int, int]:
+    """Extend every series that has not ended (the `generate_series` command, run daily by cron)."""
+    today = timezone.localdate(now) if now is not None else timezone.localdate()
+    counts = {}
+    running = Series.objects.exclude(ends_on__lt=today).exclude(template__isnull=True).order_by("pk")
+    for series in running:
+        counts[series.pk] = len(series_generate(series, now=now))
+    return counts
+
+
+# --- editing the whole series ----------------------------------------------------------------
+
+# What series_update may change on the occurrences (times of day are `starts_time`/`ends_time`).
+SERIES_EDITABLE = (
+    "title",
+    "category",
+    "description",
+    "region",
+    "site",
+    "address",
+    "lat",
+    "lng",
+    "checkin_radius_m",
+    "cancel_cutoff_hours",
+    "visibility",
+    "signup_mode",
+    "min_age",
+    "max_age",
+    "members_only",
+    "political_status",
+    "agreement_required",
+    "agreement_text",
+    "insurance_required",
+    "insurance_note",
+)
+
+
+@dataclass
+class SeriesUpdate:
+    series: Series
+    updated: list[Activity] = field(default_factory=list)
+    times_kept: list[Activity] = field(default_factory=list)  # have enrollments: times unchanged
+    cancelled: list[Activity] = field(default_factory=list)  # after a new, earlier last date
+
+
+def _new_times(
+    activity: Activity, starts_time: dt.time, ends_time: dt.time
+) -> tuple[dt.datetime, dt.datetime]:
+    day = _local(activity.starts_at).date()
+    return (
+        timezone.make_aware(dt.datetime.combine(day, starts_time)),
+        timezone.make_aware(dt.datetime.combine(day, ends_time)),
+    )
+
+
+KEEP = object()  # series_update(ends_on=KEEP): the last date does not change
+
+
+def series_update(
+    *,
+    actor,
+    series: Series,
+    starts_time: dt.time | None = None,
+    ends_time: dt.time | None = None,
+    ends_on=KEEP,
+    required_skills=None,
+    request=None,
+    now: dt.datetime | None = None,
+    **changes,
+) -> SeriesUpdate:
+    """Edit every future, non-detached, open occurrence of the series (see the module docstring).
+
+    `starts_time`/`ends_time`: a new time of day (the shifts move with the start); `ends_on`: a
+    new last date (None: no end), after which open occurrences are cancelled and their volunteers
+    told. Future generations copy the latest occurrence that took every change; when none did
+    (all future ones have sign-ups, or none is generated yet), the next date is generated at once
+    to carry the new values.
+    """
+    from .lifecycle import activity_cancel_internal, activity_field_errors, normalize_activity_fields
+
+    if not _may_manage(actor, series.organization):
+        raise PermissionDenied
+    unknown = set(changes) - set(SERIES_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable on a series: {sorted(unknown)}")
+    now = now or timezone.now()
+    template = series.template
+    if template is None:
+        raise Refused("no_template", _("This series has no template activity any more."))
+    data = normalize_activity_fields(changes)
+    merged = {name: getattr(template, name) for name in SERIES_EDITABLE} | data
+    errors = activity_field_errors(merged, organization=series.organization)
+    retime = starts_time is not None or ends_time is not None
+    delta = dt.timedelta(0)
+    if retime:
+        starts_time = starts_time or _local(template.starts_at).time()
+        ends_time = ends_time or _local(template.ends_at).time()
+        if ends_time <= starts_time:
+            errors["ends_time"] = [_("The end time must be after the start time.")]
+        else:
+            new_start, new_end = _new_times(template, starts_time, ends_time)
+            delta = new_start - template.starts_at
+            if any(
+                s.starts_at + delta < new_start or s.ends_at + delta > new_end for s in template.shifts.all()
+            ):
+                errors["ends_time"] = [
+                    _("Some shifts would lie outside the new times: change the shifts or choose other times.")
+                ]
+    if ends_on is not KEEP and ends_on is not None and ends_on < series.starts_on:
+        errors["ends_on"] = [_("The last date must not be before the first.")]
+    if errors:
+        raise FieldErrors(errors)
+
+    result = SeriesUpdate(series=series)
+    with transaction.atomic():
+        series = (
+            Series.objects.select_for_update(of=("self",)).select_related("organization").get(pk=series.pk)
+        )
+        result.series = series
+        targets = list(
+            Activity.objects.filter(
+                series=series, series_detached=False, status__in=OPEN_STATUSES, starts_at__gt=now
+            ).order_by("starts_at")
+        )
+        if ends_on is not KEEP:
+            late = [a for a in targets if ends_on is not None and _local(a.starts_at).date() > ends_on]
+            reason = _("The recurring activity ends on %(date)s.") % {"date": ends_on}
+            for activity in late:
+                activity_cancel_internal(activity=activity, actor=actor, reason=reason)
+            result.cancelled = late
+            targets = [a for a in targets if a not in late]
+            series.ends_on = ends_on
+            if ends_on is not None and series.generated_until and series.generated_until > ends_on:
+                series.generated_until = ends_on
+        with_enrollments = set(
+            Enrollment.objects.filter(shift__activity__in=targets, status__in=Enrollment.ACTIVE).values_list(
+                "shift__activity_id", flat=True
+            )
+        )
+        for activity in targets:
+            for name, value in data.items():
+                setattr(activity, name, value)
+            fields = list(data)
+            if retime and activity.pk in with_enrollments:
+                result.times_kept.append(activity)
+            elif retime:
+                new_start, new_end = _new_times(activity, starts_time, ends_time)
+                shift_delta = new_start - activity.starts_at
+                for shift in activity.shifts.all():
+                    Shift.objects.filter(pk=shift.pk).update(
+                        starts_at=shift.starts_at + shift_delta, ends_at=shift.ends_at + shift_delta
+                    )
+                activity.starts_at, activity.ends_at = new_start, new_end
+                fields += ["starts_at", "ends_at"]
+            if fields:
+                activity.save(update_fields=[*fields, "updated_at"])
+            if required_skills is not None:
+                activity.required_skills.set(required_skills)
+            result.updated.append(activity)
+        complete = [a for a in result.updated if a not in result.times_kept]
+        if complete:
+            series.template = complete[-1]
+        elif data or retime or required_skills is not None:
+            carrier = _carry_forward(series, template, data, delta, required_skills, now)
+            if carrier is not None:
+                series.template = carrier
+                result.updated.append(carrier)
+        if "title" in data:
+            series.title = data["title"]
+        series.save(update_fields=["title", "template", "ends_on", "generated_until"])
+        audit_log(
+            action="series_updated",
+            actor=actor,
+            obj=series,
+            request=request,
+            fields=sorted(
+                [*data, *(["times"] if retime else []), *(["ends_on"] if ends_on is not KEEP else [])]
+            ),
+            updated=len(result.updated),
+            times_kept=len(result.times_kept),
+            cancelled=len(result.cancelled),
+        )
+    return result
+
+
+def _carry_forward(series, template, data, delta, required_skills, now) -> Activity | None:
+    """Generate the series' next date now, from the template with the new values, so that it
+    carries them into later generations. None when the series has no date left."""
+    today = timezone.localdate(now)
+    start = max(series.starts_on, today)
+    if series.generated_until is not None:
+        start = max(start, series.generated_until + dt.timedelta(days=1))
+    end = min(series.ends_on or dt.date.max, add_months(start, 13))
+    dates = occurrence_dates(series.rule, series.weekdays, series.ordinal, start, end)
+    if not dates:
+        return None
+    proto = copy.copy(template)
+    for name, value in data.items():
+        setattr(proto, name, value)
+    proto.starts_at, proto.ends_at = template.starts_at + delta, template.ends_at + delta
+    shifts = [
+        Shift(
+            name=s.name,
+            description=s.description,
+            starts_at=s.starts_at + delta,
+            ends_at=s.ends_at + delta,
+            capacity=s.capacity,
+            waitlist_size=s.waitlist_size,
+        )
+        for s in template.shifts.all()
+    ]
+    skill_ids = (
+        [s.pk for s in required_skills]
+        if required_skills is not None
+        else list(template.required_skills.values_list("pk", flat=True))
+    )
+    occurrence = clone_activity(
+        proto,
+        days=(dates[0] - _local(proto.starts_at).date()).days,
+        status=Activity.Status.PUBLISHED,
+        created_by=series.created_by or template.created_by,
+        series=series,
+        shifts=shifts,
+        skill_ids=skill_ids,
+    )
+    series.generated_until = dates[0]
+    return occurrence

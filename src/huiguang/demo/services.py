@@ -911,5 +911,8 @@ def seed_demo_city(*, volunteers: int = DEFAULT_VOLUNTEERS, seed: int = DEFAULT_
         builder.assign_roles()
         builder.save_memberships_and_grants()
         counts = builder.counts()
+        from .activities import seed_activities
+
+        counts.update({f"activity_{k}": v for k, v in seed_activities(rng=builder.rng).items()})
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

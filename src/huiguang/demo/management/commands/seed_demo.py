@@ -25,6 +25,10 @@ COUNT_LABELS = {
     "memberships": gettext_lazy("memberships"),
     "pending_applications": gettext_lazy("membership applications awaiting approval"),
     "grants": gettext_lazy("roles granted"),
+    "activity_series": gettext_lazy("recurring activity series"),
+    "activity_activities": gettext_lazy("activities"),
+    "activity_shifts": gettext_lazy("shifts"),
+    "activity_enrollments": gettext_lazy("sign-ups"),
 }
 
 

@@ -1,0 +1,74 @@
+"""The demo city's year of activities: past and future, the monthly service day, consistent sign-ups."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from huiguang.activities.models import Activity, Enrollment, Series, Shift
+from huiguang.activities.services.series import week_weekday
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", "--volunteers", "300", stdout=StringIO())
+
+
+def test_a_year_of_activities_past_and_future(seeded):
+    today = timezone.localdate()
+    past = Activity.objects.filter(starts_at__date__lt=today)
+    future = Activity.objects.filter(starts_at__date__gte=today)
+    assert past.filter(status=Activity.Status.FINISHED).count() > 50
+    assert future.filter(status=Activity.Status.PUBLISHED).count() > 20
+    first = Activity.objects.order_by("starts_at").first().starts_at.date()
+    last = Activity.objects.order_by("-starts_at").first().starts_at.date()
+    assert (last - first).days >= 330
+    assert Activity.objects.filter(status=Activity.Status.PENDING).exists()  # something to review
+
+
+def test_monthly_service_day_is_the_saturday_of_the_second_week(seeded):
+    series = Series.objects.get(title="金平湖·志愿服务日")
+    days = [timezone.localtime(a.starts_at).date() for a in series.occurrences.order_by("starts_at")]
+    assert len(days) >= 11
+    for day in days:
+        assert day == week_weekday(day.year, day.month, 6, 2)
+    assert len({(d.year, d.month) for d in days}) == len(days)
+
+
+def test_counters_equal_the_enrollments_and_never_overbook(seeded):
+    shifts = Shift.objects.annotate(
+        holding=Count("enrollments", filter=Q(enrollments__status__in=["confirmed", "attended", "no_show"])),
+        waiting=Count("enrollments", filter=Q(enrollments__status="waitlisted")),
+    )
+    assert shifts.count() > 100
+    for shift in shifts:
+        assert shift.taken == shift.holding <= shift.capacity
+        assert shift.waitlisted == shift.waiting <= shift.waitlist_size
+
+
+def test_no_volunteer_has_two_activities_on_one_day(seeded):
+    rows = Enrollment.objects.exclude(status="cancelled").values_list("volunteer_id", "shift__starts_at")
+    seen = set()
+    for volunteer_id, starts_at in rows:
+        key = (volunteer_id, timezone.localtime(starts_at).date())
+        assert key not in seen
+        seen.add(key)
+
+
+def test_past_sign_ups_were_served_and_future_ones_wait(seeded):
+    today = timezone.localdate()
+    past = Enrollment.objects.filter(shift__starts_at__date__lt=today)
+    assert past.filter(status="attended").count() > past.exclude(status="attended").count()
+    future = Enrollment.objects.filter(shift__starts_at__date__gt=today + dt.timedelta(days=1))
+    assert future.filter(status="confirmed").exists() and future.filter(status="waitlisted").exists()
+
+
+def test_demo_volunteer_has_upcoming_places_and_a_waitlist_place(seeded):
+    mine = Enrollment.objects.filter(volunteer__user__phone="13800000007", shift__starts_at__gt=timezone.now())
+    assert mine.filter(status="confirmed").count() >= 2
+    assert mine.filter(status="waitlisted").count() >= 1

@@ -18,13 +18,26 @@ from .conftest import login, shot
 def make_activity(city, title, lat, lng, capacity=1, waitlist=2):
     start = (timezone.localtime() + dt.timedelta(days=5)).replace(hour=9, minute=0, second=0, microsecond=0)
     activity = Activity.objects.create(
-        organization=city.org_a, title=title, category=Category.objects.get(code="elderly"),
-        region=city.village_a1, address="平湖市当湖街道东湖社区", lat=Decimal(lat), lng=Decimal(lng),
-        starts_at=start, ends_at=start + dt.timedelta(hours=3), status=Activity.Status.PUBLISHED,
+        organization=city.org_a,
+        title=title,
+        category=Category.objects.get(code="elderly"),
+        region=city.village_a1,
+        address="平湖市当湖街道东湖社区",
+        lat=Decimal(lat),
+        lng=Decimal(lng),
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        status=Activity.Status.PUBLISHED,
         share_token=title.encode().hex()[:30],
     )
-    shift = Shift.objects.create(activity=activity, name="陪伴聊天", starts_at=activity.starts_at,
-                                 ends_at=activity.ends_at, capacity=capacity, waitlist_size=waitlist)
+    shift = Shift.objects.create(
+        activity=activity,
+        name="陪伴聊天",
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        capacity=capacity,
+        waitlist_size=waitlist,
+    )
     return activity, shift
 
 

@@ -69,6 +69,8 @@ def test_past_sign_ups_were_served_and_future_ones_wait(seeded):
 
 
 def test_demo_volunteer_has_upcoming_places_and_a_waitlist_place(seeded):
-    mine = Enrollment.objects.filter(volunteer__user__phone="13800000007", shift__starts_at__gt=timezone.now())
+    mine = Enrollment.objects.filter(
+        volunteer__user__phone="13800000007", shift__starts_at__gt=timezone.now()
+    )
     assert mine.filter(status="confirmed").count() >= 2
     assert mine.filter(status="waitlisted").count() >= 1

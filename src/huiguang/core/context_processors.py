@@ -25,6 +25,9 @@ def navigation(request):
             console.append((_("Console"), reverse("core:console")))
             if scope.city_wide or scope.region_paths:
                 console.append((_("Regions"), reverse("network:region_list")))
+            console.append((_("Activities"), reverse("activities:console_list")))
+            if scope.can_write:
+                console.append((_("Review queue"), reverse("activities:review_queue")))
             console.append((_("Organizations"), reverse("network:org_list")))
             console.append((_("Sites"), reverse("network:site_list")))
             console.append((_("Memberships"), reverse("network:membership_list")))

@@ -18,9 +18,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import FieldErrors, Refused
+from huiguang.core.images import ImagePolicy, image_check
 
 from .models import Grant, Membership, Organization, Region, Site
 from .scope import forget_scope, scope_for
@@ -36,9 +38,14 @@ from .selectors import (
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")
 PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
-SEAL_MAX_BYTES = 1024 * 1024
-SEAL_MAX_SIDE = 2000
-SEAL_FORMATS = {"PNG": ".png", "JPEG": ".jpg"}
+# Seals are printed on certificates: a clean PNG or JPEG scan, small enough to embed in a PDF.
+SEAL_IMAGE = ImagePolicy(
+    formats=("PNG", "JPEG"),
+    max_bytes=1024 * 1024,
+    max_side=2000,
+    min_side=100,
+    format_message=gettext_lazy("The seal must be a PNG or JPEG image."),
+)
 ROLE_GRANTS: dict[str, str] = {
     Membership.Role.LEADER: Grant.Role.LEADER,
     Membership.Role.ADMIN: Grant.Role.ORG_ADMIN,
@@ -65,37 +72,9 @@ ORG_EDITABLE = (
 
 
 def seal_validate(upload) -> str:
-    """A seal image must be a real PNG or JPEG (checked by content, not by name), at most 1 MB and
-    2000 × 2000 px. Returns the file extension to store it under."""
-    from PIL import Image
-
-    if upload.size > SEAL_MAX_BYTES:
-        raise FieldErrors({"seal": [_("The seal image is larger than 1 MB.")]})
-    not_image = FieldErrors({"seal": [_("The seal must be a PNG or JPEG image.")]})
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt, (width, height) = image.format, image.size
-            if fmt not in SEAL_FORMATS:
-                raise not_image
-            if width > SEAL_MAX_SIDE or height > SEAL_MAX_SIDE:
-                raise FieldErrors(
-                    {
-                        "seal": [
-                            _("The seal image may be at most %(n)d × %(n)d pixels.") % {"n": SEAL_MAX_SIDE}
-                        ]
-                    }
-                )
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()  # verify() does not decode JPEG data: a truncated file fails here
-    except FieldErrors:
-        raise
-    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, DecompressionBombError...)
-        raise not_image
-    upload.seek(0)
-    return SEAL_FORMATS[fmt]
+    """A seal image must be a real PNG or JPEG (checked by content, not by name, in core/images.py),
+    at most 1 MB and 2000 × 2000 px. Returns the file extension to store it under."""
+    return image_check(upload, field="seal", policy=SEAL_IMAGE).extension
 
 
 def _clean_text(value, max_length: int) -> str:

@@ -430,9 +430,10 @@ def activity_create(request, payload: ConsoleActivityIn):
     "/console/activities/{int:activity_id}",
     response={200: ConsoleActivityDetailOut, **WRITE_ERRORS},
     summary="Edit an activity",
-    description="Only the fields sent change. Editors change drafts, pending and returned activities (a returned "
-    "one goes back to draft); admins also published ones, whose volunteers are told when the time or place "
-    "changes. Moving the start moves the shifts with it. Editing one date of a series detaches it.",
+    description="Only the fields sent change. Editors change drafts, pending and returned activities "
+    "(a returned one goes back to draft); admins also published ones, whose volunteers are told when the "
+    "time or place changes. Moving the start moves the shifts with it. Editing one date of a series "
+    "detaches it.",
 )
 def activity_update(request, activity_id: int, payload: ConsoleActivityChange):
     activity = _readable(request.user, activity_id)

@@ -110,7 +110,7 @@ def reviewer_grants_for(org: Organization) -> list:
     holds the organization's region and admins of the parent organization or above (city admins
     are not told of every submission: they have the review queue)."""
     q = Q(role=Grant.Role.REGION_ADMIN, region__path__in=_ancestor_paths(org.region.path))
-    if org.parent_id:
+    if org.parent is not None:
         q |= Q(role=Grant.Role.ORG_ADMIN, organization__path__in=_ancestor_paths(org.parent.path))
     user_ids = Grant.objects.filter(q).values("user_id")
     return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))

@@ -34,6 +34,7 @@ import re
 import secrets
 import uuid
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -182,7 +183,7 @@ def activity_field_errors(data: dict, *, organization: Organization | None) -> d
         add("lat" if lat == "invalid" else "lng", _("Enter the coordinates as decimal degrees."))
     elif (lat is None) != (lng is None):
         add("lng" if lng is None else "lat", _("Enter both the latitude and the longitude, or neither."))
-    elif lat is not None:
+    elif lat is not None and lng is not None:
         if not Decimal(-90) <= lat <= Decimal(90):
             add("lat", _("The latitude lies between -90 and 90."))
         if not Decimal(-180) <= lng <= Decimal(180):
@@ -317,7 +318,7 @@ def _tell_enrolled(activity: Activity, *, shifts=None, what: str) -> int:
                 "shift": shift.name,
                 "when": when_text(shift.starts_at, shift.ends_at),
                 "place": activity.address
-                or (activity.site.name if activity.site_id else activity.region.name),
+                or (activity.site.name if activity.site is not None else activity.region.name),
             },
             url=reverse("activities:detail", args=[activity.pk]),
         )
@@ -346,7 +347,7 @@ def activity_create(
     unknown = set(fields) - set(ACTIVITY_FIELDS)
     if unknown:
         raise ValueError(f"unknown activity fields: {sorted(unknown)}")
-    data = {name: None for name in ("site", "lat", "lng", "region", *TIME_FIELDS)}
+    data: dict[str, Any] = {name: None for name in ("site", "lat", "lng", "region", *TIME_FIELDS)}
     data.update(
         {
             "description": "",
@@ -865,7 +866,7 @@ SLOT_LINE = re.compile(
 
 def parse_counted_lines(text: str, *, field: str, default: int | None = None) -> list[tuple[str, int | None]]:
     """Lines such as "爱心包 × 200", "量血压 4", "理发": (name, count or `default`)."""
-    rows = []
+    rows: list[tuple[str, int | None]] = []
     for raw in (text or "").splitlines():
         line = raw.strip()
         if not line:

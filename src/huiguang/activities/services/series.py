@@ -166,12 +166,14 @@ def _local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value)
 
 
-def move_by_days(value: dt.datetime | None, days: int) -> dt.datetime | None:
+def move(value: dt.datetime, days: int) -> dt.datetime:
     """The same wall-clock time `days` days later (in the city's time zone)."""
-    if value is None:
-        return None
     local = _local(value)
     return timezone.make_aware(dt.datetime.combine(local.date() + dt.timedelta(days=days), local.time()))
+
+
+def move_by_days(value: dt.datetime | None, days: int) -> dt.datetime | None:
+    return None if value is None else move(value, days)
 
 
 # Fields an occurrence or a copy takes over from its template (not status, series, outcome...).
@@ -215,8 +217,8 @@ def clone_activity(
     """A new activity `days` days after `template` with the same shifts (counters at zero)."""
     activity = Activity(
         **{name: getattr(template, name) for name in CLONED_FIELDS},
-        starts_at=move_by_days(template.starts_at, days),
-        ends_at=move_by_days(template.ends_at, days),
+        starts_at=move(template.starts_at, days),
+        ends_at=move(template.ends_at, days),
         recruit_opens_at=move_by_days(template.recruit_opens_at, days),
         recruit_closes_at=move_by_days(template.recruit_closes_at, days),
         status=status,
@@ -240,8 +242,8 @@ def clone_activity(
                 activity=activity,
                 name=s.name,
                 description=s.description,
-                starts_at=move_by_days(s.starts_at, days),
-                ends_at=move_by_days(s.ends_at, days),
+                starts_at=move(s.starts_at, days),
+                ends_at=move(s.ends_at, days),
                 capacity=s.capacity,
                 waitlist_size=s.waitlist_size,
             )
@@ -465,13 +467,13 @@ def series_update(
     errors = activity_field_errors(merged, organization=series.organization)
     retime = starts_time is not None or ends_time is not None
     delta = dt.timedelta(0)
+    start_t: dt.time = starts_time or _local(template.starts_at).time()
+    end_t: dt.time = ends_time or _local(template.ends_at).time()
     if retime:
-        starts_time = starts_time or _local(template.starts_at).time()
-        ends_time = ends_time or _local(template.ends_at).time()
-        if ends_time <= starts_time:
+        if end_t <= start_t:
             errors["ends_time"] = [_("The end time must be after the start time.")]
         else:
-            new_start, new_end = _new_times(template, starts_time, ends_time)
+            new_start, new_end = _new_times(template, start_t, end_t)
             delta = new_start - template.starts_at
             if any(
                 s.starts_at + delta < new_start or s.ends_at + delta > new_end for s in template.shifts.all()
@@ -517,7 +519,7 @@ def series_update(
             if retime and activity.pk in with_enrollments:
                 result.times_kept.append(activity)
             elif retime:
-                new_start, new_end = _new_times(activity, starts_time, ends_time)
+                new_start, new_end = _new_times(activity, start_t, end_t)
                 shift_delta = new_start - activity.starts_at
                 for shift in activity.shifts.all():
                     Shift.objects.filter(pk=shift.pk).update(
@@ -553,6 +555,8 @@ def series_update(
             times_kept=len(result.times_kept),
             cancelled=len(result.cancelled),
         )
+        # A later last date (or none) lets the series run on: fill up to the horizon at once.
+        series_generate(series, now=now)
     return result
 
 

@@ -152,7 +152,9 @@ def _detail_page(request, activity: Activity, status: int = 200):
             "shifts": sel.activity_shifts(activity),
             "photos": sel.activity_photos(activity),
             "skills": activity.required_skills.all(),
-            "series_rule": series_services.rule_display(activity.series) if activity.series_id else "",
+            "series_rule": series_services.rule_display(activity.series)
+            if activity.series is not None
+            else "",
             "political_label": dict(Volunteer.Political.choices).get(activity.political_status, ""),
             "photo_form": PhotoForm(),
         },

@@ -21,7 +21,7 @@ from ..services.lifecycle import parse_counted_lines, parse_time_slots
 
 
 def _label(name: str):
-    return Activity._meta.get_field(name).verbose_name
+    return getattr(Activity._meta.get_field(name), "verbose_name", name)
 
 
 class DateTimeLocal(forms.DateTimeInput):
@@ -147,13 +147,17 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
                 label=_label("organization"), queryset=organizations_for_new_activities(user)
             )
         base = _place_and_rules_fields()
+        times = {
+            "starts_at": _when("starts_at"),
+            "ends_at": _when("ends_at"),
+            "recruit_opens_at": _when("recruit_opens_at", required=False),
+            "recruit_closes_at": _when("recruit_closes_at", required=False),
+            "cancel_cutoff_hours": base.pop("cancel_cutoff_hours"),
+        }
         for name, field in base.items():
             fields[name] = field
-            if name == "cancel_cutoff_hours":
-                fields["starts_at"] = _when("starts_at")
-                fields["ends_at"] = _when("ends_at")
-                fields["recruit_opens_at"] = _when("recruit_opens_at", required=False)
-                fields["recruit_closes_at"] = _when("recruit_closes_at", required=False)
+            if name == "description":
+                fields.update(times)
         fields["cover"] = forms.FileField(
             label=_label("cover"),
             required=False,
@@ -320,6 +324,7 @@ class SeriesEditForm(BootstrapFormMixin, forms.Form):
     @staticmethod
     def initial_for(series: Series) -> dict:
         template = series.template
+        assert template is not None  # the views answer 404 for a series without one
         initial = ActivityForm.initial_for(template)
         initial["starts_time"] = (
             timezone.localtime(template.starts_at).time().replace(second=0, microsecond=0)
@@ -331,6 +336,7 @@ class SeriesEditForm(BootstrapFormMixin, forms.Form):
     def service_kwargs(self, series: Series) -> dict:
         data = dict(self.cleaned_data)
         template = series.template
+        assert template is not None
         old_start = timezone.localtime(template.starts_at).time().replace(second=0, microsecond=0)
         old_end = timezone.localtime(template.ends_at).time().replace(second=0, microsecond=0)
         if data["starts_time"] == old_start and data["ends_time"] == old_end:

@@ -10,6 +10,8 @@ from huiguang.accounts.api import router as accounts_router
 from huiguang.accounts.auth import API_AUTH
 from huiguang.activities.api import router as activities_router
 from huiguang.core.errors import FieldErrors, Refused
+from huiguang.attendance.api import router as attendance_router
+from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
 from huiguang.volunteers.api import router as volunteers_router
@@ -84,3 +86,5 @@ api.add_router("/", network_router)
 api.add_router("/", volunteers_router)
 api.add_router("/", activities_router)
 api.add_router("/", notifications_router)
+api.add_router("/", attendance_router)
+api.add_router("/", ledger_router)

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "huiguang.volunteers",
     "huiguang.notifications",
     "huiguang.activities",
+    "huiguang.attendance",
+    "huiguang.ledger",
     "huiguang.demo",
 ]
 
@@ -209,6 +211,12 @@ HUIGUANG_SERIES_HORIZON_MONTHS = env_int("HUIGUANG_SERIES_HORIZON_MONTHS", 3)
 HUIGUANG_SMS_BACKEND = env_str("HUIGUANG_SMS_BACKEND", "huiguang.notifications.sms.ConsoleSmsBackend")
 HUIGUANG_REMINDER_HOURS = [int(h) for h in env_list("HUIGUANG_REMINDER_HOURS", ["24", "2"])]
 HUIGUANG_SITE_URL = env_str("HUIGUANG_SITE_URL", "http://127.0.0.1:8000")
+# The hours ledger (DESIGN §5).
+HUIGUANG_CHECKIN_GRACE_MINUTES = env_int("HUIGUANG_CHECKIN_GRACE_MINUTES", 15)
+HUIGUANG_DAILY_CAP_HOURS = env_int("HUIGUANG_DAILY_CAP_HOURS", 12)
+HUIGUANG_MAKEUP_LIMIT_DAYS = env_int("HUIGUANG_MAKEUP_LIMIT_DAYS", 30)
+HUIGUANG_MAX_CHECKIN_PAIRS = env_int("HUIGUANG_MAX_CHECKIN_PAIRS", 3)
+HUIGUANG_QR_ROTATE_SECONDS = env_int("HUIGUANG_QR_ROTATE_SECONDS", 30)
 # Keys: data encryption (AES-GCM), blind index (HMAC) and signing (Ed25519); see core/crypto.py.
 HUIGUANG_KEY_DIR = Path(env_str("HUIGUANG_KEY_DIR", str(VAR_DIR / "keys")))
 

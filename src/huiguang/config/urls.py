@@ -12,6 +12,8 @@ urlpatterns: list = [
     path("", include("huiguang.volunteers.urls")),
     path("", include("huiguang.activities.urls")),
     path("", include("huiguang.notifications.urls")),
+    path("", include("huiguang.attendance.urls")),
+    path("", include("huiguang.ledger.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -1,0 +1,50 @@
+"""Check-in and check-out (DESIGN §4 attendance): inserts with a unique idempotency key, never a
+shared counter."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CheckIn(models.Model):
+    class Kind(models.TextChoices):
+        IN = "in", _("check-in")
+        OUT = "out", _("check-out")
+
+    class Method(models.TextChoices):
+        QR = "qr", _("QR code")
+        CODE_GPS = "code_gps", _("activity code and location")
+        LEADER = "leader", _("marked by the leader")
+        ECARD = "ecard", _("e-card scanned by the leader")
+        AUTO = "auto", _("closed automatically at the shift end")
+
+    enrollment = models.ForeignKey(
+        "activities.Enrollment", verbose_name=_("sign-up"), on_delete=models.PROTECT, related_name="checkins"
+    )
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    at = models.DateTimeField(_("time"))
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    device = models.CharField(_("device"), max_length=200, blank=True)
+    # A retry with the same key returns the first answer; the same key with another payload is refused.
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    payload_sha256 = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["enrollment", "at"])]
+
+    def __str__(self):
+        return f"{self.enrollment} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,12 @@
+"""The ledger API: records and confirmation, hours and corrections, certificates."""
+
+from ninja import Router
+
+from .certificates import router as certificates_router
+from .hours import router as hours_router
+from .records import router as records_router
+
+router = Router()
+router.add_router("", records_router)
+router.add_router("", hours_router)
+router.add_router("", certificates_router)

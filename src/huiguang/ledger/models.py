@@ -1,0 +1,406 @@
+"""The hours ledger (信用时数) and what hangs on it (DESIGN §4–§5).
+
+ServiceRecord is append-only: a confirmed row never changes; a correction is a new row that
+reverses it. Every confirmed row extends its volunteer's hash chain (ChainHead is locked while
+extending), and a daily LedgerSeal signs the chain heads.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+GENESIS = "0" * 64
+
+
+class ServiceRecord(models.Model):
+    class Kind(models.TextChoices):
+        SERVICE = "service", _("service")
+        MAKEUP = "makeup", _("make-up hours")  # 补录
+        CORRECTION = "correction", _("correction")
+        REVERSAL = "reversal", _("reversal")
+        IMPORT = "import", _("imported")
+
+    class Source(models.TextChoices):
+        QR = "qr", _("QR code")
+        CODE_GPS = "code_gps", _("activity code and location")
+        LEADER = "leader", _("marked by the leader")
+        ECARD = "ecard", _("e-card")
+        AUTO = "auto", _("closed automatically")
+        MAKEUP = "makeup", _("make-up request")
+        IMPORT = "import", _("import")
+        CORRECTION = "correction", _("dispute correction")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="records"
+    )
+    organization = models.ForeignKey(
+        "network.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    activity = models.ForeignKey(
+        "activities.Activity",
+        verbose_name=_("activity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    shift = models.ForeignKey(
+        "activities.Shift",
+        verbose_name=_("shift"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    enrollment = models.ForeignKey(
+        "activities.Enrollment",
+        verbose_name=_("sign-up"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    region_code = models.CharField(max_length=15, db_index=True)  # for reports and sharding by region
+    service_date = models.DateField(_("service date"))
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    minutes = models.IntegerField(_("minutes"))  # negative for a reversal
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    is_credit = models.BooleanField(_("credit hours"), default=False)  # 信用时数: attendance-verified only
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The fields of the 2012 志愿服务记录办法.
+    activity_name = models.CharField(_("activity"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    recipients = models.CharField(_("service recipients"), max_length=200, blank=True)  # 服务对象
+    content = models.CharField(_("service content"), max_length=300, blank=True)
+    evaluation = models.CharField(_("evaluation"), max_length=200, blank=True)  # 服务质量评价
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)  # 1-5 by the organizer
+    responsible_person = models.CharField(_("responsible person"), max_length=64, blank=True)  # 负责人
+    recorder = models.CharField(_("recorder"), max_length=64, blank=True)  # 记录人
+    note = models.CharField(_("note"), max_length=300, blank=True)  # why pending, why rejected
+    reverses = models.ForeignKey(
+        "self",
+        verbose_name=_("reverses"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversals",
+    )
+    dispute = models.ForeignKey(
+        "Dispute",
+        verbose_name=_("dispute"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # The per-volunteer hash chain (set when the row is confirmed).
+    chain_index = models.PositiveIntegerField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        ordering = ["service_date", "started_at", "id"]
+        indexes = [
+            models.Index(fields=["volunteer", "service_date"]),
+            models.Index(fields=["organization", "service_date"]),
+            models.Index(fields=["status", "organization"]),
+            models.Index(fields=["confirmed_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "chain_index"],
+                condition=Q(chain_index__isnull=False),
+                name="one_chain_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="reversal", minutes__lte=0) | (~Q(kind="reversal") & Q(minutes__gte=0)),
+                name="reversal_is_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["makeup", "import"]) | Q(is_credit=False),
+                name="makeup_is_never_credit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.activity_name} · {self.service_date} · {self.minutes} min"
+
+
+class ChainHead(models.Model):
+    """The last link of a volunteer's chain; its row lock serializes confirmations of that volunteer."""
+
+    volunteer = models.OneToOneField(
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="chain_head"
+    )
+    length = models.PositiveIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, default=GENESIS)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chain head")
+
+    def __str__(self):
+        return f"{self.volunteer_id}: {self.length}"
+
+
+class LedgerSeal(models.Model):
+    """A daily, Ed25519-signed digest of every chain head: the ledger as it stood that day."""
+
+    day = models.DateField(_("day"), unique=True)
+    records = models.PositiveIntegerField(_("confirmed records"))
+    chains = models.PositiveIntegerField(_("chains"))
+    heads_digest = models.CharField(max_length=64)
+    signature = models.TextField()
+    public_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger seal")
+        verbose_name_plural = _("ledger seals")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day} · {self.records}"
+
+
+class Dispute(models.Model):
+    """A volunteer contests a record; the organization verifies and answers (记录办法)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ACCEPTED = "accepted", _("accepted: corrected")
+        REJECTED = "rejected", _("rejected")
+
+    record = models.ForeignKey(
+        ServiceRecord, verbose_name=_("record"), on_delete=models.PROTECT, related_name="disputes"
+    )
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.PROTECT, related_name="disputes")
+    reason = models.CharField(_("reason"), max_length=500)
+    claimed_minutes = models.PositiveIntegerField(_("minutes claimed"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(status="open"), name="one_open_dispute_per_record"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.record_id}: {self.get_status_display()}"
+
+
+class MakeupRequest(models.Model):
+    """Make-up hours (补录): a reason, a second admin's approval, a time limit; never credit hours."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="makeup_requests"
+    )
+    organization = models.ForeignKey("network.Organization", on_delete=models.PROTECT, related_name="+")
+    activity = models.ForeignKey(
+        "activities.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    service_date = models.DateField(_("service date"))
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"))
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    record = models.OneToOneField(
+        ServiceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="makeup_request"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("make-up request")
+        verbose_name_plural = _("make-up requests")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.volunteer} {self.service_date}"
+
+
+class StarPolicy(models.Model):
+    """The city's star thresholds in hours (versioned: a change is a new row)."""
+
+    version = models.PositiveIntegerField(unique=True)
+    thresholds_hours = models.JSONField(default=list)  # [100, 300, 600, 1000, 1500] for 1★..5★
+    effective_from = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("star policy")
+        verbose_name_plural = _("star policies")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"v{self.version}: {self.thresholds_hours}"
+
+
+class VolunteerHours(models.Model):
+    """Totals of confirmed minutes per volunteer (kept in the confirming transaction) and the star."""
+
+    volunteer = models.OneToOneField("volunteers.Volunteer", on_delete=models.CASCADE, related_name="hours")
+    total_minutes = models.IntegerField(default=0)
+    credit_minutes = models.IntegerField(default=0)
+    star = models.PositiveSmallIntegerField(default=0)
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("volunteer hours")
+
+    def __str__(self):
+        return f"{self.volunteer_id}: {self.total_minutes}"
+
+
+class MonthlyRollup(models.Model):
+    """Confirmed minutes per volunteer × month × organization: reports read these, never the ledger."""
+
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("network.Organization", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    region_code = models.CharField(max_length=15, db_index=True)
+    minutes = models.IntegerField(default=0)
+    credit_minutes = models.IntegerField(default=0)
+    records = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "organization", "month"], name="one_rollup_row")
+        ]
+        indexes = [
+            models.Index(fields=["organization", "month"]),
+            models.Index(fields=["month", "region_code"]),
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer_id} {self.organization_id} {self.month:%Y-%m}"
+
+
+class Certificate(models.Model):
+    """志愿服务记录证明 (2015 guidance): requested by the volunteer, issued by an organization."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        ISSUED = "issued", _("issued")
+        REFUSED = "refused", _("refused")
+        REVOKED = "revoked", _("revoked")
+
+    number = models.CharField(_("certificate number"), max_length=40, unique=True, null=True, blank=True)
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="certificates"
+    )
+    issuer = models.ForeignKey(
+        "network.Organization",
+        verbose_name=_("issuer"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    all_organizations = models.BooleanField(_("hours of every organization"), default=False)
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("to"), null=True, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    total_minutes = models.IntegerField(default=0)
+    credit_minutes = models.IntegerField(default=0)
+    summary = models.TextField(_("service content"), blank=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=64, blank=True)
+    handler = models.CharField(_("handled by"), max_length=64, blank=True)
+    contact = models.CharField(_("contact"), max_length=64, blank=True)
+    payload = models.TextField(blank=True)  # the signed QR payload
+    requested_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    status_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return self.number or f"#{self.pk}"
+
+
+class CertificateSequence(models.Model):
+    """The issuer's register: the last certificate number used per organization and year."""
+
+    organization = models.ForeignKey("network.Organization", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="one_register_per_year")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year}: {self.last}"
+
+
+class ActivityRating(models.Model):
+    """A volunteer rates the activity they served in."""
+
+    activity = models.ForeignKey("activities.Activity", on_delete=models.CASCADE, related_name="ratings")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "volunteer"], name="one_rating_per_volunteer"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="rating_one_to_five"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity_id} {self.rating}"

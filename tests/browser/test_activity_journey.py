@@ -20,7 +20,7 @@ def make_activity(city, title, lat, lng, capacity=1, waitlist=2):
     activity = Activity.objects.create(
         organization=city.org_a,
         title=title,
-        category=Category.objects.get(code="elderly"),
+        category=Category.objects.get_or_create(code="elderly", defaults={"name": "助老服务"})[0],
         region=city.village_a1,
         address="平湖市当湖街道东湖社区",
         lat=Decimal(lat),

@@ -47,6 +47,7 @@ lint: install
 
 bench: migrate
 	$(BIN)/python bench/import_volunteers.py
+	$(BIN)/python bench/checkin.py
 
 clean:
 	rm -rf $(VENV) var

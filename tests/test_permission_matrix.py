@@ -79,6 +79,15 @@ GET = [
     ("volunteers:import_template", ["xlsx"], [302, 404, 404, 404, 200, 200, 200, 404, 200]),
     ("notifications:center", [], [302, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("notifications:preferences", [], [302, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("ledger:public_key", [], [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("ledger:verify_lookup", [], [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("ledger:verify", ["TA-2026-99999"], [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("ledger:pending", [], [302, 404, 404, 404, 200, 200, 200, 404, 200]),
+    ("ledger:records", [], [302, 404, 404, 200, 200, 200, 200, 200, 200]),
+    ("ledger:star_policy", [], [302, 404, 404, 404, 404, 404, 404, 404, 200]),
+    ("ledger:my_certificates", [], [302, 200, 200, 200, 404, 404, 404, 404, 404]),
+    ("ledger:certificate_queue", [], [302, 404, 404, 404, 200, 200, 200, 404, 200]),
+    ("ledger:my_hours", [], [302, 200, 200, 200, 200, 200, 200, 200, 200]),
 ]
 
 # State-changing endpoints, posted with no data: a role outside the scope gets 404 (or the
@@ -106,6 +115,11 @@ POST = [
 
 # Covered by their own tests (they need an import batch or a full login flow).
 ELSEWHERE = {
+    "ledger:certificate_pdf": "tests/ledger_certificates/test_certificates.py::test_permissions",
+    "ledger:certificate_detail": "tests/ledger_certificates/test_certificates.py::test_permissions",
+    "ledger:certificate_issue": "tests/ledger_certificates/ (issue, refuse, revoke by role)",
+    "ledger:certificate_refuse": "tests/ledger_certificates/ (issue, refuse, revoke by role)",
+    "ledger:certificate_revoke": "tests/ledger_certificates/ (issue, refuse, revoke by role)",
     "notifications:open": "tests/notifications/ (another user's notification → 404)",
     "accounts:logout": "tests/accounts/test_login.py",
     "volunteers:import_preview": "tests/volunteers_import/",
@@ -170,7 +184,17 @@ def test_every_page_is_in_the_matrix():
             if hasattr(p, "url_patterns"):
                 walk(p.url_patterns, p.namespace or namespace)
             elif (
-                namespace in {"core", "accounts", "network", "volunteers", "notifications", "activities"}
+                namespace
+                in {
+                    "core",
+                    "accounts",
+                    "network",
+                    "volunteers",
+                    "notifications",
+                    "activities",
+                    "attendance",
+                    "ledger",
+                }
                 and p.name
             ):
                 names.add(f"{namespace}:{p.name}")

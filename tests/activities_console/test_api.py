@@ -52,7 +52,7 @@ def iso(moment: dt.datetime) -> str:
 
 def test_create_add_shifts_submit_and_review(city, api_as):
     category()
-    start = timezone.now().replace(microsecond=0, second=0) + dt.timedelta(days=12)
+    start = (timezone.localtime() + dt.timedelta(days=12)).replace(hour=9, minute=0, second=0, microsecond=0)
     leader = api_as("leader")
     response = send(
         leader,

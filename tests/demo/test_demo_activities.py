@@ -14,12 +14,19 @@ from huiguang.activities.services.series import week_weekday
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded():
+def test_the_demo_city_has_a_year_of_activities_and_a_consistent_ledger():
+    """One seeding (about half a minute), every check on it."""
     call_command("seed_demo", "--volunteers", "300", stdout=StringIO())
+    check_a_year_of_activities_past_and_future()
+    check_monthly_service_day_is_the_saturday_of_the_second_week()
+    check_counters_equal_the_enrollments_and_never_overbook()
+    check_no_volunteer_has_two_activities_on_one_day()
+    check_past_sign_ups_were_served_and_future_ones_wait()
+    check_demo_volunteer_has_upcoming_places_and_a_waitlist_place()
+    check_demo_ledger_verifies_and_rollups_agree_with_a_rebuild()
 
 
-def test_a_year_of_activities_past_and_future(seeded):
+def check_a_year_of_activities_past_and_future():
     today = timezone.localdate()
     past = Activity.objects.filter(starts_at__date__lt=today)
     future = Activity.objects.filter(starts_at__date__gte=today)
@@ -31,7 +38,7 @@ def test_a_year_of_activities_past_and_future(seeded):
     assert Activity.objects.filter(status=Activity.Status.PENDING).exists()  # something to review
 
 
-def test_monthly_service_day_is_the_saturday_of_the_second_week(seeded):
+def check_monthly_service_day_is_the_saturday_of_the_second_week():
     series = Series.objects.get(title="金平湖·志愿服务日")
     days = [timezone.localtime(a.starts_at).date() for a in series.occurrences.order_by("starts_at")]
     assert len(days) >= 11
@@ -40,7 +47,7 @@ def test_monthly_service_day_is_the_saturday_of_the_second_week(seeded):
     assert len({(d.year, d.month) for d in days}) == len(days)
 
 
-def test_counters_equal_the_enrollments_and_never_overbook(seeded):
+def check_counters_equal_the_enrollments_and_never_overbook():
     shifts = Shift.objects.annotate(
         holding=Count("enrollments", filter=Q(enrollments__status__in=["confirmed", "attended", "no_show"])),
         waiting=Count("enrollments", filter=Q(enrollments__status="waitlisted")),
@@ -51,7 +58,7 @@ def test_counters_equal_the_enrollments_and_never_overbook(seeded):
         assert shift.waitlisted == shift.waiting <= shift.waitlist_size
 
 
-def test_no_volunteer_has_two_activities_on_one_day(seeded):
+def check_no_volunteer_has_two_activities_on_one_day():
     rows = Enrollment.objects.exclude(status="cancelled").values_list("volunteer_id", "shift__starts_at")
     seen = set()
     for volunteer_id, starts_at in rows:
@@ -60,7 +67,7 @@ def test_no_volunteer_has_two_activities_on_one_day(seeded):
         seen.add(key)
 
 
-def test_past_sign_ups_were_served_and_future_ones_wait(seeded):
+def check_past_sign_ups_were_served_and_future_ones_wait():
     today = timezone.localdate()
     past = Enrollment.objects.filter(shift__starts_at__date__lt=today)
     assert past.filter(status="attended").count() > past.exclude(status="attended").count()
@@ -68,9 +75,25 @@ def test_past_sign_ups_were_served_and_future_ones_wait(seeded):
     assert future.filter(status="confirmed").exists() and future.filter(status="waitlisted").exists()
 
 
-def test_demo_volunteer_has_upcoming_places_and_a_waitlist_place(seeded):
+def check_demo_volunteer_has_upcoming_places_and_a_waitlist_place():
     mine = Enrollment.objects.filter(
         volunteer__user__phone="13800000007", shift__starts_at__gt=timezone.now()
     )
     assert mine.filter(status="confirmed").count() >= 2
     assert mine.filter(status="waitlisted").count() >= 1
+
+
+def check_demo_ledger_verifies_and_rollups_agree_with_a_rebuild():
+    from huiguang.ledger.models import Certificate, Dispute, MakeupRequest, ServiceRecord
+
+    assert ServiceRecord.objects.filter(status="confirmed").count() > 100
+    assert ServiceRecord.objects.filter(status="pending").exists()
+    assert MakeupRequest.objects.filter(status="approved").exists()
+    assert Dispute.objects.filter(status="accepted").count() == 1
+    assert Certificate.objects.filter(status="issued").exists()
+    out = StringIO()
+    call_command("verify_ledger", stdout=out)  # raises SystemExit on a broken chain or seal
+    assert "OK" in out.getvalue()
+    out = StringIO()
+    call_command("rebuild_rollups", "--dry-run", stdout=out)
+    assert out.getvalue().startswith("0 difference")

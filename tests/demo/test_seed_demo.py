@@ -29,7 +29,9 @@ REF_DAY = data.REFERENCE_TIME.date()
 
 
 def seed(volunteers: int = VOLUNTEERS, seed: int = 7, **options) -> str:
+    """The network and the people only: activities and hours are tested in test_demo_activities."""
     out = StringIO()
+    options.setdefault("network_only", True)
     call_command("seed_demo", volunteers=volunteers, seed=seed, stdout=out, **options)
     return out.getvalue()
 
@@ -465,5 +467,5 @@ def test_the_same_seed_gives_identical_data_and_another_seed_another_city():
 @pytest.mark.slow
 def test_the_default_seed_has_two_thousand_volunteers():
     # Speed is measured by hand / in bench/, never asserted in a test.
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--network-only", stdout=StringIO())
     assert Volunteer.objects.count() == 2000

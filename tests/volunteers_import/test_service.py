@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from huiguang.accounts.models import User
@@ -31,9 +29,7 @@ def run(city, content, name="volunteers.xlsx", org=None, dry_run=False):
 
 def test_ten_thousand_rows_import_in_one_go(city):
     before = counts()
-    started = time.perf_counter()
-    result = run(city, xlsx_bytes(rows(10_000)))
-    elapsed = time.perf_counter() - started
+    result = run(city, xlsx_bytes(rows(10_000)))  # speed is measured in bench/, not asserted here
     assert (result.created, result.joined, result.already) == (10_000, 0, 0)
     assert counts() == (before[0] + 10_000, before[1] + 10_000, before[2] + 10_000)
     imported = Volunteer.objects.filter(memberships__organization=city.org_a, user__phone__startswith="137")
@@ -51,7 +47,6 @@ def test_ten_thousand_rows_import_in_one_go(city):
     )
     assert not sample.user.has_usable_password()
     assert Membership.objects.get(volunteer=sample).status == Membership.Status.ACTIVE
-    assert elapsed < 30
 
 
 def test_file_with_bad_rows_writes_nothing_and_reports_every_bad_row(city):

@@ -9,8 +9,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from huiguang.accounts.api import router as accounts_router
 from huiguang.accounts.auth import API_AUTH
 from huiguang.activities.api import router as activities_router
-from huiguang.core.errors import FieldErrors, Refused
 from huiguang.attendance.api import router as attendance_router
+from huiguang.core.errors import FieldErrors, Refused
 from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router

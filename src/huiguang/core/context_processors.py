@@ -17,8 +17,11 @@ def navigation(request):
     console = []
     if user is not None and user.is_authenticated:
         if hasattr(user, "volunteer"):
+            items.append((_("Check in"), reverse("attendance:code")))
             items.append((_("Shifts I can take"), reverse("activities:can_take")))
             items.append((_("My activities"), reverse("activities:my")))
+            items.append((_("My hours"), reverse("ledger:my_hours")))
+            items.append((_("My certificates"), reverse("ledger:my_certificates")))
             items.append((_("My profile"), reverse("volunteers:me")))
             items.append((_("My organizations"), reverse("network:my_memberships")))
         if scope.is_console_user:
@@ -28,6 +31,11 @@ def navigation(request):
             console.append((_("Activities"), reverse("activities:console_list")))
             if scope.can_write:
                 console.append((_("Review queue"), reverse("activities:review_queue")))
+            if scope.can_write:
+                console.append((_("Records to confirm"), reverse("ledger:pending")))
+                console.append((_("Make-up hours"), reverse("ledger:makeup_list")))
+                console.append((_("Disputes"), reverse("ledger:disputes")))
+                console.append((_("Certificates"), reverse("ledger:certificate_queue")))
             console.append((_("Organizations"), reverse("network:org_list")))
             console.append((_("Sites"), reverse("network:site_list")))
             console.append((_("Memberships"), reverse("network:membership_list")))

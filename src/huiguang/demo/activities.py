@@ -123,7 +123,7 @@ def seed_activities(*, rng: random.Random, today: dt.date | None = None) -> dict
         .values_list("pk", flat=True)
     )
     city_admin = Grant.objects.filter(role=Grant.Role.CITY_ADMIN).order_by("pk").first()
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     enrollments: list[Enrollment] = []
 
     def fill(activity: Activity, shift_rows: list[Shift], pool: list[int], *, past: bool) -> None:
@@ -132,7 +132,7 @@ def seed_activities(*, rng: random.Random, today: dt.date | None = None) -> dict
             unique = list(dict.fromkeys(pool))
             candidates = rng.sample(unique, min(len(unique), shift.capacity * 3))
             wanted = rng.randint(max(1, shift.capacity // 2), shift.capacity + shift.waitlist_size)
-            chosen = []
+            chosen: list[int] = []
             for volunteer_id in candidates:
                 if len(chosen) == wanted:
                     break
@@ -289,7 +289,7 @@ def seed_activities(*, rng: random.Random, today: dt.date | None = None) -> dict
         past = day < today
         slot = rng.choice(SLOTS)
         site = sites.for_org(rng, org)
-        status = Activity.Status.FINISHED if past else Activity.Status.PUBLISHED
+        status: str = Activity.Status.FINISHED if past else Activity.Status.PUBLISHED
         if not past:
             for special, left in specials.items():
                 if left and rng.random() < 0.05:

@@ -879,7 +879,9 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def seed_demo_city(*, volunteers: int = DEFAULT_VOLUNTEERS, seed: int = DEFAULT_SEED) -> dict[str, int]:
+def seed_demo_city(
+    *, volunteers: int = DEFAULT_VOLUNTEERS, seed: int = DEFAULT_SEED, network_only: bool = False
+) -> dict[str, int]:
     """Build the whole demo city in one transaction and return what was created, by kind.
 
     Refuses (Refused("NOT_EMPTY")) when the database already holds regions: the demo never
@@ -911,8 +913,14 @@ def seed_demo_city(*, volunteers: int = DEFAULT_VOLUNTEERS, seed: int = DEFAULT_
         builder.assign_roles()
         builder.save_memberships_and_grants()
         counts = builder.counts()
+        if network_only:
+            audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
+            return counts
         from .activities import seed_activities
 
         counts.update({f"activity_{k}": v for k, v in seed_activities(rng=builder.rng).items()})
+        from .ledger import seed_ledger
+
+        counts.update({f"ledger_{k}": v for k, v in seed_ledger(rng=builder.rng).items()})
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

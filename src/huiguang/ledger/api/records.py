@@ -1,3 +1,140 @@
-from ninja import Router
+"""API v1, the ledger console: pending records, bulk confirmation, rejection, records for a period.
+
+Confirming and rejecting are for the admins who manage the record's organization (admins of it
+or an ancestor, region admins of its region subtree, city admins); anyone else gets 404, as on
+the web. `GET /me/hours` lives in api/hours.py (my hours, part G).
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from huiguang.accounts.api import ERRORS, Pagination
+from huiguang.accounts.schemas import RefusedOut, text, whole_number
+
+from .. import selectors as sel
+from ..models import ServiceRecord
+from ..services.records import managed_q, record_reject, records_confirm
 
 router = Router(tags=["ledger"])
+WRITE_ERRORS = {**ERRORS, 409: RefusedOut}
+
+
+class RecordOut(Schema):
+    id: int
+    volunteer_number: str = Field(..., alias="volunteer.volunteer_number")
+    volunteer_name: str = Field(..., alias="volunteer.real_name")
+    organization_id: int
+    organization_name: str = Field(..., alias="organization.name")
+    activity_id: int | None
+    activity_name: str
+    service_date: dt.date
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    minutes: int
+    kind: str
+    source: str
+    is_credit: bool = Field(..., description="信用时数: attendance-verified hours.")
+    status: str
+    place: str
+    recipients: str
+    content: str
+    evaluation: str
+    rating: int | None
+    responsible_person: str
+    recorder: str
+    note: str
+    confirmed_at: dt.datetime | None
+    chain_index: int | None
+    hash: str
+
+
+class ConfirmIn(Schema):
+    ids: list[int] = Field(..., description="Records to confirm (others' and non-pending ones are skipped).")
+    rating: Annotated[int | None, whole_number(1, 5, optional=True)] = Field(None, description="1 to 5.")
+    evaluation: Annotated[str, text(200)] = Field("", description="服务质量评价, at most 200 characters.")
+
+
+class ConfirmOut(Schema):
+    confirmed: int
+
+
+class RejectIn(Schema):
+    reason: Annotated[str, text(300)] = Field(..., description="Why, for the volunteer (required).")
+
+
+class PeriodFilter(Schema):
+    organization: int | None = Field(None, description="One organization of your scope.")
+    date_from: dt.date | None = Field(None, description="Service date from (inclusive).")
+    date_to: dt.date | None = Field(None, description="Service date to (inclusive).")
+    status: str = Field("", description="pending, confirmed or rejected.")
+
+
+@router.get(
+    "/records/pending",
+    response={200: list[RecordOut], **ERRORS},
+    summary="Records awaiting my confirmation",
+    description="Pending records of the organizations you administer, oldest first. Not an admin: 404.",
+)
+@paginate(Pagination)
+def pending(request):
+    if not sel.may_confirm_any(request.user):
+        raise Http404
+    return sel.pending_list_for(request.user)
+
+
+@router.post(
+    "/records/confirm",
+    response={200: ConfirmOut, **WRITE_ERRORS},
+    summary="Confirm records in bulk",
+    description="Confirms the pending records among `ids` that you administer, with an optional rating and "
+    "evaluation; each extends the volunteer's hash chain. Returns how many were confirmed.",
+)
+def confirm(request, payload: ConfirmIn):
+    if not sel.may_confirm_any(request.user):
+        raise Http404
+    n = records_confirm(
+        actor=request.user, ids=payload.ids, rating=payload.rating, evaluation=payload.evaluation
+    )
+    return {"confirmed": n}
+
+
+@router.post(
+    "/records/{int:record_id}/reject",
+    response={200: RecordOut, **WRITE_ERRORS},
+    summary="Reject a pending record with a reason",
+    description="Not an admin of the record's organization: 404. Not pending any more: 409 NOT_PENDING.",
+)
+def reject(request, record_id: int, payload: RejectIn):
+    q = managed_q(request.user)
+    record = (
+        ServiceRecord.objects.filter(q, pk=record_id)
+        .select_related("organization", "organization__region")
+        .first()
+        if q is not None
+        else None
+    )
+    if record is None:
+        raise Http404
+    record_reject(actor=request.user, record=record, reason=payload.reason)
+    return sel.records_list_for(request.user).get(pk=record.pk)
+
+
+@router.get(
+    "/records",
+    response={200: list[RecordOut], **ERRORS},
+    summary="Service records of my organizations for a period",
+    description="Records of the organizations in your console scope, newest first. Others get an empty list.",
+)
+@paginate(Pagination)
+def records(request, filters: Query[PeriodFilter]):
+    return sel.records_for_period(
+        request.user,
+        organization=filters.organization,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        status=filters.status,
+    )

@@ -49,12 +49,17 @@ class Command(BaseCommand):
             help=f"random seed: one seed, one city (default {DEFAULT_SEED})",
         )
         parser.add_argument(
+            "--network-only",
+            action="store_true",
+            help="only the network and the people: no activities, attendance or hours (faster)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing (and succeed) when the database already holds regions",
         )
 
-    def handle(self, *args, volunteers, seed, if_empty, **options):
+    def handle(self, *args, volunteers, seed, if_empty, network_only=False, **options):
         if if_empty and demo_city_present():
             self.stdout.write(
                 _("The database already holds regions: the demo city was not built (--if-empty).")
@@ -62,7 +67,7 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         try:
-            counts = seed_demo_city(volunteers=volunteers, seed=seed)
+            counts = seed_demo_city(volunteers=volunteers, seed=seed, network_only=network_only)
         except Refused as exc:
             if if_empty and exc.reason == "NOT_EMPTY":  # filled meanwhile by another process
                 self.stdout.write(

@@ -1,0 +1,96 @@
+"""Fixtures of the ledger core tests: a past activity of org A with shifts, enrollments, records.
+
+The default shift ran from 09:00 to 13:00 local time, ten days ago.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import secrets
+
+import pytest
+from django.utils import timezone
+
+from huiguang.activities.models import Activity, Category, Enrollment, Shift
+from huiguang.ledger.models import ServiceRecord
+from huiguang.ledger.services.records import record_from_attendance, records_confirm
+from huiguang.volunteers.models import Volunteer
+
+_seq = itertools.count(1)
+
+
+def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def ten_days_ago() -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=10)
+
+
+def make_shift(
+    organization, *, day: dt.date | None = None, start: int = 9, hours: int = 4, name="导览岗"
+) -> Shift:
+    day = day or ten_days_ago()
+    category, _ = Category.objects.get_or_create(code="elderly", defaults={"name": "助老服务"})
+    starts = local(day, start)
+    activity = Activity.objects.create(
+        organization=organization,
+        title=f"敬老院义剪{next(_seq)}",
+        category=category,
+        description="东湖社区老人\n每月一次上门理发。",
+        region=organization.region,
+        address="平湖市当湖街道东湖社区",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=hours),
+        status=Activity.Status.PUBLISHED,
+        share_token=secrets.token_hex(8),
+    )
+    return Shift.objects.create(
+        activity=activity,
+        name=name,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=hours),
+        capacity=10,
+    )
+
+
+def enrol(shift: Shift, volunteer: Volunteer) -> Enrollment:
+    return Enrollment.objects.create(shift=shift, volunteer=volunteer, status=Enrollment.Status.CONFIRMED)
+
+
+def attend(
+    shift, volunteer, *, start=None, end=None, source=ServiceRecord.Source.QR, actor=None
+) -> ServiceRecord:
+    enrollment = Enrollment.objects.filter(shift=shift, volunteer=volunteer).first() or enrol(
+        shift, volunteer
+    )
+    return record_from_attendance(
+        enrollment=enrollment,
+        started_at=start or shift.starts_at,
+        ended_at=end or shift.ends_at,
+        source=source,
+        actor=actor,
+    )
+
+
+def confirmed(shift, volunteer, admin, **kwargs) -> ServiceRecord:
+    record = attend(shift, volunteer, **kwargs)
+    assert records_confirm(actor=admin, ids=[record.pk]) == 1
+    record.refresh_from_db()
+    return record
+
+
+@pytest.fixture
+def vol(city) -> Volunteer:
+    return city.users["volunteer"].volunteer
+
+
+@pytest.fixture
+def org_admin(city):
+    return city.users["org_admin"]
+
+
+@pytest.fixture
+def shift(city) -> Shift:
+    return make_shift(city.org_a)

@@ -98,3 +98,32 @@ def test_only_admins_of_the_organization_append(city, vol):
     with pytest.raises(PermissionDenied):
         _append(city, vol, city.users["leader"])
     assert not ServiceRecord.objects.exists()
+
+
+def test_the_model_refuses_to_save_or_delete_a_confirmed_row(city):
+    from huiguang.ledger.models import ConfirmedRecordError, ServiceRecord
+
+    record = ServiceRecord.objects.filter(status=ServiceRecord.Status.CONFIRMED).first()
+    if record is None:
+        from huiguang.ledger.services.records import record_append
+        from huiguang.volunteers.models import Volunteer
+
+        volunteer = Volunteer.objects.get(real_name="张小明")
+        record = record_append(
+            actor=city.users["city_admin"],
+            volunteer=volunteer,
+            organization=city.org_a,
+            kind=ServiceRecord.Kind.MAKEUP,
+            source=ServiceRecord.Source.MAKEUP,
+            minutes=60,
+            service_date=dt.date.today(),
+            fields={"activity_name": "补录"},
+            confirm=True,
+        )
+    before = ServiceRecord.objects.get(pk=record.pk).minutes
+    record.minutes = before + 600
+    with pytest.raises(ConfirmedRecordError):
+        record.save()
+    with pytest.raises(ConfirmedRecordError):
+        record.delete()
+    assert ServiceRecord.objects.get(pk=record.pk).minutes == before

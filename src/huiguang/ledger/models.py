@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 GENESIS = "0" * 64
 
 
+class ConfirmedRecordError(Exception):
+    """An attempt to change or delete a confirmed service record."""
+
+
 class ServiceRecord(models.Model):
     class Kind(models.TextChoices):
         SERVICE = "service", _("service")
@@ -150,6 +154,21 @@ class ServiceRecord(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} · {self.activity_name} · {self.service_date} · {self.minutes} min"
+
+    def save(self, *args, **kwargs):
+        # Append-only: a confirmed row never changes (a correction is a new, reversing row).
+        # Services move pending → confirmed with a guarded queryset UPDATE, never through save().
+        if (
+            self.pk is not None
+            and ServiceRecord.objects.filter(pk=self.pk, status=self.Status.CONFIRMED).exists()
+        ):
+            raise ConfirmedRecordError(f"service record {self.pk} is confirmed and never changes")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if ServiceRecord.objects.filter(pk=self.pk, status=self.Status.CONFIRMED).exists():
+            raise ConfirmedRecordError(f"service record {self.pk} is confirmed and is never deleted")
+        return super().delete(*args, **kwargs)
 
 
 class ChainHead(models.Model):

@@ -57,6 +57,16 @@ class Scope:
             q |= Q(**{f"{prefix}pk__in": self.leader_org_ids})
         return q
 
+    def manages(self, organization) -> bool:
+        """May change this organization and what it runs: a city admin, an admin of it or of an
+        organization above it, a region admin of a region that contains it. (One rule for
+        activities, records, make-up hours and certificates.)"""
+        if self.city_admin:
+            return True
+        if any(organization.path.startswith(p) for p in self.admin_org_paths):
+            return True
+        return any(organization.region.path.startswith(p) for p in self.region_paths)
+
     def managed_organizations_q(self, prefix: str = "") -> Q:
         """Organizations this user may change (not leaders, not auditors)."""
         if self.city_admin:

@@ -34,13 +34,7 @@ from ..models import Activity, ActivityPhoto, Enrollment, Series, Shift
 
 def organization_may_manage_activities(user, org: Organization) -> bool:
     """Admins of the organization or above it, region admins of its region subtree, city admins."""
-    scope = scope_for(user)
-    if scope.city_admin:
-        return True
-    if any(org.path.startswith(p) for p in scope.admin_org_paths):
-        return True
-    region_path = org.region.path
-    return any(region_path.startswith(p) for p in scope.region_paths)
+    return scope_for(user).manages(org)
 
 
 def organization_may_edit_activities(user, org: Organization) -> bool:

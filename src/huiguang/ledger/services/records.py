@@ -68,12 +68,7 @@ def managed_q(user, prefix: str = "organization__") -> Q | None:
 
 
 def may_manage_records(user, organization) -> bool:
-    scope = scope_for(user)
-    if scope.city_admin:
-        return True
-    if any(organization.path.startswith(p) for p in scope.admin_org_paths):
-        return True
-    return any(organization.region.path.startswith(p) for p in scope.region_paths)
+    return scope_for(user).manages(organization)
 
 
 def actor_name(user) -> str:

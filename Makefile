@@ -44,6 +44,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 bench: migrate
 	$(BIN)/python bench/import_volunteers.py

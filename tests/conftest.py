@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from huiguang.network.models import Grant, Membership, Organization, Region
 
@@ -199,3 +201,24 @@ def desktop(browser):
 
 
 __all__ = ["PASSWORD", "City", "login_client"]
+
+
+@pytest.fixture
+def assert_queries_constant():
+    """assert_queries_constant(fn, grow): `fn` (a page or endpoint call) runs the same number of
+    queries after `grow()` adds rows as before. `fn` runs once first to warm per-process caches."""
+
+    def check(fn, grow, *, slack: int = 0):
+        fn()
+        with CaptureQueriesContext(connection) as small:
+            fn()
+        grow()
+        with CaptureQueriesContext(connection) as big:
+            fn()
+        before, after = len(small.captured_queries), len(big.captured_queries)
+        assert after <= before + slack, f"queries grew from {before} to {after} with the rows:\n" + "\n".join(
+            q["sql"] for q in big.captured_queries
+        )
+        return after
+
+    return check

@@ -1,13 +1,17 @@
-"""factory_boy factories for the whole suite."""
+"""factory_boy factories and the scene builders of the whole suite (one copy of each helper)."""
 
 import datetime as dt
 import itertools
+import secrets
 
 import factory
 from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 
 from huiguang.accounts.models import User
+from huiguang.accounts.services import token_create
+from huiguang.activities.models import Activity, Category, Enrollment, Shift
 from huiguang.core.id_card import make_id_number
 from huiguang.network.models import Grant, Membership, Organization, Region, Site
 from huiguang.volunteers.models import Volunteer
@@ -109,3 +113,102 @@ class GrantFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Grant.Role.CITY_ADMIN
+
+
+# --- personas ------------------------------------------------------------------------------------
+
+# The users of the `city` fixture (tests/conftest.py), in the column order of the permission tables.
+ROLES = [
+    "anonymous",
+    "volunteer",
+    "volunteer_b",
+    "leader",
+    "org_admin",
+    "town_admin",
+    "outsider",
+    "auditor",
+    "city_admin",
+]
+
+
+def bearer(user) -> Client:
+    """An API client that authenticates with a new bearer token of `user`."""
+    _token, key = token_create(user=user, name="tests", created_by=user)
+    return Client(headers={"authorization": f"Bearer {key}"})
+
+
+def member(organization: Organization, **fields) -> Volunteer:
+    """A new adult volunteer with an active membership in `organization`."""
+    volunteer = VolunteerFactory(residence_region=organization.region, **fields)
+    MembershipFactory(volunteer=volunteer, organization=organization, status=Membership.Status.ACTIVE)
+    return volunteer
+
+
+# --- activities, shifts, enrollments (written directly, for setting up a scene) --------------------
+
+_activity_seq = itertools.count(1)
+
+
+def category(code: str = "elderly", name: str = "助老服务") -> Category:
+    return Category.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def make_activity(
+    organization: Organization,
+    *,
+    starts_at: dt.datetime | None = None,
+    days: float = 3,
+    hours: float = 4,
+    status=Activity.Status.PUBLISHED,
+    **fields,
+) -> Activity:
+    """An activity of `organization` starting `days` from now (or at `starts_at`), `hours` long."""
+    if starts_at is None:
+        starts_at = timezone.now().replace(microsecond=0) + dt.timedelta(days=days)
+    values = {
+        "organization": organization,
+        "title": f"东湖社区助老服务{next(_activity_seq)}",
+        "category": category(),
+        "description": "社区独居老人\n上门陪伴、量血压",
+        "region": organization.region,
+        "address": "平湖市当湖街道东湖社区",
+        "starts_at": starts_at,
+        "ends_at": starts_at + dt.timedelta(hours=hours),
+        "status": status,
+        "share_token": secrets.token_urlsafe(16),
+    }
+    values.update(fields)
+    return Activity.objects.create(**values)
+
+
+def make_shift(
+    activity: Activity | None = None, *, organization: Organization | None = None, **fields
+) -> Shift:
+    """A shift over the whole activity (a new one of `organization` when none is given)."""
+    if activity is None:
+        activity = make_activity(organization, **fields.pop("activity_fields", {}))
+    starts = fields.pop("starts_at", activity.starts_at)
+    default_end = activity.ends_at if starts == activity.starts_at else starts + dt.timedelta(hours=4)
+    ends = fields.pop("ends_at", default_end)
+    values = {
+        "activity": activity,
+        "name": "陪伴老人",
+        "starts_at": starts,
+        "ends_at": ends,
+        "capacity": 5,
+        "waitlist_size": 2,
+    }
+    values.update(fields)
+    return Shift.objects.create(**values)
+
+
+def enrol(shift: Shift, volunteer: Volunteer, status=Enrollment.Status.CONFIRMED, **fields) -> Enrollment:
+    """An enrollment written directly, with the counter it holds."""
+    enrollment = Enrollment.objects.create(shift=shift, volunteer=volunteer, status=status, **fields)
+    if status == Enrollment.Status.CONFIRMED:
+        Shift.objects.filter(pk=shift.pk).update(taken=shift.taken + 1)
+        shift.taken += 1
+    elif status == Enrollment.Status.WAITLISTED:
+        Shift.objects.filter(pk=shift.pk).update(waitlisted=shift.waitlisted + 1)
+        shift.waitlisted += 1
+    return enrollment

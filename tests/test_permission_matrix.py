@@ -48,8 +48,8 @@ def objects(city):
 
 # (url name, args (names in objects() or literals), expected status per role in ROLES order)
 GET = [
-    ("core:home", [], [200, 200, 200, 200, 200, 200, 200, 200, 200]),
-    ("core:console", [], [302, 404, 404, 200, 200, 200, 200, 200, 200]),
+    ("web:home", [], [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("web:console", [], [302, 404, 404, 200, 200, 200, 200, 200, 200]),
     ("core:healthz", [], [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("accounts:login", [], [200, 302, 302, 302, 302, 302, 302, 302, 302]),
     ("accounts:token_list", [], [302, 200, 200, 200, 200, 200, 200, 200, 200]),

@@ -38,7 +38,7 @@ def test_login_with_mobile_number_and_password_redirects_home(login_post):
     UserFactory(phone="13912345678")
     response = login_post("13912345678")
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("web:home")
     assert logged_in(response)
 
 

@@ -28,7 +28,7 @@ def test_city_admin_sees_every_grant_with_masked_phones(as_role):
 def test_grant_region_admin_opens_the_console_and_revoke_closes_it(as_role, city):
     volunteer = city.users["volunteer"]
     volunteer_client = as_role("volunteer")
-    assert volunteer_client.get(reverse("core:console")).status_code == 404
+    assert volunteer_client.get(reverse("web:console")).status_code == 404
 
     admin = as_role("city_admin")
     response = grant_post(admin, user="+86 139 0000 0006", role="region_admin", region=city.town_a.code)
@@ -40,7 +40,7 @@ def test_grant_region_admin_opens_the_console_and_revoke_closes_it(as_role, city
         None,
         city.users["city_admin"],
     )
-    assert volunteer_client.get(reverse("core:console")).status_code == 200
+    assert volunteer_client.get(reverse("web:console")).status_code == 200
     entry = AuditEntry.objects.get(action="grant_created")
     assert (entry.actor, entry.object_id, entry.detail) == (
         city.users["city_admin"],
@@ -51,7 +51,7 @@ def test_grant_region_admin_opens_the_console_and_revoke_closes_it(as_role, city
     response = admin.post(reverse("accounts:grant_revoke", args=[grant.pk]))
     assert response.status_code == 302
     assert not Grant.objects.filter(pk=grant.pk).exists()
-    assert volunteer_client.get(reverse("core:console")).status_code == 404
+    assert volunteer_client.get(reverse("web:console")).status_code == 404
     revoked = AuditEntry.objects.get(action="grant_revoked")
     assert revoked.detail == {"for_user": "13900000006", "role": "region_admin"}
 

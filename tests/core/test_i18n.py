@@ -54,7 +54,7 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
 
 @pytest.mark.django_db
 def test_pages_are_chinese_by_default_even_for_an_english_browser(client: Client):
-    response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    response = client.get(reverse("web:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     body = response.content.decode()
     assert '<html lang="zh-CN">' in body
     assert "注册成为志愿者" in body
@@ -63,5 +63,5 @@ def test_pages_are_chinese_by_default_even_for_an_english_browser(client: Client
 @pytest.mark.django_db
 def test_english_can_be_chosen(client: Client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("web:home")).content.decode()
     assert "Register as a volunteer" in body

@@ -6,24 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from huiguang.core.api import ERRORS, ErrorOut, FieldErrorsOut, Flag, Pagination, Phone, RefusedOut
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.phone import normalize_phone
 from huiguang.network.scope import scope_for
 
 from . import services
-from .auth import API_AUTH
 from .models import ApiToken
 from .schemas import (
-    MAX_PAGE,
-    ErrorOut,
-    FieldErrorsOut,
-    Flag,
-    Limit,
-    Offset,
-    Phone,
-    RefusedOut,
     TokenCreatedOut,
     TokenCreateIn,
     TokenObtainIn,
@@ -33,35 +25,6 @@ from .schemas import (
 from .selectors import token_get_for, token_list_for, user_get_by_phone
 
 router = Router(tags=["accounts"])
-
-
-class Pagination(LimitOffsetPagination):
-    """limit/offset with messages in the user's language; `limit` is at most 200."""
-
-    class Input(Schema):
-        limit: Limit = 100
-        offset: Offset = 0
-
-    def __init__(self, **kwargs):
-        super().__init__(max_limit=MAX_PAGE, **kwargs)
-
-
-def _anonymous(request):
-    """Public endpoints let a request without credentials through as anonymous. A request that did
-    send an Authorization header it could not prove stays 401: a client holding a revoked token
-    must learn it, not silently read the public view."""
-    if request.META.get("HTTP_AUTHORIZATION"):
-        return None
-    return request.user  # AnonymousUser (truthy)
-
-
-# Bearer token, then session, then anonymous. OpenAPI lists the first two; `PUBLIC_SECURITY`
-# adds the empty requirement that marks authentication as optional.
-PUBLIC_AUTH = [*API_AUTH, _anonymous]
-PUBLIC_SECURITY: dict[str, list[dict]] = {"security": [{}]}  # appended to the two above by Ninja
-
-# The error answers of config/api.py's handlers, for the OpenAPI document.
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 
 
 @router.post(

@@ -34,3 +34,18 @@ class BearerToken(HttpBearer):
 
 # Tried in order: a bearer token, then the session cookie (which Ninja checks for CSRF).
 API_AUTH = [BearerToken(), django_auth]
+
+
+def _anonymous(request):
+    """Public endpoints let a request without credentials through as anonymous. A request that did
+    send an Authorization header it could not prove stays 401: a client holding a revoked token
+    must learn it, not silently read the public view."""
+    if request.META.get("HTTP_AUTHORIZATION"):
+        return None
+    return request.user  # AnonymousUser (truthy)
+
+
+# Bearer token, then session, then anonymous. OpenAPI lists the first two; `PUBLIC_SECURITY`
+# adds the empty requirement that marks authentication as optional.
+PUBLIC_AUTH = [*API_AUTH, _anonymous]
+PUBLIC_SECURITY: dict[str, list[dict]] = {"security": [{}]}  # appended to the two above by Ninja

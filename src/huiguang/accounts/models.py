@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from huiguang.core.phone import validate_mobile
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, phone, password=None, **extra):

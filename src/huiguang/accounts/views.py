@@ -43,7 +43,7 @@ login_view = PhoneLoginView.as_view()
 def logout_view(request):
     logout(request)
     messages.info(request, _("You have logged out."))
-    return redirect("core:home")
+    return redirect("web:home")
 
 
 def lockout(request, credentials=None, *args, **kwargs):

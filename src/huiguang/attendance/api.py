@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from huiguang.accounts.schemas import ErrorOut, FieldErrorsOut, RefusedOut
+from huiguang.core.api import ErrorOut, FieldErrorsOut, RefusedOut
 from huiguang.core.errors import FieldErrors
 
 from . import selectors, services

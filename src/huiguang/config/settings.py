@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "huiguang.activities",
     "huiguang.attendance",
     "huiguang.ledger",
+    "huiguang.web",
     "huiguang.demo",
 ]
 
@@ -77,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "huiguang.core.context_processors.navigation",
+                "huiguang.web.context_processors.navigation",
                 "huiguang.notifications.context_processors.unread",
             ],
         },
@@ -123,8 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
 # A console session: 8 hours, ended when the browser closes unless "remember me".
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

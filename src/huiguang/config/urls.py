@@ -6,6 +6,7 @@ from django.urls import include, path
 from .api import api
 
 urlpatterns: list = [
+    path("", include("huiguang.web.urls")),
     path("", include("huiguang.core.urls")),
     path("accounts/", include("huiguang.accounts.urls")),
     path("", include("huiguang.network.urls")),

@@ -4,7 +4,5 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("console/", views.console_home, name="console"),
     path("healthz", views.healthz, name="healthz"),
 ]

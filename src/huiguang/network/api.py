@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from huiguang.accounts.api import ERRORS, PUBLIC_AUTH, PUBLIC_SECURITY, Pagination
+from huiguang.accounts.auth import PUBLIC_AUTH, PUBLIC_SECURITY
+from huiguang.core.api import ERRORS, Pagination
 from huiguang.core.errors import FieldErrors
 
 from .models import Region

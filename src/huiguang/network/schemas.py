@@ -6,7 +6,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from huiguang.accounts.schemas import Flag, ObjectId, RegionCode, ShortText, choice, enum_schema
+from huiguang.core.api import Flag, ObjectId, RegionCode, ShortText, choice, enum_schema
 from huiguang.network.scope import scope_for
 
 from .models import Grant, Membership, Organization, Region, Site

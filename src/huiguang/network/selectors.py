@@ -16,31 +16,6 @@ from .scope import Scope, scope_for
 OPEN_MEMBERSHIP = (Membership.Status.APPLIED, Membership.Status.ACTIVE)
 
 
-def city_overview() -> dict:
-    from huiguang.volunteers.models import Volunteer
-
-    return {
-        "city_name": settings.HUIGUANG_CITY_NAME,
-        "volunteers": Volunteer.objects.count(),
-        "organizations": Organization.objects.filter(status=Organization.Status.ACTIVE).count(),
-        "sites": Site.objects.filter(is_active=True).count(),
-        "towns": Region.objects.filter(level=Region.Level.TOWN).count(),
-    }
-
-
-def console_overview(user) -> dict:
-    from huiguang.volunteers.selectors import volunteer_list_for
-
-    orgs = organization_list_for(user)
-    return {
-        "grants": Grant.objects.filter(user=user).select_related("region", "organization"),
-        "organizations": orgs.count(),
-        "volunteers": volunteer_list_for(user).count(),
-        "pending_memberships": membership_list_for(user).filter(status=Membership.Status.APPLIED).count(),
-        "pending_organizations": orgs.filter(status=Organization.Status.PENDING).count(),
-    }
-
-
 def _manageable(scope: Scope, q: Q) -> Case | Value:
     """An annotation: True on rows the user may change (drives the edit buttons, no extra query)."""
     if scope.city_admin:

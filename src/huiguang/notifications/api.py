@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from huiguang.accounts.api import ERRORS, Pagination
+from huiguang.core.api import ERRORS, Pagination
 from huiguang.core.errors import FieldErrors
 
 from . import selectors as sel

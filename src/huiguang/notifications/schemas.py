@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from huiguang.accounts.schemas import Flag
+from huiguang.core.api import Flag
 
 MAX_IDS = 200
 

@@ -8,8 +8,7 @@ from django.db.models import Q
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from huiguang.accounts.api import ERRORS, Pagination
-from huiguang.accounts.schemas import FieldErrorsOut
+from huiguang.core.api import ERRORS, FieldErrorsOut, Pagination
 from huiguang.network.api import region_path
 from huiguang.network.models import Grant, Membership
 

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from huiguang.accounts.schemas import (
+from huiguang.core.api import (
     Flag,
     ObjectId,
     Password,

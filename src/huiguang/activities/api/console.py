@@ -20,9 +20,10 @@ from ninja.pagination import paginate
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from huiguang.accounts.api import ERRORS, Pagination
-from huiguang.accounts.schemas import (
+from huiguang.core.api import (
+    ERRORS,
     Flag,
+    Pagination,
     RefusedOut,
     ShortText,
     choice,

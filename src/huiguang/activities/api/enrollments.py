@@ -18,8 +18,17 @@ from ninja.pagination import paginate
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from huiguang.accounts.api import ERRORS, Pagination
-from huiguang.accounts.schemas import ErrorOut, FieldErrorsOut, Flag, RefusedOut, choice, enum_schema, text
+from huiguang.core.api import (
+    ERRORS,
+    ErrorOut,
+    FieldErrorsOut,
+    Flag,
+    Pagination,
+    RefusedOut,
+    choice,
+    enum_schema,
+    text,
+)
 from huiguang.network.selectors import volunteer_of
 
 from ..models import Enrollment, Shift

@@ -13,8 +13,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from huiguang.accounts.api import ERRORS, PUBLIC_AUTH, PUBLIC_SECURITY, Pagination
-from huiguang.accounts.schemas import RegionCode, ShortText
+from huiguang.accounts.auth import PUBLIC_AUTH, PUBLIC_SECURITY
+from huiguang.core.api import ERRORS, Pagination, RegionCode, ShortText
 from huiguang.network.schemas import OrganizationRef, RegionRef
 
 from ..selectors import public as sel

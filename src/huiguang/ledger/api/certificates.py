@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from huiguang.accounts.api import ERRORS, Pagination
+from huiguang.core.api import ERRORS, Pagination
 from huiguang.core.errors import FieldErrors
 from huiguang.network.models import Organization
 

@@ -14,8 +14,16 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from huiguang.accounts.api import ERRORS, Pagination
-from huiguang.accounts.schemas import ObjectId, RefusedOut, choice, enum_schema, text, whole_number
+from huiguang.core.api import (
+    ERRORS,
+    ObjectId,
+    Pagination,
+    RefusedOut,
+    choice,
+    enum_schema,
+    text,
+    whole_number,
+)
 from huiguang.network.selectors import volunteer_of
 
 from ..models import MakeupRequest, ServiceRecord

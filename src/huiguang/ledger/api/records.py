@@ -12,8 +12,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from huiguang.accounts.api import ERRORS, Pagination
-from huiguang.accounts.schemas import RefusedOut, text, whole_number
+from huiguang.core.api import ERRORS, Pagination, RefusedOut, text, whole_number
 
 from .. import selectors as sel
 from ..models import ServiceRecord

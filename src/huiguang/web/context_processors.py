@@ -10,7 +10,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     scope = scope_for(user)
     items = [
-        (_("Home"), reverse("core:home")),
+        (_("Home"), reverse("web:home")),
         (_("Activities"), reverse("activities:list")),
         (_("Organizations"), reverse("network:directory")),
     ]
@@ -25,7 +25,7 @@ def navigation(request):
             items.append((_("My profile"), reverse("volunteers:me")))
             items.append((_("My organizations"), reverse("network:my_memberships")))
         if scope.is_console_user:
-            console.append((_("Console"), reverse("core:console")))
+            console.append((_("Console"), reverse("web:console")))
             if scope.city_wide or scope.region_paths:
                 console.append((_("Regions"), reverse("network:region_list")))
             console.append((_("Activities"), reverse("activities:console_list")))

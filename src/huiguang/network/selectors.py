@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 
-from .models import Grant, Membership, Organization, Region, Site
+from .models import Membership, Organization, Region, Site
 from .scope import Scope, scope_for
 
 OPEN_MEMBERSHIP = (Membership.Status.APPLIED, Membership.Status.ACTIVE)

@@ -49,10 +49,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huiguang.network.models import Membership, Organization
-from huiguang.network.scope import scope_for
 from huiguang.volunteers.models import Volunteer
 
 from .models import Activity, Enrollment, Shift
+from .permissions import is_organizer, organizer_q
 
 
 class Reason(models.TextChoices):
@@ -358,26 +358,6 @@ def enrollment_check(
 
 
 # --- who organizes a shift ------------------------------------------------------------------------
-
-
-def organizer_q(user, prefix: str = "") -> Q:
-    """Activities whose enrollments `user` decides (approvals, team sign-ups, removing someone):
-    admins of the activity's organization or of an organization above it, region admins of its
-    region subtree, the city admin (organization_managed_by), and team leaders of that very
-    organization (a leader's Grant covers one organization, not its sub-teams). Auditors read
-    only and decide nothing."""
-    scope = scope_for(user)
-    if scope.city_admin:
-        return Q()
-    q = scope.managed_organizations_q(f"{prefix}organization__")
-    if scope.leader_org_ids:
-        q |= Q(**{f"{prefix}organization_id__in": scope.leader_org_ids})
-    return q
-
-
-def is_organizer(user) -> bool:
-    scope = scope_for(user)
-    return scope.can_write or bool(scope.leader_org_ids)
 
 
 def shifts_organized_by(user) -> QuerySet[Shift]:

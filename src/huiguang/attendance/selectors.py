@@ -6,7 +6,8 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from huiguang.activities.models import Enrollment, Shift
-from huiguang.activities.selectors.console import organization_may_edit_activities, shift_get_for
+from huiguang.activities.permissions import organization_may_edit_activities
+from huiguang.activities.selectors.console import shift_get_for
 
 from .models import CheckIn
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from huiguang.core.errors import FieldErrors, Refused
-from huiguang.network.views import console_view
+from huiguang.network.permissions import console_view
 
 from . import codes, selectors, services
 from .models import CheckIn

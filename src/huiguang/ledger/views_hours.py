@@ -28,9 +28,9 @@ from django.views.decorators.http import require_POST
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.forms import BootstrapFormMixin
 from huiguang.core.pagination import paginate
+from huiguang.network.permissions import console_view
 from huiguang.network.scope import scope_for
 from huiguang.network.selectors import organization_managed_by, volunteer_of
-from huiguang.network.views import console_view
 
 from .models import ActivityRating, Dispute, MakeupRequest, ServiceRecord
 from .services import corrections
@@ -144,7 +144,7 @@ def makeup_activities_for(user) -> QuerySet:
     from django.conf import settings
 
     from huiguang.activities.models import Activity
-    from huiguang.activities.selectors.console import editor_q
+    from huiguang.activities.permissions import editor_q
 
     q = editor_q(user, "organization__")
     if q is None:
@@ -405,7 +405,7 @@ def makeup_list(request):
 
 @_console
 def makeup_create(request):
-    from huiguang.activities.selectors.console import may_create_activities
+    from huiguang.activities.permissions import may_create_activities
 
     if not may_create_activities(request.user):
         raise Http404

@@ -22,9 +22,9 @@ from huiguang.core.crypto import public_key_b64
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.forms import BootstrapFormMixin
 from huiguang.core.pagination import paginate
+from huiguang.network.permissions import console_view
 from huiguang.network.scope import scope_for
 from huiguang.network.selectors import organization_list_for
-from huiguang.network.views import console_view
 
 from . import selectors as sel
 from .models import ServiceRecord

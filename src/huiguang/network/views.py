@@ -6,8 +6,6 @@ their object through a "managed by" selector, so read-only roles get 404 there t
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -25,20 +23,8 @@ from . import selectors as sel
 from . import services
 from .forms import OrganizationApplyForm, OrganizationForm, RegionForm, SiteForm, parse_ids
 from .models import Membership, Organization, Region, Site
+from .permissions import console_view
 from .scope import scope_for
-
-
-def console_view(view):
-    """Login required; users without any console role get 404 (the console does not exist for them)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not scope_for(request.user).is_console_user:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _filters(request, *names) -> dict[str, str]:

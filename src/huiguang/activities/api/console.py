@@ -36,6 +36,7 @@ from huiguang.core.errors import FieldErrors
 from huiguang.network.models import Region, Site
 from huiguang.volunteers.models import Skill, Volunteer
 
+from .. import permissions as perms
 from ..models import Activity, Category, Shift
 from ..selectors import console as sel
 from ..services import lifecycle
@@ -438,7 +439,7 @@ def activity_create(request, payload: ConsoleActivityIn):
 )
 def activity_update(request, activity_id: int, payload: ConsoleActivityChange):
     activity = _readable(request.user, activity_id)
-    if not sel.may_edit(request.user, activity):
+    if not perms.may_edit(request.user, activity):
         raise PermissionDenied
     data = _references(payload.dict(exclude_unset=True))
     skills = data.pop("required_skills", None)

@@ -44,6 +44,13 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from huiguang.activities.permissions import (
+    may_cancel,
+    may_edit,
+    may_review,
+    organization_may_edit_activities,
+    organization_may_manage_activities,
+)
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.images import image_check
@@ -52,15 +59,8 @@ from huiguang.notifications.services import notify
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, ActivityPhoto, Category, Enrollment, Shift
-from ..selectors.console import (
-    CANCELLABLE,
-    may_cancel,
-    may_edit,
-    may_review,
-    organization_may_edit_activities,
-    organization_may_manage_activities,
-    reviewer_grants_for,
-)
+from ..permissions import CANCELLABLE
+from ..selectors.console import reviewer_grants_for
 from .series import clone_activity, move_by_days
 
 S = Activity.Status

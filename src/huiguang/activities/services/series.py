@@ -254,7 +254,7 @@ def clone_activity(
 
 
 def _may_manage(actor, organization: Organization) -> bool:
-    from ..selectors.console import organization_may_manage_activities
+    from huiguang.activities.permissions import organization_may_manage_activities
 
     return organization_may_manage_activities(actor, organization)
 

@@ -25,9 +25,10 @@ from huiguang.core.audit import audit_log
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.masking import mask_phone, safe_cell
 from huiguang.core.pagination import paginate
-from huiguang.network.views import console_view
+from huiguang.network.permissions import console_view
 from huiguang.volunteers.models import Volunteer
 
+from .. import permissions as perms
 from ..models import Activity, Enrollment
 from ..selectors import console as sel
 from ..services import lifecycle
@@ -125,15 +126,15 @@ def console_list(request):
             "filters": filters,
             "statuses": Activity.Status.choices,
             "organizations": sel.activity_filter_organizations(request.user),
-            "can_create": sel.may_create_activities(request.user),
-            "can_review": sel.is_reviewer(request.user),
+            "can_create": perms.may_create_activities(request.user),
+            "can_review": perms.is_reviewer(request.user),
         },
     )
 
 
 @organizer_view
 def review_queue(request):
-    if not sel.is_reviewer(request.user):
+    if not perms.is_reviewer(request.user):
         raise Http404
     page_obj = paginate(request, sel.review_queue_for(request.user))
     return render(request, "activities/console/review_queue.html", {"page_obj": page_obj})
@@ -148,7 +149,7 @@ def _detail_page(request, activity: Activity, status: int = 200):
         "activities/console/detail.html",
         {
             "activity": activity,
-            "can": sel.activity_permissions(request.user, activity),
+            "can": perms.activity_permissions(request.user, activity),
             "shifts": sel.activity_shifts(activity),
             "photos": sel.activity_photos(activity),
             "skills": activity.required_skills.all(),
@@ -201,7 +202,7 @@ def console_review(request, pk):
     choice = request.POST.get("action", "")
     if choice not in ("approve", "reject"):
         activity = sel.activity_get_for(request.user, pk)
-        if not sel.may_review(request.user, activity):
+        if not perms.may_review(request.user, activity):
             raise Http404
         messages.error(request, _("Choose to approve or to return the activity."))
         return _detail_page(request, activity, status=400)
@@ -250,7 +251,7 @@ def console_archive(request, pk):
 
 @organizer_view
 def console_create(request):
-    if not sel.may_create_activities(request.user):
+    if not perms.may_create_activities(request.user):
         raise Http404
     form = ActivityForm(*_posted(request), user=request.user)
     status = 200
@@ -279,7 +280,7 @@ def console_create(request):
 @organizer_view
 def console_edit(request, pk):
     activity = sel.activity_get_for(request.user, pk)
-    if not sel.may_edit(request.user, activity):
+    if not perms.may_edit(request.user, activity):
         raise Http404
     form = ActivityForm(
         *_posted(request),
@@ -327,7 +328,7 @@ def console_edit(request, pk):
 @organizer_view
 def console_copy(request, pk):
     activity = sel.activity_get_for(request.user, pk)
-    if not sel.organization_may_edit_activities(request.user, activity.organization):
+    if not perms.organization_may_edit_activities(request.user, activity.organization):
         raise Http404
     form = CopyForm(_posted(request)[0])
     status = 200
@@ -355,9 +356,9 @@ def console_copy(request, pk):
 def _outcome_page(request, pk, *, finishing: bool):
     activity = sel.activity_get_for(request.user, pk)
     if finishing:
-        allowed = sel.organization_may_manage_activities(request.user, activity.organization)
+        allowed = perms.organization_may_manage_activities(request.user, activity.organization)
     else:
-        allowed = sel.organization_may_edit_activities(request.user, activity.organization)
+        allowed = perms.organization_may_edit_activities(request.user, activity.organization)
     if not allowed:
         raise Http404
     form = OutcomeForm(_posted(request)[0], initial=OutcomeForm.initial_for(activity))
@@ -405,7 +406,7 @@ def console_outcome(request, pk):
 @require_POST
 def photo_add(request, pk):
     activity = sel.activity_get_for(request.user, pk)
-    if not sel.organization_may_edit_activities(request.user, activity.organization):
+    if not perms.organization_may_edit_activities(request.user, activity.organization):
         raise Http404
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -446,7 +447,7 @@ def photo_delete(request, pk):
 
 def _editable_activity(request, pk) -> Activity:
     activity = sel.activity_get_for(request.user, pk)
-    if not sel.may_edit(request.user, activity):
+    if not perms.may_edit(request.user, activity):
         raise Http404
     return activity
 
@@ -522,7 +523,7 @@ def shift_grid(request, pk):
 
 def _editable_shift(request, pk):
     shift = sel.shift_get_for(request.user, pk)
-    if not sel.may_edit(request.user, shift.activity):
+    if not perms.may_edit(request.user, shift.activity):
         raise Http404
     return shift
 
@@ -584,7 +585,7 @@ def roster(request, pk):
     activity = shift.activity
     status = request.GET.get("status", "")
     page_obj = paginate(request, sel.roster_for(shift, status=status), per_page=ROSTER_PAGE)
-    can = sel.activity_permissions(request.user, activity)
+    can = perms.activity_permissions(request.user, activity)
     counts = sel.roster_counts(shift)
     rows = [(e, _phone(e, can["phone"])) for e in page_obj.object_list]
     return render(
@@ -610,7 +611,7 @@ def roster_export(request, pk):
 
     shift = sel.shift_get_for(request.user, pk)
     activity = shift.activity
-    full_phone = sel.phone_visible(request.user, activity)
+    full_phone = perms.phone_visible(request.user, activity)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Roster"))
     ws.append(
@@ -675,7 +676,7 @@ def roster_export(request, pk):
 @organizer_view
 def series_create(request, pk):
     activity = sel.activity_get_for(request.user, pk)
-    if not sel.organization_may_manage_activities(request.user, activity.organization):
+    if not perms.organization_may_manage_activities(request.user, activity.organization):
         raise Http404
     form = SeriesForm(
         _posted(request)[0],
@@ -723,7 +724,7 @@ def series_detail(request, pk):
             "series": series,
             "rule": series_services.rule_display(series),
             "occurrences": sel.series_occurrences(series),
-            "can_edit": sel.organization_may_manage_activities(request.user, series.organization),
+            "can_edit": perms.organization_may_manage_activities(request.user, series.organization),
         },
     )
 
@@ -732,7 +733,7 @@ def series_detail(request, pk):
 def series_edit(request, pk):
     series = sel.series_get_for(request.user, pk)
     if (
-        not sel.organization_may_manage_activities(request.user, series.organization)
+        not perms.organization_may_manage_activities(request.user, series.organization)
         or series.template is None
     ):
         raise Http404

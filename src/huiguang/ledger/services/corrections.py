@@ -40,7 +40,7 @@ RECORD_FIELDS = ("activity_name", "place", "recipients", "content", "responsible
 
 
 def _may_edit(user, organization) -> bool:
-    from huiguang.activities.selectors.console import organization_may_edit_activities
+    from huiguang.activities.permissions import organization_may_edit_activities
 
     return organization_may_edit_activities(user, organization)
 

@@ -1,6 +1,6 @@
 """API v1: one NinjaAPI that mounts every app's router. OpenAPI at /api/v1/docs."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -57,6 +57,11 @@ def _refused(request, exc: Refused):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, exc):
+    return api.create_response(request, {"detail": _("The request is too large.")}, status=413)
 
 
 @api.exception_handler(PermissionDenied)

@@ -22,3 +22,6 @@ urlpatterns: list = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "huiguang.core.views.bad_request"
+handler404 = "huiguang.core.views.page_not_found"

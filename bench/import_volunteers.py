@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# Django and project modules are imported inside the functions, on purpose: the settings read
+# HUIGUANG_VAR_DIR and HUIGUANG_IMPORT_MAX_ROWS from the environment that main() sets first, and
+# models can only be imported after django.setup().
 HEADERS = ["姓名", "身份证号", "手机号", "居住地区代码", "政治面貌", "是否学生", "学校", "职业", "新居民"]
 
 

@@ -1,7 +1,9 @@
 import datetime as dt
 
 from huiguang.core.id_card import make_id_number
+from huiguang.core.models import AuditEntry
 from huiguang.volunteers.models import Volunteer
+from tests.factories import PASSWORD
 
 from .conftest import login, shot
 
@@ -42,9 +44,6 @@ def test_volunteer_registers_on_a_phone_screen(city, live_server, phone):
 
 
 def test_owner_reveals_full_id_number_and_it_is_audited(city, live_server, phone):
-    from huiguang.core.models import AuditEntry
-    from tests.factories import PASSWORD
-
     page = phone.new_page()
     login(page, live_server.url, "13900000006", PASSWORD)
     page.goto(live_server.url + "/me/")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from huiguang.activities.models import Activity, Enrollment, Series, Shift
 from huiguang.activities.services.series import week_weekday
+from huiguang.ledger.models import Certificate, Dispute, MakeupRequest, ServiceRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +85,6 @@ def check_demo_volunteer_has_upcoming_places_and_a_waitlist_place():
 
 
 def check_demo_ledger_verifies_and_rollups_agree_with_a_rebuild():
-    from huiguang.ledger.models import Certificate, Dispute, MakeupRequest, ServiceRecord
-
     assert ServiceRecord.objects.filter(status="confirmed").count() > 100
     assert ServiceRecord.objects.filter(status="pending").exists()
     assert MakeupRequest.objects.filter(status="approved").exists()

@@ -18,6 +18,7 @@ from huiguang.accounts.models import User
 from huiguang.core.id_card import age_on, parse_id_number
 from huiguang.demo import data
 from huiguang.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from huiguang.demo.management.commands.demo_logins import display_width
 from huiguang.demo.selectors import demo_login_list
 from huiguang.network.models import Grant, Membership, Organization, Region, Site
 from huiguang.volunteers.models import Skill, Volunteer, VolunteerNumberSequence
@@ -312,8 +313,6 @@ def test_demo_logins_prints_every_role_with_name_phone_password_and_scope(seeded
 
 
 def test_demo_logins_table_columns_line_up_with_chinese_text(seeded):
-    from huiguang.demo.management.commands.demo_logins import display_width
-
     lines = [line for line in logins_output().splitlines() if re.search(r"1380000\d{4}", line)]
     starts = {display_width(line[: line.index("13800000")]) for line in lines}
     assert len(starts) == 1

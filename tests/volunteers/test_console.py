@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from huiguang.core.models import AuditEntry
 from huiguang.volunteers.models import Volunteer
 
-from ..factories import MembershipFactory, VolunteerFactory
+from ..factories import VolunteerFactory, member
 
 # role → which persona volunteers appear on their console list
 VISIBLE = {
@@ -60,8 +60,7 @@ def test_detail_shows_masked_number_and_only_city_admin_may_reveal(city, as_role
 
 
 def test_export_is_masked_neutralized_and_audited(city, as_role):
-    evil = VolunteerFactory(real_name='=HYPERLINK("http://x")', residence_region=city.town_a)
-    MembershipFactory(volunteer=evil, organization=city.org_a)
+    member(city.org_a, real_name='=HYPERLINK("http://x")')  # lives in town A, the team's region
     response = as_role("town_admin").get(reverse("volunteers:console_list") + "?format=xlsx")
     assert response.status_code == 200
     ws = load_workbook(BytesIO(response.content)).active
@@ -74,16 +73,16 @@ def test_export_is_masked_neutralized_and_audited(city, as_role):
     assert AuditEntry.objects.filter(action="export", actor=city.users["town_admin"]).exists()
 
 
-def test_list_query_count_does_not_grow_with_rows(city, as_role, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(city, as_role, assert_queries_constant):
     client = as_role("city_admin")
     url = reverse("volunteers:console_list")
-    client.get(url)
-    for _ in range(30):
-        VolunteerFactory(residence_region=city.village_a1)
-    with django_assert_max_num_queries(12):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert response.content.decode().count("/console/volunteers/") >= 30
+
+    def add_volunteers():
+        for _ in range(30):
+            VolunteerFactory(residence_region=city.village_a1)
+
+    assert_queries_constant(lambda: client.get(url), add_volunteers)
+    assert client.get(url).content.decode().count("/console/volunteers/") >= 30
 
 
 def test_filters_by_region_subtree_and_name(city, as_role):

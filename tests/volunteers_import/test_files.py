@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from huiguang.accounts.models import User
 from huiguang.volunteers import importing
+from huiguang.volunteers.importing.files import MAX_ZIP_MEMBERS
 from huiguang.volunteers.models import Volunteer
 
 from .conftest import HEADERS, csv_bytes, rows, xlsx_bytes
@@ -79,7 +80,7 @@ def test_zip_bomb_is_refused_before_parsing(db):
 
 
 def test_zip_with_too_many_members_is_refused(db):
-    parts = {**MINIMAL, **{f"xl/media/{i}.bin": b"x" for i in range(importing.MAX_ZIP_MEMBERS + 1)}}
+    parts = {**MINIMAL, **{f"xl/media/{i}.bin": b"x" for i in range(MAX_ZIP_MEMBERS + 1)}}
     assert refused(workbook_zip(parts), "many.xlsx").reason == "ZIP_BOMB"
 
 
@@ -120,7 +121,7 @@ def test_file_over_the_byte_limit_is_refused(db, settings):
     settings.HUIGUANG_IMPORT_MAX_BYTES = 1000
     error = refused(csv_bytes(rows(20)), "big.csv")
     assert error.reason == "TOO_LARGE"
-    assert "1000" in str(error.message) or "KB" in str(error.message)
+    assert "1000" in str(error.message)  # the limit, as filesizeformat writes it
 
 
 def test_file_over_the_row_limit_is_refused(db, settings):
@@ -144,10 +145,7 @@ def test_template_has_the_chinese_headers_and_reads_back(city):
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
     assert sheet.to_python()[0] == HEADERS
     wb = load_workbook(io.BytesIO(content))
-    assert (
-        wb.worksheets[0]["B2"].number_format == "@"
-        or wb.worksheets[0].column_dimensions["B"].number_format == "@"
-    )
+    assert wb.worksheets[0].column_dimensions["B"].number_format == "@"  # ID numbers stay text
     codes = [r[0] for r in wb.worksheets[2].iter_rows(min_row=2, values_only=True)]
     assert {"330482", "330482001", "330482001001", "330482103"} <= set(codes)
     assert importing.template_csv().decode("utf-8-sig").strip() == ",".join(HEADERS)

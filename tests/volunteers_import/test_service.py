@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from huiguang.accounts.models import User
+from huiguang.core.id_card import make_id_number
 from huiguang.core.models import AuditEntry
 from huiguang.network.models import Membership
 from huiguang.volunteers import importing
@@ -209,12 +213,6 @@ def test_title_line_above_the_header_and_blank_lines_are_tolerated(city):
 
 
 def test_minor_cannot_be_imported(city):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from huiguang.core.id_card import make_id_number
-
     child = make_id_number("330482", timezone.localdate() - dt.timedelta(days=365 * 10), 11)
     with pytest.raises(importing.ImportRowsInvalid) as exc:
         run(city, xlsx_bytes([row(0, 身份证号=child)]))

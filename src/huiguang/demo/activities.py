@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from huiguang.activities.models import Activity, Category, Enrollment, Series, Shift
-from huiguang.activities.services.series import series_generate
+from huiguang.activities.services.series import series_generate, week_weekday
 from huiguang.network.models import Grant, Membership, Organization, Site
 from huiguang.volunteers.models import Volunteer
 
@@ -186,8 +186,6 @@ def seed_activities(*, rng: random.Random, today: dt.date | None = None) -> dict
     square = Site.objects.filter(name__contains="公益集市").first() or Site.objects.order_by("pk").first()
     first_day = today - dt.timedelta(days=PAST_DAYS)
     start = first_day.replace(day=1)
-    from huiguang.activities.services.series import week_weekday
-
     template_day = week_weekday(start.year, start.month, 6, 2) or start
     template = Activity.objects.create(
         organization=league,

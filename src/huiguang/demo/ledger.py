@@ -19,6 +19,7 @@ from huiguang.activities.models import Enrollment
 from huiguang.attendance.models import CheckIn
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.ledger.models import ServiceRecord
+from huiguang.ledger.seal import seal_day
 from huiguang.ledger.services.certificates import certificate_issue, certificate_request
 from huiguang.ledger.services.corrections import (
     dispute_accept,
@@ -27,7 +28,8 @@ from huiguang.ledger.services.corrections import (
     makeup_request_create,
 )
 from huiguang.ledger.services.records import record_from_attendance, records_confirm
-from huiguang.network.models import Grant, Membership
+from huiguang.network.models import Grant, Membership, Organization
+from huiguang.volunteers.models import Volunteer
 
 SOURCES = [("qr", 50), ("code_gps", 25), ("leader", 20), ("ecard", 5)]
 PENDING_DAYS = 7
@@ -89,8 +91,6 @@ def seed_ledger(*, rng: random.Random, today: dt.date | None = None) -> dict[str
     _makeup_hours(rng, today, admin, counts)
     _one_dispute(today, admin, counts)
     _certificates(admin, counts)
-    from huiguang.ledger.seal import seal_day
-
     seal_day(today - dt.timedelta(days=1))  # yesterday's seal, as the nightly task would
     counts["seals"] = 1
     return dict(counts)
@@ -166,9 +166,6 @@ def _certificates(admin, counts) -> None:
             pairs.append(row)
         if len(pairs) == 4:
             break
-    from huiguang.network.models import Organization
-    from huiguang.volunteers.models import Volunteer
-
     for i, row in enumerate(pairs):
         volunteer = Volunteer.objects.get(pk=row["volunteer_id"])
         issuer = Organization.objects.get(pk=row["organization_id"])

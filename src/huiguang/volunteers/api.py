@@ -4,17 +4,15 @@ No answer ever carries a full ID number: profiles show `Volunteer.id_masked` and
 (the owner and city administrators see the full number on the web, through an audited action).
 """
 
-from django.db.models import Q
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from huiguang.core.api import ERRORS, FieldErrorsOut, Pagination
 from huiguang.network.api import region_path
-from huiguang.network.models import Grant, Membership
+from huiguang.network.models import Grant
 
-from .models import Volunteer
 from .schemas import MeOut, RegistrationIn, VolunteerFilter, VolunteerOut
-from .selectors import OPEN, volunteer_get_for, volunteer_list_for
+from .selectors import membership_list_of, volunteer_get_for, volunteer_own_for_api, volunteer_search_for
 from .services import Registration, volunteer_register
 
 router = Router(tags=["volunteers"])
@@ -45,17 +43,12 @@ def register(request, payload: RegistrationIn):
 )
 def me(request):
     user = request.user
-    volunteer = (
-        Volunteer.objects.select_related("user", "residence_region")
-        .prefetch_related("skills")
-        .filter(user=user)
-        .first()
-    )
+    volunteer = volunteer_own_for_api(user)
     return {
         "user": user,
         "roles": Grant.objects.filter(user=user).select_related("region", "organization"),
         "volunteer": volunteer,
-        "memberships": volunteer.memberships.select_related("organization") if volunteer else [],
+        "memberships": membership_list_of(volunteer) if volunteer else [],
     }
 
 
@@ -71,21 +64,13 @@ def me(request):
 )
 @paginate(Pagination)
 def volunteer_list(request, filters: Query[VolunteerFilter]):
-    volunteers = volunteer_list_for(request.user).prefetch_related("skills")
-    if filters.region:
-        volunteers = volunteers.filter(residence_region__path__startswith=region_path(filters.region))
-    if filters.organization:
-        volunteers = volunteers.filter(
-            pk__in=Membership.objects.filter(organization_id=filters.organization, status__in=OPEN).values(
-                "volunteer_id"
-            )
-        )
-    if filters.q:
-        q = filters.q.strip()
-        volunteers = volunteers.filter(Q(real_name__icontains=q) | Q(volunteer_number__startswith=q))
-    if filters.status:
-        volunteers = volunteers.filter(status=filters.status)
-    return volunteers
+    return volunteer_search_for(
+        request.user,
+        q=filters.q,
+        region_path=region_path(filters.region) if filters.region else None,
+        status=filters.status,
+        organization_id=filters.organization,
+    ).prefetch_related("skills")
 
 
 @router.get(

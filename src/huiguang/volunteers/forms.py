@@ -1,10 +1,21 @@
+"""The forms of the volunteers' pages: shape only, every rule lives in the services."""
+
+from dataclasses import fields as dc_fields
+
 from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huiguang.core.forms import BootstrapFormMixin
-from huiguang.network.models import Region
+from huiguang.network.models import Organization, Region
 
+from .importing import max_bytes, max_rows
 from .models import Skill, Volunteer
+from .selectors import import_organizations_for, region_residence_list
+from .services import Registration
+
+REGISTRATION_FIELDS = {f.name for f in dc_fields(Registration)}
 
 
 class RegistrationForm(BootstrapFormMixin, forms.Form):
@@ -50,13 +61,21 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        regions = Region.objects.exclude(level=Region.Level.CITY).select_related("parent").order_by("path")
-        self.fields["region_code"].choices = [("", _("Choose your town and village"))] + [
+        regions = region_residence_list()
+        region_code = self.fields["region_code"]
+        assert isinstance(region_code, forms.ChoiceField)
+        region_code.choices = [("", _("Choose your town and village"))] + [
             (r.code, f"{r.parent.name} · {r.name}" if r.level != Region.Level.TOWN and r.parent else r.name)
             for r in regions
         ]
-        self.fields["skills"].choices = list(Skill.objects.values_list("code", "name"))
-        self.fields["skills"].widget.attrs["class"] = "form-check-input"
+        skills = self.fields["skills"]
+        assert isinstance(skills, forms.MultipleChoiceField)
+        skills.choices = list(Skill.objects.values_list("code", "name"))
+        skills.widget.attrs["class"] = "form-check-input"
+
+    def registration(self) -> Registration:
+        """The cleaned fields as the service takes them (call after is_valid())."""
+        return Registration(**{k: v for k, v in self.cleaned_data.items() if k in REGISTRATION_FIELDS})
 
 
 class VolunteerFilterForm(BootstrapFormMixin, forms.Form):
@@ -65,3 +84,22 @@ class VolunteerFilterForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + list(Volunteer.Status.choices)
     )
+
+
+class UploadForm(BootstrapFormMixin, forms.Form):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Organization"))
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    consent = forms.BooleanField(
+        label=_("Every person in this file has agreed to the privacy policy (on paper or online)."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organization = self.fields["organization"]
+        assert isinstance(organization, forms.ModelChoiceField)
+        organization.queryset = import_organizations_for(user)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+        self.fields["file"].help_text = gettext("At most %(rows)s rows and %(size)s.") % {
+            "rows": max_rows(),
+            "size": filesizeformat(max_bytes()),
+        }

@@ -1,55 +1,104 @@
-"""Reads of volunteers, scoped (DESIGN §6)."""
+"""Reads of volunteers and of their imports, scoped (DESIGN §6); who sees what is in permissions.py."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from huiguang.accounts.models import User
 from huiguang.core.masking import ADMIN, FULL, mask_id_number
-from huiguang.network.models import Membership, Organization
-from huiguang.network.scope import scope_for
+from huiguang.core.selectors import get_or_404
+from huiguang.network.models import Membership, Organization, Region
 
-from .models import Volunteer
+from .models import ImportBatch, Volunteer
+from .permissions import OPEN, import_organizations_q, managed_organizations_q, volunteer_visible_q
 
-OPEN = (Membership.Status.APPLIED, Membership.Status.ACTIVE)
+LOOKUP_CHUNK = 900  # parameters per IN (...) lookup: below SQLite's historical 999
+
+
+# --- volunteers -------------------------------------------------------------------------------
 
 
 def volunteer_list_for(user) -> QuerySet[Volunteer]:
-    """City-wide roles see everyone; a region admin sees residents of the region and members of
-    its organizations; an organization admin the members and applicants of its subtree; a leader
-    the active members of the team."""
-    scope = scope_for(user)
+    """The volunteers `user` sees in the console (see permissions.volunteer_visible_q)."""
     qs = Volunteer.objects.select_related("user", "residence_region")
-    if scope.city_wide:
-        return qs
-    if not scope.is_console_user:
-        return qs.none()
-    q = Q(pk__in=[])
-    for p in scope.region_paths:
-        q |= Q(residence_region__path__startswith=p)
-    orgs_q = Q(pk__in=[])
-    for p in scope.region_paths:
-        orgs_q |= Q(region__path__startswith=p)
-    for p in scope.admin_org_paths:
-        orgs_q |= Q(path__startswith=p)
-    member_ids = Membership.objects.filter(
-        status__in=OPEN, organization__in=Organization.objects.filter(orgs_q)
-    ).values("volunteer_id")
-    q |= Q(pk__in=member_ids)
-    if scope.leader_org_ids:
-        q |= Q(
-            pk__in=Membership.objects.filter(
-                status=Membership.Status.ACTIVE, organization_id__in=scope.leader_org_ids
-            ).values("volunteer_id")
+    q = volunteer_visible_q(user)
+    return qs.none() if q is None else qs.filter(q)
+
+
+def volunteer_get_for(user, pk) -> Volunteer:
+    return get_or_404(volunteer_list_for(user), pk)
+
+
+def volunteer_search_for(
+    user,
+    *,
+    q: str = "",
+    region_path: str | None = None,
+    status: str | None = "",
+    organization_id: int | None = None,
+) -> QuerySet[Volunteer]:
+    """volunteer_list_for narrowed: part of the name or the start of the number, residents of a
+    region subtree, members and applicants of an organization, a status."""
+    qs = volunteer_list_for(user)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(real_name__icontains=q) | Q(volunteer_number__startswith=q))
+    if region_path is not None:
+        qs = qs.filter(residence_region__path__startswith=region_path)
+    if organization_id:
+        qs = qs.filter(
+            pk__in=Membership.objects.filter(organization_id=organization_id, status__in=OPEN).values(
+                "volunteer_id"
+            )
         )
-    return qs.filter(q)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
 
 
-def volunteer_get_for(user, pk: int) -> Volunteer:
-    volunteer = volunteer_list_for(user).filter(pk=pk).first()
+def volunteer_console_list_for(
+    user, *, q: str = "", region_code: str = "", status: str = ""
+) -> QuerySet[Volunteer]:
+    """The console's list, newest first; an unknown region code finds nobody."""
+    qs = volunteer_search_for(user, q=q, status=status)
+    if region_code:
+        path = Region.objects.filter(code=region_code.strip()).values_list("path", flat=True).first()
+        qs = qs.none() if path is None else qs.filter(residence_region__path__startswith=path)
+    return qs.order_by("-registered_at", "-id")
+
+
+def volunteer_own_get(user) -> Volunteer:
+    """The user's own volunteer profile; 404 for an account without one."""
+    volunteer = getattr(user, "volunteer", None)
     if volunteer is None:
         raise Http404
     return volunteer
+
+
+def volunteer_own_for_api(user) -> Volunteer | None:
+    """The caller's profile for `GET /me` (None for staff without one), skills prefetched."""
+    return (
+        Volunteer.objects.select_related("user", "residence_region")
+        .prefetch_related("skills")
+        .filter(user=user)
+        .first()
+    )
+
+
+def ward_get_for(guardian: Volunteer, pk) -> Volunteer:
+    """A minor whose guardian is `guardian`; anyone else's child is 404."""
+    return get_or_404(Volunteer.objects.filter(guardian=guardian), pk)
+
+
+def ward_awaiting_list(guardian: Volunteer) -> QuerySet[Volunteer]:
+    return guardian.wards.filter(status=Volunteer.Status.AWAITING_GUARDIAN)
+
+
+def membership_list_of(volunteer: Volunteer) -> QuerySet[Membership]:
+    return volunteer.memberships.select_related("organization").order_by("-applied_at")
 
 
 def id_display(volunteer: Volunteer, level: str = ADMIN) -> str:
@@ -58,3 +107,93 @@ def id_display(volunteer: Volunteer, level: str = ADMIN) -> str:
     return (
         volunteer.id_masked if level == ADMIN else mask_id_number("0" * 14 + volunteer.id_masked[-4:], level)
     )
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+def import_organizations_for(user) -> QuerySet[Organization]:
+    """Where `user` may import (permissions.import_organizations_q)."""
+    q = import_organizations_q(user)
+    if q is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(q).select_related("region", "parent")
+
+
+def import_organization_by_code_for(user, code: str) -> Organization | None:
+    return import_organizations_for(user).filter(code=code).first()
+
+
+def import_batch_list_for(user) -> QuerySet[ImportBatch]:
+    """Batches of the organizations `user` manages (active or not)."""
+    q = managed_organizations_q(user, "organization__")
+    qs = ImportBatch.objects.select_related("organization", "uploaded_by")
+    return qs.none() if q is None else qs.filter(q)
+
+
+def import_batch_get_for(user, pk) -> ImportBatch:
+    return get_or_404(import_batch_list_for(user), pk)
+
+
+def import_batch_previous(batch: ImportBatch) -> ImportBatch | None:
+    """The same bytes already applied to the same organization (a re-import changes nothing)."""
+    return (
+        ImportBatch.objects.filter(
+            organization_id=batch.organization_id, sha256=batch.sha256, status=ImportBatch.Status.APPLIED
+        )
+        .exclude(pk=batch.pk)
+        .order_by("-applied_at")
+        .first()
+    )
+
+
+# The look-ups of an import plan: one IN (...) query per chunk, whatever the file's size.
+
+
+def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def region_by_code(codes: Iterable[str]) -> dict[str, Region]:
+    return {r.code: r for chunk in _chunks(sorted(codes)) for r in Region.objects.filter(code__in=chunk)}
+
+
+def volunteer_by_blind_index(indexes: list[str]) -> dict[str, tuple[int, str, int]]:
+    """Registered volunteers by the blind index of their ID number: (pk, real name, user id)."""
+    existing: dict[str, tuple[int, str, int]] = {}
+    for chunk in _chunks(indexes):
+        for pk, index, name, user_id in Volunteer.objects.filter(id_blind_index__in=chunk).values_list(
+            "pk", "id_blind_index", "real_name", "user_id"
+        ):
+            existing[index] = (pk, name, user_id)
+    return existing
+
+
+def user_id_by_phone(phones: list[str]) -> dict[str, int]:
+    owners: dict[str, int] = {}
+    for chunk in _chunks(phones):
+        owners.update(User.objects.filter(phone__in=chunk).values_list("phone", "pk"))
+    return owners
+
+
+def membership_open_volunteer_ids(*, organization: Organization, volunteer_ids: list[int]) -> set[int]:
+    """Which of these volunteers are already members or applicants of the organization."""
+    found: set[int] = set()
+    for chunk in _chunks(volunteer_ids):
+        found.update(
+            Membership.objects.filter(
+                organization=organization, volunteer_id__in=chunk, status__in=OPEN
+            ).values_list("volunteer_id", flat=True)
+        )
+    return found
+
+
+def region_residence_list() -> QuerySet[Region]:
+    """Where a volunteer may live: every town and village (not the city), in tree order."""
+    return Region.objects.exclude(level=Region.Level.CITY).select_related("parent").order_by("path")
+
+
+def region_code_list() -> list[tuple[str, str, str]]:
+    """Every region's (code, name, level), in tree order: the template's sheet of codes."""
+    return list(Region.objects.order_by("path").values_list("code", "name", "level"))

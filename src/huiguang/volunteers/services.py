@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -15,10 +16,10 @@ from huiguang.accounts.models import User
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import FieldErrors
 from huiguang.core.id_card import age_on
-from huiguang.network.scope import scope_for
 
 from . import validation as v
 from .models import Skill, Volunteer, VolunteerNumberSequence
+from .permissions import may_reveal_id
 
 
 class RegistrationError(FieldErrors):
@@ -86,8 +87,6 @@ def registration_validate(data: Registration) -> dict:
     if "region" in errors:
         errors["region_code"] = errors.pop("region")
     try:
-        from django.contrib.auth.password_validation import validate_password
-
         validate_password(data.password, user=User(phone=cleaned.get("phone", "")))
     except ValidationError as exc:
         errors.setdefault("password", []).extend(exc.messages)
@@ -179,13 +178,6 @@ def volunteer_guardian_consent(*, guardian_user, ward: Volunteer, request=None) 
             audit_log(action="guardian_consent", actor=guardian_user, obj=ward, request=request)
     ward.refresh_from_db()
     return ward
-
-
-def may_reveal_id(user, volunteer: Volunteer) -> bool:
-    """The full number: only the owner and city administrators (DESIGN §6)."""
-    if not user.is_authenticated:
-        return False
-    return volunteer.user_id == user.pk or scope_for(user).city_admin
 
 
 def volunteer_reveal_id(*, actor, volunteer: Volunteer, request=None) -> str:

@@ -1,20 +1,20 @@
 from django.urls import path
 
-from . import import_views, views
+from .views import console, imports, profile
 
 app_name = "volunteers"
 urlpatterns = [
-    path("register/", views.register, name="register"),
-    path("me/", views.me, name="me"),
-    path("me/ecard/", views.ecard, name="ecard"),
-    path("me/id-number/", views.reveal_own_id, name="reveal_own_id"),
-    path("me/wards/<int:pk>/consent/", views.guardian_consent, name="guardian_consent"),
-    path("console/volunteers/", views.console_list, name="console_list"),
-    path("console/volunteers/<int:pk>/", views.console_detail, name="console_detail"),
-    path("console/volunteers/<int:pk>/id-number/", views.console_reveal_id, name="console_reveal_id"),
-    path("console/import/", import_views.upload, name="import_upload"),
-    path("console/import/template.<str:fmt>", import_views.template, name="import_template"),
-    path("console/import/<int:pk>/", import_views.preview, name="import_preview"),
-    path("console/import/<int:pk>/confirm/", import_views.confirm, name="import_confirm"),
-    path("console/import/<int:pk>/report.<str:fmt>", import_views.report, name="import_report"),
+    path("register/", profile.register, name="register"),
+    path("me/", profile.me, name="me"),
+    path("me/ecard/", profile.ecard, name="ecard"),
+    path("me/id-number/", profile.reveal_own_id, name="reveal_own_id"),
+    path("me/wards/<int:pk>/consent/", profile.guardian_consent, name="guardian_consent"),
+    path("console/volunteers/", console.console_list, name="console_list"),
+    path("console/volunteers/<int:pk>/", console.console_detail, name="console_detail"),
+    path("console/volunteers/<int:pk>/id-number/", console.console_reveal_id, name="console_reveal_id"),
+    path("console/import/", imports.upload, name="import_upload"),
+    path("console/import/template.<str:fmt>", imports.template, name="import_template"),
+    path("console/import/<int:pk>/", imports.preview, name="import_preview"),
+    path("console/import/<int:pk>/confirm/", imports.confirm, name="import_confirm"),
+    path("console/import/<int:pk>/report.<str:fmt>", imports.report, name="import_report"),
 ]

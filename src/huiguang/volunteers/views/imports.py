@@ -1,59 +1,24 @@
-"""The console's bulk import: upload → preview with every bad row → confirm. Rules live in importing.py."""
+"""The console's bulk import: upload → preview with every bad row → confirm. Rules live in importing/."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from huiguang.core.forms import BootstrapFormMixin
+from huiguang.core.forms import form_status
 from huiguang.core.pagination import paginate
-from huiguang.network.models import Organization
-from huiguang.network.scope import scope_for
 
-from . import importing
+from .. import importing, selectors
+from ..forms import UploadForm
+from ..permissions import importer_view, may_import_into
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
-
-
-class UploadForm(BootstrapFormMixin, forms.Form):
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Organization"))
-    file = forms.FileField(label=_("File (.xlsx or .csv)"))
-    consent = forms.BooleanField(
-        label=_("Every person in this file has agreed to the privacy policy (on paper or online)."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = importing.import_organizations_for(user)
-        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
-        self.fields["file"].help_text = gettext("At most %(rows)s rows and %(size)s.") % {
-            "rows": importing.max_rows(),
-            "size": filesizeformat(importing.max_bytes()),
-        }
-
-
-def _require_importer(user) -> None:
-    """Organization, region and city admins import; leaders, auditors and volunteers get a 404."""
-    if not scope_for(user).can_write:
-        raise Http404
-
-
-def _posted_organization(request) -> None:
-    """An organization outside the user's scope answers 404 (not a form error that confirms it exists)."""
-    value = request.POST.get("organization", "")
-    if value and not (
-        value.isdigit() and importing.import_organizations_for(request.user).filter(pk=value).exists()
-    ):
-        raise Http404
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -62,16 +27,22 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
+@importer_view
 def upload(request):
-    _require_importer(request.user)
-    initial: dict[str, object] = {}
-    if code := request.GET.get("org"):
-        initial["organization"] = importing.import_organizations_for(request.user).filter(code=code).first()
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
-    status = 200
-    if request.method == "POST":
-        _posted_organization(request)
+    code = request.GET.get("org")
+    initial = {"organization": selectors.import_organization_by_code_for(request.user, code)} if code else {}
+    posting = request.method == "POST"
+    form = UploadForm(
+        request.POST if posting else None,
+        request.FILES if posting else None,
+        user=request.user,
+        initial=initial,
+    )
+    if posting:
+        # An organization outside the user's scope answers 404 (not a form error that confirms it exists).
+        posted = request.POST.get("organization", "")
+        if posted and not may_import_into(request.user, posted):
+            raise Http404
         if form.is_valid():
             upload_file = form.cleaned_data["file"]
             try:
@@ -86,27 +57,27 @@ def upload(request):
                 form.add_error("file", exc.message)
             else:
                 return redirect("volunteers:import_preview", pk=batch.pk)
-        status = 400
-    batches = paginate(request, importing.import_batch_list_for(request.user), per_page=20)
-    return render(request, "volunteers/import/upload.html", {"form": form, "batches": batches}, status=status)
+    batches = paginate(request, selectors.import_batch_list_for(request.user), per_page=20)
+    context = {"form": form, "batches": batches}
+    return render(request, "volunteers/import/upload.html", context, status=form_status(form))
 
 
 def _render_preview(request, batch, status: int = 200):
     errors = paginate(request, batch.errors, per_page=100)
-    context = {"batch": batch, "errors": errors, "previous": importing.previous_import(batch)}
+    context = {"batch": batch, "errors": errors, "previous": selectors.import_batch_previous(batch)}
     return render(request, "volunteers/import/preview.html", context, status=status)
 
 
 @login_required
 @require_GET
 def preview(request, pk: int):
-    return _render_preview(request, importing.import_batch_get_for(request.user, pk))
+    return _render_preview(request, selectors.import_batch_get_for(request.user, pk))
 
 
 @login_required
 @require_POST
 def confirm(request, pk: int):
-    batch = importing.import_batch_get_for(request.user, pk)
+    batch = selectors.import_batch_get_for(request.user, pk)
     try:
         result = importing.import_apply(batch=batch, actor=request.user, request=request)
     except importing.ImportRowsInvalid as exc:
@@ -133,7 +104,7 @@ def confirm(request, pk: int):
 @login_required
 @require_GET
 def report(request, pk: int, fmt: str):
-    batch = importing.import_batch_get_for(request.user, pk)
+    batch = selectors.import_batch_get_for(request.user, pk)
     name = f"volunteer-import-{batch.pk}-errors.{fmt}"
     if fmt == "xlsx":
         return _download(importing.report_xlsx(batch.errors), XLSX, name)
@@ -142,10 +113,10 @@ def report(request, pk: int, fmt: str):
     raise Http404
 
 
-@login_required
+@login_required  # anonymous visitors go to the login page, a POST is 405, before the importer check
 @require_GET
+@importer_view
 def template(request, fmt: str):
-    _require_importer(request.user)
     if fmt == "xlsx":
         return _download(importing.template_xlsx(), XLSX, "volunteer-import-template.xlsx")
     if fmt == "csv":

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiguang.activities.models import Enrollment
+from huiguang.attendance.signals import NOTHING_TO_COUNT
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.scope import scope_for
@@ -163,7 +164,7 @@ def record_from_attendance(
     start, end = attended_window(shift, started_at, ended_at)
     minutes = whole_minutes(start, end)
     if minutes <= 0:
-        raise Refused("OUTSIDE_SHIFT", _("No time inside the shift was recorded."))
+        raise Refused(NOTHING_TO_COUNT, _("No time inside the shift was recorded."))
     day = timezone.localdate(start)
     description = activity.description.strip().splitlines()
     with transaction.atomic():

@@ -49,7 +49,7 @@ def test_every_status_is_shown(city, scene, as_role):
 
 
 def test_star_reached_shows_the_next(city, scene, as_role):
-    from huiguang.ledger.services.records import star_policy_save
+    from huiguang.ledger.services.stars import star_policy_save
 
     star_policy_save(actor=city.users["city_admin"], thresholds_hours=[2, 10, 20, 30, 40])
     page = _text(as_role("volunteer").get(reverse("ledger:my_hours")))

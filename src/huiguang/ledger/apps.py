@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from huiguang.attendance.signals import checked_out
+
 
 class LedgerConfig(AppConfig):
     name = "huiguang.ledger"
@@ -8,9 +10,7 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Service-hours ledger")
 
     def ready(self) -> None:
-        # Imported here, not at the top: the receivers import models, loaded after the app configs.
-        from huiguang.attendance.signals import checked_out
-
+        # Imported here: the receivers import models, which exist only once every app is loaded.
         from . import receivers
 
         checked_out.connect(receivers.record_checkout, dispatch_uid="ledger.record_checkout")

@@ -405,3 +405,14 @@ def test_api_request_list_and_pdf(city, records, as_role):
     pdf = client.get(f"/api/v1/certificates/{cert.pk}/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert as_role("volunteer_b").get(f"/api/v1/certificates/{cert.pk}/pdf").status_code == 404
+
+
+def test_fifteen_minutes_are_0_3_hours_on_the_certificate(city, records, as_role):
+    """The certificate writes hours like every page (half up from the minutes): 15 min is 0.3 h."""
+    volunteer = city.users["volunteer_b"].volunteer
+    add_record(volunteer, city.org_b, day=dt.date(2026, 5, 3), minutes=15)
+    cert = services.certificate_request(volunteer=volunteer, issuer=city.org_b, all_organizations=False)
+    services.certificate_issue(actor=city.users["city_admin"], certificate=cert)
+    cert.refresh_from_db()
+    assert services.payload_fields(cert)["h"] == "0.3"
+    assert "0.3" in as_role("volunteer_b").get(reverse("ledger:my_certificates")).content.decode()

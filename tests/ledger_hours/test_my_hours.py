@@ -1,10 +1,12 @@
 """My hours and the same per volunteer in the console: the right numbers, statuses, scope, queries."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from huiguang.ledger.models import ActivityRating
 from huiguang.ledger.services import corrections
@@ -45,7 +47,7 @@ def test_every_status_is_shown(city, scene, as_role):
     attended_record(make_shift(activity), scene.volunteer, actor=city.users["org_admin"], confirm=False)
     page = _text(as_role("volunteer").get(reverse("ledger:my_hours")))
     assert 'data-status="pending"' in page and 'data-status="confirmed"' in page
-    assert "待确认" in page or "等待确认" in page or "待" in page
+    assert "待确认" in page  # the pending status, in the site's language
 
 
 def test_star_reached_shows_the_next(city, scene, as_role):
@@ -167,3 +169,18 @@ def test_api_me_records_query_count_is_constant(city, scene, as_role, django_ass
         attended_record(make_shift(activity), scene.volunteer, actor=city.users["org_admin"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/api/v1/me/records").json()["count"] == 6
+
+
+def test_fifteen_minutes_are_0_3_hours_on_the_page_in_the_api_and_in_the_export(city, scene, as_role):
+    """One rule (core.formatting): half up from the minutes, never Python's half-even float."""
+    activity = make_activity(city.org_a, starts_at=scene.activity.starts_at - dt.timedelta(days=1))
+    record = attended_record(make_shift(activity), scene.volunteer, actor=city.users["org_admin"], minutes=15)
+    client = as_role("volunteer")
+    page = _text(client.get(reverse("ledger:my_hours")))
+    assert f'data-record="{record.pk}"' in page and '<div class="fs-5 fw-bold">0.3</div>' in page
+    items = client.get("/api/v1/me/records").json()["items"]
+    assert [i["hours"] for i in items if i["id"] == record.pk] == [0.3]
+    sheet = load_workbook(io.BytesIO(client.get(reverse("ledger:my_hours_export")).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    hours = rows[0].index("时长（小时）")
+    assert [row[hours] for row in rows[1:] if row[-1] == record.pk] == [0.3]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from huiguang.activities.models import Enrollment
 from huiguang.attendance import services
+from huiguang.attendance.services import checkins
 from huiguang.attendance.models import CheckIn
 from huiguang.core.errors import FieldErrors, Refused
 
@@ -117,7 +118,7 @@ def test_20_different_keys_for_one_person_at_once_check_in_once(day):
 def test_control_without_the_volunteer_lock_one_person_checks_in_many_times(day, monkeypatch):
     """The control: drop the volunteer's row lock and "check, then insert" lets several
     different check-ins of one person through at once (PostgreSQL, READ COMMITTED)."""
-    monkeypatch.setattr(services, "_lock_volunteer", lambda volunteer_id: None)
+    monkeypatch.setattr(checkins, "lock_volunteer", lambda volunteer_id: None)
     enrollment_id = day.enrollment.pk
 
     def work(i):

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from huiguang.activities.models import Enrollment
 from huiguang.attendance import services
-from huiguang.attendance.services import checkins
 from huiguang.attendance.models import CheckIn
+from huiguang.attendance.services import checkins
 from huiguang.core.errors import FieldErrors, Refused
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,21 +5,21 @@ ago and ends in three hours — and the persona `volunteer` (张小明) confirme
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from huiguang.activities.models import Activity, Category, Enrollment, Shift
-from huiguang.network.models import Membership, Organization
+from huiguang.activities.models import Activity, Enrollment, Shift
+from huiguang.network.models import Organization
 from huiguang.volunteers.models import Volunteer
 
-from ..factories import MembershipFactory, VolunteerFactory
+from .. import factories
+from ..factories import enrol, member
 
-_seq = itertools.count(1)
+__all__ = ["LAT", "LNG", "enrol", "make_activity", "make_shift", "member"]
+
 # 东湖 community, Pinghu (the activity's place).
 LAT, LNG = Decimal("30.698500"), Decimal("121.015800")
 
@@ -27,50 +27,14 @@ LAT, LNG = Decimal("30.698500"), Decimal("121.015800")
 def make_activity(
     organization: Organization, *, starts_at: dt.datetime, hours: float = 4, **fields
 ) -> Activity:
-    values = {
-        "organization": organization,
-        "title": f"东湖社区助老服务{next(_seq)}",
-        "category": Category.objects.get_or_create(code="elderly", defaults={"name": "助老"})[0],
-        "description": "社区独居老人\n上门陪伴、量血压",
-        "region": organization.region,
-        "address": "平湖市当湖街道东湖社区",
-        "lat": LAT,
-        "lng": LNG,
-        "checkin_radius_m": 300,
-        "starts_at": starts_at,
-        "ends_at": starts_at + dt.timedelta(hours=hours),
-        "status": Activity.Status.PUBLISHED,
-        "share_token": secrets.token_urlsafe(16),
-    }
-    values.update(fields)
-    return Activity.objects.create(**values)
+    """The shared builder, at the 东湖 community with a 300 m check-in radius."""
+    place = {"lat": LAT, "lng": LNG, "checkin_radius_m": 300}
+    return factories.make_activity(organization, starts_at=starts_at, hours=hours, **{**place, **fields})
 
 
 def make_shift(activity: Activity, **fields) -> Shift:
-    values = {
-        "activity": activity,
-        "name": "陪伴老人",
-        "starts_at": activity.starts_at,
-        "ends_at": activity.ends_at,
-        "capacity": 30,
-        "waitlist_size": 0,
-    }
-    values.update(fields)
-    return Shift.objects.create(**values)
-
-
-def enrol(shift: Shift, volunteer: Volunteer, status=Enrollment.Status.CONFIRMED) -> Enrollment:
-    enrollment = Enrollment.objects.create(shift=shift, volunteer=volunteer, status=status)
-    if status == Enrollment.Status.CONFIRMED:
-        Shift.objects.filter(pk=shift.pk).update(taken=shift.taken + 1)
-        shift.taken += 1
-    return enrollment
-
-
-def member(organization: Organization, **fields) -> Volunteer:
-    volunteer = VolunteerFactory(residence_region=organization.region, **fields)
-    MembershipFactory(volunteer=volunteer, organization=organization, status=Membership.Status.ACTIVE)
-    return volunteer
+    """The shared builder with room for a crowd (rosters of a dozen people, no waitlist)."""
+    return factories.make_shift(activity, **{"capacity": 30, "waitlist_size": 0, **fields})
 
 
 @dataclass

@@ -14,8 +14,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from huiguang.activities.models import Enrollment
 from huiguang.attendance import services
 from huiguang.attendance.models import CheckIn
+from huiguang.attendance.services import checkins
 from huiguang.core.errors import FieldErrors, Refused
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +48,7 @@ def test_20_identical_check_ins_at_once_make_one_row(day):
     enrollment_id = day.enrollment.pk
 
     def work(i):
-        enrollment = services.Enrollment.objects.get(pk=enrollment_id)
+        enrollment = Enrollment.objects.get(pk=enrollment_id)
         checkin, created = services.checkin_record(
             enrollment=enrollment,
             kind="in",
@@ -69,7 +71,7 @@ def test_the_same_key_with_another_payload_at_once_gets_422_and_one_row(day):
     enrollment_id = day.enrollment.pk
 
     def work(i):
-        enrollment = services.Enrollment.objects.get(pk=enrollment_id)
+        enrollment = Enrollment.objects.get(pk=enrollment_id)
         checkin, created = services.checkin_record(
             enrollment=enrollment,
             kind="in",
@@ -93,7 +95,7 @@ def test_20_different_keys_for_one_person_at_once_check_in_once(day):
     enrollment_id = day.enrollment.pk
 
     def work(i):
-        enrollment = services.Enrollment.objects.get(pk=enrollment_id)
+        enrollment = Enrollment.objects.get(pk=enrollment_id)
         services.checkin_record(
             enrollment=enrollment,
             kind="in",
@@ -116,11 +118,11 @@ def test_20_different_keys_for_one_person_at_once_check_in_once(day):
 def test_control_without_the_volunteer_lock_one_person_checks_in_many_times(day, monkeypatch):
     """The control: drop the volunteer's row lock and "check, then insert" lets several
     different check-ins of one person through at once (PostgreSQL, READ COMMITTED)."""
-    monkeypatch.setattr(services, "_lock_volunteer", lambda volunteer_id: None)
+    monkeypatch.setattr(checkins, "lock_volunteer", lambda volunteer_id: None)
     enrollment_id = day.enrollment.pk
 
     def work(i):
-        enrollment = services.Enrollment.objects.get(pk=enrollment_id)
+        enrollment = Enrollment.objects.get(pk=enrollment_id)
         services.checkin_record(
             enrollment=enrollment,
             kind="in",

@@ -6,18 +6,17 @@ The default shift ran from 09:00 to 13:00 local time, ten days ago.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import secrets
 
 import pytest
 from django.utils import timezone
 
-from huiguang.activities.models import Activity, Category, Enrollment, Shift
+from huiguang.activities.models import Enrollment, Shift
 from huiguang.ledger.models import ServiceRecord
 from huiguang.ledger.services.records import record_from_attendance, records_confirm
 from huiguang.volunteers.models import Volunteer
 
-_seq = itertools.count(1)
+from .. import factories
+from ..factories import enrol, make_activity
 
 
 def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -31,32 +30,13 @@ def ten_days_ago() -> dt.date:
 def make_shift(
     organization, *, day: dt.date | None = None, start: int = 9, hours: int = 4, name="导览岗"
 ) -> Shift:
-    day = day or ten_days_ago()
-    category, _ = Category.objects.get_or_create(code="elderly", defaults={"name": "助老服务"})
-    starts = local(day, start)
-    activity = Activity.objects.create(
-        organization=organization,
-        title=f"敬老院义剪{next(_seq)}",
-        category=category,
-        description="东湖社区老人\n每月一次上门理发。",
-        region=organization.region,
-        address="平湖市当湖街道东湖社区",
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=hours),
-        status=Activity.Status.PUBLISHED,
-        share_token=secrets.token_hex(8),
+    """A shift of a new activity of `organization` on `day` (ten days ago) from `start` o'clock,
+    through the shared builders (the rules tests read its recipients and content)."""
+    starts = local(day or ten_days_ago(), start)
+    activity = make_activity(
+        organization, starts_at=starts, hours=hours, description="东湖社区老人\n每月一次上门理发。"
     )
-    return Shift.objects.create(
-        activity=activity,
-        name=name,
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=hours),
-        capacity=10,
-    )
-
-
-def enrol(shift: Shift, volunteer: Volunteer) -> Enrollment:
-    return Enrollment.objects.create(shift=shift, volunteer=volunteer, status=Enrollment.Status.CONFIRMED)
+    return factories.make_shift(activity, name=name, capacity=10)
 
 
 def attend(

@@ -77,13 +77,13 @@ def test_control_without_the_head_lock_confirmations_collide(city, monkeypatch):
     """The control: reading the head without its row lock lets parallel confirmations take the
     same chain position — the unique (volunteer, chain_index) constraint then fails them."""
     from huiguang.ledger.models import ChainHead
-    from huiguang.ledger.services import records as service
+    from huiguang.ledger.services import chaining
 
     def unlocked(volunteer_id):
         head, _created = ChainHead.objects.get_or_create(volunteer_id=volunteer_id)
         return head
 
-    monkeypatch.setattr(service, "_lock_head", unlocked)
+    monkeypatch.setattr(chaining, "lock_head", unlocked)
     volunteer = city.users["volunteer"].volunteer
     records = [
         attend(make_shift(city.org_a, day=ten_days_ago() - dt.timedelta(days=i), start=9, hours=1), volunteer)

@@ -6,8 +6,9 @@ from io import StringIO
 from django.core.management import call_command
 
 from huiguang.ledger.models import MonthlyRollup, ServiceRecord, StarPolicy, VolunteerHours
-from huiguang.ledger.selectors import hours_summary
-from huiguang.ledger.services.records import record_append, records_confirm, star_policy_save
+from huiguang.ledger.selectors.hours import hours_summary
+from huiguang.ledger.services.records import record_append, records_confirm
+from huiguang.ledger.services.stars import star_policy_save
 from huiguang.notifications.models import Notification
 
 from .conftest import attend, confirmed, make_shift, ten_days_ago

@@ -5,51 +5,38 @@ org A (the first files make-up requests, the second approves them)."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import secrets
 from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
 
-from huiguang.activities.models import Activity, Category, Enrollment, Shift
+from huiguang.activities.models import Activity, Shift
 from huiguang.ledger.models import ServiceRecord
 from huiguang.ledger.services.records import record_from_attendance, records_confirm
 from huiguang.network.models import Grant
 
-from ..factories import GrantFactory, UserFactory
-
-_seq = itertools.count(1)
+from .. import factories
+from ..factories import GrantFactory, UserFactory, category
 
 
 def make_activity(organization, *, starts_at: dt.datetime, hours: int = 4, **fields) -> Activity:
+    """The shared builder, a finished health activity (the export test reads its recipients)."""
     values = {
-        "organization": organization,
-        "title": f"金平湖志愿服务日{next(_seq)}",
-        "category": Category.objects.get_or_create(code="health", defaults={"name": "健康义诊"})[0],
-        "description": "社区老人\n为社区老人量血压",
-        "region": organization.region,
-        "address": "平湖市当湖街道东湖社区",
-        "starts_at": starts_at,
-        "ends_at": starts_at + dt.timedelta(hours=hours),
         "status": Activity.Status.FINISHED,
-        "share_token": secrets.token_urlsafe(16),
+        "category": category("health", "健康义诊"),
+        "description": "社区老人\n为社区老人量血压",
+        **fields,
     }
-    values.update(fields)
-    return Activity.objects.create(**values)
+    return factories.make_activity(organization, starts_at=starts_at, hours=hours, **values)
 
 
 def make_shift(activity: Activity) -> Shift:
-    return Shift.objects.create(
-        activity=activity, name="量血压", starts_at=activity.starts_at, ends_at=activity.ends_at, capacity=10
-    )
+    return factories.make_shift(activity, name="量血压", capacity=10)
 
 
 def attended_record(shift: Shift, volunteer, *, actor, minutes: int = 180, offset_min: int = 0, confirm=True):
     """A record of `minutes` from attendance, confirmed by `actor` (org admin)."""
-    enrollment = Enrollment.objects.create(
-        shift=shift, volunteer=volunteer, status=Enrollment.Status.CONFIRMED
-    )
+    enrollment = factories.enrol(shift, volunteer)
     start = shift.starts_at + dt.timedelta(minutes=offset_min)
     record = record_from_attendance(
         enrollment=enrollment,

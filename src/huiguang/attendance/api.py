@@ -9,7 +9,6 @@ OVERLAPS / DAILY_CAP). Keys are per account: two accounts may use the same key.
 from datetime import datetime
 from typing import Literal
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -110,23 +109,11 @@ def checkin_create(request, payload: CheckinIn):
         pk = _require(payload.enrollment, "enrollment", _("Choose the sign-up."))
         kind = _require(payload.kind, "kind", _("Choose check-in or check-out."))
         found = services.checkin_existing(key, body)
-        enrollment = found.enrollment if found else _roster_enrollment(user, pk)
+        enrollment = found.enrollment if found else selectors.roster_enrollment_get_for(user, pk)
         outcome = services.checkin_by_leader(
             actor=user, enrollment=enrollment, kind=kind, idempotency_key=key, payload=body
         )
     return Status(201 if outcome.created else 200, _out(outcome))
-
-
-def _roster_enrollment(user, pk: int):
-    enrollment = (
-        services.Enrollment.objects.filter(pk=pk)
-        .select_related("shift", "shift__activity", "volunteer")
-        .first()
-    )
-    if enrollment is None:
-        raise Http404
-    selectors.shift_run_by(user, enrollment.shift_id)  # 404 unless the user runs that shift
-    return enrollment
 
 
 def _out(outcome: services.Outcome) -> dict:

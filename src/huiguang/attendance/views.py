@@ -107,7 +107,7 @@ def roster(request, shift):
             "shift": shift,
             "activity": shift.activity,
             "rows": rows,
-            "inside": sum(1 for e in rows if e.is_in),
+            "inside": sum(1 for e in rows if getattr(e, "is_in", False)),
             "form_key": _form_key(),
         },
     )
@@ -217,14 +217,8 @@ def scan(request, token):
             else _("This check-in code is not valid. Scan the leader's QR code again.")
         )
         return render(request, "attendance/result.html", {"ok": False, "message": message}, status=409)
-    enrollment = (
-        services.Enrollment.objects.filter(
-            shift_id=check.shift_id, volunteer__user=request.user, status__in=services.CHECKIN_STATUSES
-        )
-        .select_related("shift", "shift__activity")
-        .order_by("-pk")
-        .first()
-    )
+    assert check.shift_id is not None  # a token that verified names its shift
+    enrollment = selectors.scan_enrollment(request.user, check.shift_id)
     if enrollment is None:
         return render(
             request,
@@ -232,7 +226,7 @@ def scan(request, token):
             {"ok": False, "message": _("You have no confirmed place on this shift.")},
             status=409,
         )
-    context.update({"enrollment": enrollment, "is_in": services.open_checkin(enrollment) is not None})
+    context.update({"enrollment": enrollment, "is_in": selectors.open_checkin(enrollment) is not None})
     return render(request, "attendance/scan.html", context)
 
 

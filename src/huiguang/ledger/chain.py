@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 
-from .models import GENESIS, ServiceRecord
+from .models import GENESIS, ChainHead, ServiceRecord
 
 __all__ = ["GENESIS", "CHAINED_FIELDS", "canonical_json", "record_hash", "link_hash"]
 
@@ -85,8 +85,6 @@ def record_hash(prev_hash: str, record: ServiceRecord) -> str:
 def chain_problems():
     """Recompute every chain from GENESIS. Yields (record id or None, volunteer id, what differs)
     in chain order (volunteer, position); streams the ledger in chunks."""
-    from .models import ChainHead
-
     confirmed = ServiceRecord.Status.CONFIRMED
     for pk, volunteer_id in (
         ServiceRecord.objects.filter(status=confirmed, chain_index__isnull=True)
@@ -129,6 +127,7 @@ def chain_problems():
         .iterator(chunk_size=2000)
     )
     for record in records:
+        assert record.chain_index is not None  # the query selects chained records only
         if record.volunteer_id != current:
             problem = close(current, expected - 1, prev, last_pk)
             if problem:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from huiguang.core.audit import audit_log
+from huiguang.core.formatting import format_time_range, hours_from_minutes
 from huiguang.core.masking import safe_cell
 
 from .models import ServiceRecord
+from .selectors.records import export_rows
 
 MAX_EXPORT_ROWS = 100_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,10 +51,6 @@ def header() -> list[str]:
     ]
 
 
-def _time(value) -> str:
-    return timezone.localtime(value).strftime("%H:%M") if value else ""
-
-
 def record_status(record: ServiceRecord) -> str:
     if record.status == ServiceRecord.Status.CONFIRMED and getattr(record, "is_reversed", False):
         return _("reversed")
@@ -72,9 +69,9 @@ def row(record: ServiceRecord) -> list:
             record.place,
             record.recipients,
             record.content,
-            _time(record.started_at),
-            _time(record.ended_at),
-            round(record.minutes / 60, 1),
+            format_time_range(record.started_at, with_date=False),
+            format_time_range(record.ended_at, with_date=False),
+            float(hours_from_minutes(record.minutes)),
             record.evaluation,
             record.rating if record.rating is not None else "",
             record.responsible_person,
@@ -90,14 +87,7 @@ def row(record: ServiceRecord) -> list:
 
 def records_xlsx(*, request, records, filename: str, audit_obj=None, what: str, **detail) -> HttpResponse:
     """`records`: a ServiceRecord queryset already limited to what the user may export."""
-    reversals = ServiceRecord.objects.filter(reverses=OuterRef("pk")).exclude(
-        status=ServiceRecord.Status.REJECTED
-    )
-    qs = (
-        records.select_related("volunteer", "organization")
-        .annotate(is_reversed=Exists(reversals))
-        .order_by("service_date", "started_at", "id")
-    )
+    qs = export_rows(records)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Service records"))
     ws.append(header())

@@ -283,6 +283,11 @@ class MakeupRequest(models.Model):
     def __str__(self):
         return f"{self.volunteer} {self.service_date}"
 
+    @property
+    def minutes(self) -> int:
+        """The whole minutes the request asks for (what an approval records)."""
+        return int((self.ended_at - self.started_at).total_seconds() // 60)
+
 
 class StarPolicy(models.Model):
     """The city's star thresholds in hours (versioned: a change is a new row)."""

@@ -25,8 +25,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from huiguang.core.formatting import format_hours
+
 from .models import Certificate
-from .services.certificates import hours_text
 
 FONT = "STSong-Light"
 _registered = False
@@ -118,8 +119,8 @@ def _render(cert: Certificate, id_text: str) -> bytes:
         "vno": volunteer.volunteer_number,
         "scope": scope,
         "period": period,
-        "hours": hours_text(cert.total_minutes),
-        "credit": hours_text(cert.credit_minutes),
+        "hours": format_hours(cert.total_minutes),
+        "credit": format_hours(cert.credit_minutes),
     }
     p = Paragraph(text, body)
     _w, h = p.wrap(right - left, 80 * mm)
@@ -133,8 +134,8 @@ def _render(cert: Certificate, id_text: str) -> bytes:
         (_("ID number"), id_text),
         (_("Volunteer number"), volunteer.volunteer_number),
         (_("Service period"), period),
-        (_("Total hours of service"), _("%(hours)s hours") % {"hours": hours_text(cert.total_minutes)}),
-        (_("Credit hours"), _("%(hours)s hours") % {"hours": hours_text(cert.credit_minutes)}),
+        (_("Total hours of service"), _("%(hours)s hours") % {"hours": format_hours(cert.total_minutes)}),
+        (_("Credit hours"), _("%(hours)s hours") % {"hours": format_hours(cert.credit_minutes)}),
         (_("Service content"), cert.summary),
         (_("Purpose"), cert.purpose or "—"),
         (_("Issued by"), cert.issuer.name),

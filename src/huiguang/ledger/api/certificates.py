@@ -9,10 +9,12 @@ from ninja.pagination import paginate
 
 from huiguang.core.api import ERRORS, Pagination
 from huiguang.core.errors import FieldErrors
+from huiguang.core.formatting import hours_from_minutes
 from huiguang.network.models import Organization
 
 from .. import pdf
 from ..models import Certificate
+from ..selectors.certificates import certificate_get_for_download, certificates_for_volunteer
 from ..services import certificates as services
 
 router = Router(tags=["ledger"])
@@ -39,11 +41,11 @@ class CertificateOut(Schema):
 
     @staticmethod
     def resolve_hours(obj) -> float:
-        return float(services.hours_text(obj.total_minutes))
+        return float(hours_from_minutes(obj.total_minutes))
 
     @staticmethod
     def resolve_credit_hours(obj) -> float:
-        return float(services.hours_text(obj.credit_minutes))
+        return float(hours_from_minutes(obj.credit_minutes))
 
     @staticmethod
     def resolve_verify_url(obj) -> str | None:
@@ -75,7 +77,7 @@ def _volunteer(request):
 )
 @paginate(Pagination)
 def my_certificates(request):
-    return services.certificates_for_volunteer(_volunteer(request))
+    return certificates_for_volunteer(_volunteer(request))
 
 
 @router.post(
@@ -107,7 +109,7 @@ def certificate_request(request, payload: CertificateIn):
     "administrators; 404 for anyone else. The ID number is masked.",
 )
 def certificate_pdf(request, certificate_id: int):
-    cert = services.certificate_get_for_download(request.user, certificate_id)
+    cert = certificate_get_for_download(request.user, certificate_id)
     if not cert.number:
         raise Http404
     response = HttpResponse(pdf.certificate_pdf(cert), content_type="application/pdf")

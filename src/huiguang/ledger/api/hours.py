@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from huiguang.activities.selectors.console import activity_get_for
 from huiguang.core.api import (
     ERRORS,
     ObjectId,
@@ -24,9 +25,15 @@ from huiguang.core.api import (
     text,
     whole_number,
 )
-from huiguang.network.selectors import volunteer_of
+from huiguang.core.errors import FieldErrors
+from huiguang.core.formatting import hours_from_minutes
+from huiguang.network.selectors import organization_get_for, volunteer_of
+from huiguang.volunteers.selectors import volunteer_get_for
 
 from ..models import MakeupRequest, ServiceRecord
+from ..selectors.corrections import makeup_get_for, makeup_list_for
+from ..selectors.hours import hours_summary
+from ..selectors.records import own_record_get, volunteer_records
 from ..services import corrections
 
 router = Router(tags=["ledger"])
@@ -53,7 +60,7 @@ class RecordOut(Schema):
     started_at: datetime | None
     ended_at: datetime | None
     minutes: int = Field(..., description="Negative for a reversal.")
-    hours: float = Field(..., description="minutes / 60, to one decimal.")
+    hours: float = Field(..., description="minutes / 60, to one decimal (half up).")
     kind: str = Field(..., description="service, makeup, correction, reversal or import.")
     source: str
     is_credit: bool = Field(..., description="信用时数: verified by attendance; else honour hours.")
@@ -76,7 +83,7 @@ class RecordOut(Schema):
 
     @staticmethod
     def resolve_hours(obj) -> float:
-        return round(obj.minutes / 60, 1)
+        return float(hours_from_minutes(obj.minutes))
 
     @staticmethod
     def resolve_reversed(obj) -> bool:
@@ -170,10 +177,11 @@ class DecisionIn(Schema):
 
 @router.get("/me/hours", response={200: HoursOut, **ERRORS}, summary="My hours and star")
 def my_hours(request):
-    from ..views_hours import hours_summary
-
     summary = hours_summary(_own_volunteer(request))
-    return {**summary, **{k: round(summary[k], 1) for k in ("credit_hours", "honor_hours", "total_hours")}}
+    hours = {
+        f"{k}_hours": float(hours_from_minutes(summary[f"{k}_minutes"])) for k in ("credit", "honor", "total")
+    }
+    return {**summary, **hours}
 
 
 @router.get(
@@ -184,8 +192,6 @@ def my_hours(request):
 )
 @paginate(Pagination)
 def my_records(request, filters: Query[RecordFilter]):
-    from ..views_hours import volunteer_records
-
     qs = volunteer_records(_own_volunteer(request))
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -200,8 +206,6 @@ def my_records(request, filters: Query[RecordFilter]):
     "record answers 404.",
 )
 def dispute_create(request, record_id: int, payload: DisputeIn):
-    from ..views_hours import own_record_get
-
     record = own_record_get(request.user, record_id)
     dispute = corrections.dispute_open(
         volunteer=_own_volunteer(request),
@@ -233,8 +237,6 @@ def dispute_create(request, record_id: int, payload: DisputeIn):
 )
 @paginate(Pagination)
 def makeup_list(request, filters: Query[MakeupFilter]):
-    from ..views_hours import makeup_list_for
-
     qs = makeup_list_for(request.user)
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -249,10 +251,6 @@ def makeup_list(request, filters: Query[MakeupFilter]):
     "service date; a second administrator approves. Never credit hours.",
 )
 def makeup_create(request, payload: MakeupIn):
-    from huiguang.activities.selectors.console import activity_get_for
-    from huiguang.network.selectors import organization_get_for
-    from huiguang.volunteers.selectors import volunteer_get_for
-
     volunteer = volunteer_get_for(request.user, payload.volunteer_id)
     activity = activity_get_for(request.user, payload.activity_id) if payload.activity_id else None
     if activity is not None:
@@ -260,8 +258,6 @@ def makeup_create(request, payload: MakeupIn):
     elif payload.organization_id:
         organization = organization_get_for(request.user, payload.organization_id)
     else:
-        from huiguang.core.errors import FieldErrors
-
         raise FieldErrors({"organization_id": [_("Give the organization or the activity.")]})
     try:
         makeup = corrections.makeup_request_create(
@@ -286,8 +282,6 @@ def makeup_create(request, payload: MakeupIn):
     description="By an administrator of the organization other than the requester (409 SAME_PERSON).",
 )
 def makeup_approve(request, makeup_id: int):
-    from ..views_hours import makeup_get_for
-
     try:
         return corrections.makeup_request_approve(
             actor=request.user, makeup=makeup_get_for(request.user, makeup_id), request=request
@@ -302,8 +296,6 @@ def makeup_approve(request, makeup_id: int):
     summary="Reject a make-up request",
 )
 def makeup_reject(request, makeup_id: int, payload: DecisionIn):
-    from ..views_hours import makeup_get_for
-
     try:
         return corrections.makeup_request_reject(
             actor=request.user,

@@ -14,9 +14,9 @@ from ninja.pagination import paginate
 
 from huiguang.core.api import ERRORS, Pagination, RefusedOut, text, whole_number
 
-from .. import selectors as sel
-from ..models import ServiceRecord
-from ..services.records import managed_q, record_reject, records_confirm
+from ..permissions import may_confirm_any
+from ..selectors.records import managed_record_get_for, pending_list_for, records_for_period, records_list_for
+from ..services.records import record_reject, records_confirm
 
 router = Router(tags=["ledger"])
 WRITE_ERRORS = {**ERRORS, 409: RefusedOut}
@@ -80,9 +80,9 @@ class PeriodFilter(Schema):
 )
 @paginate(Pagination)
 def pending(request):
-    if not sel.may_confirm_any(request.user):
+    if not may_confirm_any(request.user):
         raise Http404
-    return sel.pending_list_for(request.user)
+    return pending_list_for(request.user)
 
 
 @router.post(
@@ -93,7 +93,7 @@ def pending(request):
     "evaluation; each extends the volunteer's hash chain. Returns how many were confirmed.",
 )
 def confirm(request, payload: ConfirmIn):
-    if not sel.may_confirm_any(request.user):
+    if not may_confirm_any(request.user):
         raise Http404
     n = records_confirm(
         actor=request.user, ids=payload.ids, rating=payload.rating, evaluation=payload.evaluation
@@ -108,18 +108,9 @@ def confirm(request, payload: ConfirmIn):
     description="Not an admin of the record's organization: 404. Not pending any more: 409 NOT_PENDING.",
 )
 def reject(request, record_id: int, payload: RejectIn):
-    q = managed_q(request.user)
-    record = (
-        ServiceRecord.objects.filter(q, pk=record_id)
-        .select_related("organization", "organization__region")
-        .first()
-        if q is not None
-        else None
-    )
-    if record is None:
-        raise Http404
+    record = managed_record_get_for(request.user, record_id)
     record_reject(actor=request.user, record=record, reason=payload.reason)
-    return sel.records_list_for(request.user).get(pk=record.pk)
+    return records_list_for(request.user).get(pk=record.pk)
 
 
 @router.get(
@@ -130,7 +121,7 @@ def reject(request, record_id: int, payload: RejectIn):
 )
 @paginate(Pagination)
 def records(request, filters: Query[PeriodFilter]):
-    return sel.records_for_period(
+    return records_for_period(
         request.user,
         organization=filters.organization,
         date_from=filters.date_from,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -35,138 +35,19 @@ from django.utils.translation import gettext as _
 from huiguang.core import crypto
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import FieldErrors, Refused
-from huiguang.network.models import Organization, Region
-from huiguang.network.scope import scope_for
+from huiguang.core.formatting import format_hours
+from huiguang.network.models import Organization
 from huiguang.notifications.services import notify
 from huiguang.volunteers.models import Volunteer
 
-from ..models import Certificate, CertificateSequence, ServiceRecord
+from ..models import Certificate, CertificateSequence
+from ..permissions import may_issue_certificate
+from ..selectors.certificates import certificate_by_number, certificate_hours, has_served, issuer_choices
 
-CITY_ISSUER_KINDS = (Organization.Kind.ASSOCIATION, Organization.Kind.FEDERATION)
 SUMMARY_ACTIVITIES = 8  # the service content lists the activities with the most hours
 
 
-# --- reads (scoped: outside the user's scope a certificate does not exist) ---------------------
-
-
-def issuer_choices(volunteer: Volunteer):
-    """Organizations a volunteer may ask for a certificate: those they served, city-level ones."""
-    served = ServiceRecord.objects.filter(volunteer=volunteer, status=ServiceRecord.Status.CONFIRMED).values(
-        "organization_id"
-    )
-    return (
-        Organization.objects.filter(status=Organization.Status.ACTIVE)
-        .filter(Q(pk__in=served) | Q(region__level=Region.Level.CITY, kind__in=CITY_ISSUER_KINDS))
-        .select_related("region")
-        .order_by("path")
-    )
-
-
-def _served(volunteer: Volunteer, organization: Organization) -> bool:
-    return ServiceRecord.objects.filter(
-        volunteer=volunteer, organization=organization, status=ServiceRecord.Status.CONFIRMED
-    ).exists()
-
-
-def certificates_for_volunteer(volunteer: Volunteer):
-    return (
-        Certificate.objects.filter(volunteer=volunteer)
-        .select_related("issuer")
-        .order_by("-requested_at", "-id")
-    )
-
-
-def certificate_queue_for(user):
-    """Certificates of the organizations the user may issue for (none for leaders/auditors)."""
-    scope = scope_for(user)
-    if not scope.can_write:
-        return Certificate.objects.none()
-    managed = Organization.objects.filter(scope.managed_organizations_q())
-    return (
-        Certificate.objects.filter(issuer__in=managed)
-        .select_related("issuer", "volunteer")
-        .order_by("-requested_at", "-id")
-    )
-
-
-def certificate_get_for_issuer(user, pk: int) -> Certificate:
-    cert = certificate_queue_for(user).filter(pk=pk).first()
-    if cert is None:
-        raise Http404
-    return cert
-
-
-def certificate_get_for_download(user, pk: int) -> Certificate:
-    """The owner or an admin of the issuer; anyone else gets a 404."""
-    if not user.is_authenticated:
-        raise Http404
-    cert = (
-        Certificate.objects.select_related("issuer", "volunteer", "volunteer__user")
-        .filter(pk=pk)
-        .filter(Q(volunteer__user=user) | Q(pk__in=certificate_queue_for(user).values("pk")))
-        .first()
-    )
-    if cert is None:
-        raise Http404
-    return cert
-
-
-@dataclass(frozen=True)
-class Hours:
-    total_minutes: int
-    credit_minutes: int
-    first_date: dt.date | None
-    last_date: dt.date | None
-    activities: list[dict]  # [{"name", "count", "minutes"}] most hours first
-
-
-def _scope_records(*, volunteer, issuer, all_organizations, period_start, period_end):
-    qs = ServiceRecord.objects.filter(volunteer=volunteer, status=ServiceRecord.Status.CONFIRMED)
-    if not all_organizations:
-        qs = qs.filter(organization=issuer)
-    if period_start:
-        qs = qs.filter(service_date__gte=period_start)
-    if period_end:
-        qs = qs.filter(service_date__lte=period_end)
-    return qs
-
-
-def certificate_hours(*, volunteer, issuer, all_organizations, period_start=None, period_end=None) -> Hours:
-    """Confirmed minutes in the scope, the credit minutes apart, and the service content."""
-    qs = _scope_records(
-        volunteer=volunteer,
-        issuer=issuer,
-        all_organizations=all_organizations,
-        period_start=period_start,
-        period_end=period_end,
-    )
-    totals = qs.aggregate(
-        total=Sum("minutes"),
-        credit=Sum("minutes", filter=Q(is_credit=True)),
-        first=Min("service_date"),
-        last=Max("service_date"),
-    )
-    rows = (
-        qs.values("activity_name")
-        .annotate(
-            count=Count("id", filter=~Q(kind=ServiceRecord.Kind.REVERSAL)),
-            minutes=Sum("minutes"),
-        )
-        .filter(minutes__gt=0)
-        .order_by("-minutes", "activity_name")
-    )
-    return Hours(
-        total_minutes=max(totals["total"] or 0, 0),
-        credit_minutes=max(totals["credit"] or 0, 0),
-        first_date=totals["first"],
-        last_date=totals["last"],
-        activities=[{"name": r["activity_name"], "count": r["count"], "minutes": r["minutes"]} for r in rows],
-    )
-
-
-def hours_text(minutes: int) -> str:
-    """Hours to one decimal (DESIGN §5)."""
-    return f"{minutes / 60:.1f}"
+# --- the text of a certificate -----------------------------------------------------------------
 
 
 def summary_text(activities: list[dict]) -> str:
@@ -174,7 +55,7 @@ def summary_text(activities: list[dict]) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         parts = [
             _("%(name)s (%(count)s times, %(hours)s h)")
-            % {"name": a["name"], "count": a["count"], "hours": hours_text(a["minutes"])}
+            % {"name": a["name"], "count": a["count"], "hours": format_hours(a["minutes"])}
             for a in activities[:SUMMARY_ACTIVITIES]
         ]
         text = _("; ").join(parts)
@@ -204,7 +85,7 @@ def certificate_request(
         errors["period_start"] = [_("The period cannot start in the future.")]
     if not issuer_choices(volunteer).filter(pk=issuer.pk).exists():
         errors["issuer"] = [_("Choose an organization you served with or the city's volunteer association.")]
-    elif not all_organizations and not _served(volunteer, issuer):
+    elif not all_organizations and not has_served(volunteer, issuer):
         errors["issuer"] = [
             _("You have no confirmed hours with this organization; ask for the hours of every organization.")
         ]
@@ -235,10 +116,6 @@ def certificate_request(
         )
         audit_log(action="certificate_requested", actor=volunteer.user, obj=cert, request=request)
     return cert
-
-
-def _may_issue(actor, cert: Certificate) -> bool:
-    return certificate_queue_for(actor).filter(pk=cert.pk).exists()
 
 
 def certificate_next_number(*, organization: Organization, year: int) -> str:
@@ -275,7 +152,7 @@ def payload_fields(cert: Certificate, *, first_date=None, last_date=None) -> dic
         "name": cert.volunteer.real_name,
         "vno": cert.volunteer.volunteer_number,
         "id": cert.volunteer.id_masked,
-        "h": hours_text(cert.total_minutes),
+        "h": format_hours(cert.total_minutes),
         "from": start.isoformat() if start else "",
         "to": end.isoformat() if end else "",
         "issuer": cert.issuer.name,
@@ -292,7 +169,7 @@ def certificate_issue(
     contact: str = "",
     request=None,
 ) -> Certificate:
-    if not _may_issue(actor, certificate):
+    if not may_issue_certificate(actor, certificate):
         raise Http404
     issuer = certificate.issuer
     responsible_person = (responsible_person or issuer.contact_name).strip()
@@ -368,7 +245,7 @@ def certificate_issue(
             kind="certificate_issued",
             title=_("Your certificate %(number)s has been issued") % {"number": certificate.number},
             body=_("%(issuer)s certified %(hours)s hours of volunteer service.")
-            % {"issuer": issuer.name, "hours": hours_text(certificate.total_minutes)},
+            % {"issuer": issuer.name, "hours": format_hours(certificate.total_minutes)},
             url=reverse("ledger:my_certificates"),
         )
     return certificate
@@ -384,7 +261,7 @@ def _reason(reason: str) -> str:
 
 
 def certificate_refuse(*, actor, certificate: Certificate, reason: str, request=None) -> Certificate:
-    if not _may_issue(actor, certificate):
+    if not may_issue_certificate(actor, certificate):
         raise Http404
     reason = _reason(reason)
     with transaction.atomic():
@@ -406,7 +283,7 @@ def certificate_refuse(*, actor, certificate: Certificate, reason: str, request=
 
 
 def certificate_revoke(*, actor, certificate: Certificate, reason: str, request=None) -> Certificate:
-    if not _may_issue(actor, certificate):
+    if not may_issue_certificate(actor, certificate):
         raise Http404
     reason = _reason(reason)
     with transaction.atomic():
@@ -476,13 +353,7 @@ def certificate_verify(*, number: str = "", payload: str = "") -> Verification:
         except crypto.SignatureError:
             return Verification("invalid")
         number = str(fields.get("no", ""))
-    cert = (
-        Certificate.objects.select_related("volunteer", "issuer")
-        .filter(number=number, status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED])
-        .first()
-        if number
-        else None
-    )
+    cert = certificate_by_number(number)
     if cert is None:
         return Verification("unknown", fields=fields)
     if fields is not None and cert.payload and fields != decode_payload(cert.payload):

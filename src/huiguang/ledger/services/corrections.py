@@ -27,9 +27,14 @@ from django.utils.translation import gettext as _
 
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import FieldErrors, Refused
-from huiguang.network.models import Membership
+from huiguang.core.formatting import format_hours
+from huiguang.notifications.services import notify
 
 from ..models import ActivityRating, Dispute, MakeupRequest, ServiceRecord
+from ..permissions import may_manage_records, may_request_makeup_for
+from ..selectors.corrections import is_active_member, served_records
+from ..selectors.records import actor_name
+from .records import record_append
 
 MAKEUP_APPROVED = "makeup_approved"
 MAKEUP_REJECTED = "makeup_rejected"
@@ -37,36 +42,6 @@ DISPUTE_ANSWERED = "dispute_answered"
 
 # The 2012 记录办法 fields a correction copies from the record it corrects.
 RECORD_FIELDS = ("activity_name", "place", "recipients", "content", "responsible_person", "recorder")
-
-
-def _may_edit(user, organization) -> bool:
-    from huiguang.activities.permissions import organization_may_edit_activities
-
-    return organization_may_edit_activities(user, organization)
-
-
-def _may_manage(user, organization) -> bool:
-    from .records import may_manage_records
-
-    return may_manage_records(user, organization)
-
-
-def _record_append(**kwargs) -> ServiceRecord:
-    from .records import record_append
-
-    return record_append(**kwargs)
-
-
-def _actor_name(user) -> str:
-    from .records import actor_name
-
-    return actor_name(user)
-
-
-def _notify(*, user, kind: str, title: str, body: str = "", url: str = "") -> None:
-    from huiguang.notifications.services import notify
-
-    notify(user=user, kind=kind, title=title, body=body, url=url)
 
 
 def makeup_deadline(service_date: dt.date) -> dt.date:
@@ -92,7 +67,7 @@ def makeup_request_create(
     within HUIGUANG_MAKEUP_LIMIT_DAYS before today (DESIGN §5) and not in the future."""
     if activity is not None:
         organization = activity.organization
-    if not _may_edit(actor, organization):
+    if not may_request_makeup_for(actor, organization):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
@@ -119,12 +94,7 @@ def makeup_request_create(
             _("Make-up hours can be requested up to %(days)d days after the service date.")
             % {"days": settings.HUIGUANG_MAKEUP_LIMIT_DAYS},
         )
-    is_member = Membership.objects.filter(
-        volunteer=volunteer,
-        organization__path__startswith=organization.path,
-        status=Membership.Status.ACTIVE,
-    ).exists()
-    if not is_member:
+    if not is_active_member(volunteer, organization):
         raise Refused("NOT_MEMBER", _("The volunteer is not an active member of this organization."))
     with transaction.atomic():
         makeup = MakeupRequest.objects.create(
@@ -152,7 +122,7 @@ def _decide(makeup: MakeupRequest, *, actor, status: str, note: str) -> None:
 
 
 def _check_decider(actor, makeup: MakeupRequest) -> None:
-    if not _may_manage(actor, makeup.organization):
+    if not may_manage_records(actor, makeup.organization):
         raise PermissionDenied
     if makeup.requested_by_id == actor.pk:
         # 补录 needs a second person's approval (DESIGN §5).
@@ -174,18 +144,18 @@ def makeup_request_approve(*, actor, makeup: MakeupRequest, request=None) -> Mak
         )[:200],
         "content": makeup.reason[:300],
         "responsible_person": (getattr(organization, "contact_name", "") or "")[:64],
-        "recorder": _actor_name(makeup.requested_by),
-        "note": _("Make-up hours approved by %(name)s") % {"name": _actor_name(actor)},
+        "recorder": actor_name(makeup.requested_by),
+        "note": _("Make-up hours approved by %(name)s") % {"name": actor_name(actor)},
     }
     with transaction.atomic():
         _decide(makeup, actor=actor, status=MakeupRequest.Status.APPROVED, note="")
-        record = _record_append(
+        record = record_append(
             actor=actor,
             volunteer=makeup.volunteer,
             organization=organization,
             kind=ServiceRecord.Kind.MAKEUP,
             source=ServiceRecord.Source.MAKEUP,
-            minutes=int((makeup.ended_at - makeup.started_at).total_seconds() // 60),
+            minutes=makeup.minutes,
             service_date=makeup.service_date,
             started_at=makeup.started_at,
             ended_at=makeup.ended_at,
@@ -197,12 +167,12 @@ def makeup_request_approve(*, actor, makeup: MakeupRequest, request=None) -> Mak
         MakeupRequest.objects.filter(pk=makeup.pk).update(record=record)
         makeup.record = record
         audit_log(action="makeup.approve", actor=actor, obj=makeup, request=request, record=record.pk)
-        _notify(
+        notify(
             user=makeup.volunteer.user,
             kind=MAKEUP_APPROVED,
             title=_("Make-up hours recorded: %(name)s") % {"name": fields["activity_name"]},
             body=_("%(hours)s hours on %(date)s were added to your record as honour hours.")
-            % {"hours": f"{record.minutes / 60:.1f}", "date": makeup.service_date.isoformat()},
+            % {"hours": format_hours(record.minutes), "date": makeup.service_date.isoformat()},
             url=reverse("ledger:my_hours"),
         )
     return makeup
@@ -216,7 +186,7 @@ def makeup_request_reject(*, actor, makeup: MakeupRequest, note: str, request=No
     with transaction.atomic():
         _decide(makeup, actor=actor, status=MakeupRequest.Status.REJECTED, note=note)
         audit_log(action="makeup.reject", actor=actor, obj=makeup, request=request)
-        _notify(
+        notify(
             user=makeup.volunteer.user,
             kind=MAKEUP_REJECTED,
             title=_("Make-up hours not approved"),
@@ -286,7 +256,7 @@ def dispute_accept(*, actor, dispute: Dispute, minutes: int, answer: str = "", r
     a corrected row with `minutes` and the same fields; both linked to the dispute, both confirmed
     and chained by record_append. The credit flag is the original's."""
     original = dispute.record
-    if not _may_manage(actor, original.organization):
+    if not may_manage_records(actor, original.organization):
         raise PermissionDenied
     cap = settings.HUIGUANG_DAILY_CAP_HOURS * 60
     if minutes is None or not 0 <= minutes <= cap:
@@ -308,7 +278,7 @@ def dispute_accept(*, actor, dispute: Dispute, minutes: int, answer: str = "", r
     }
     with transaction.atomic():
         _close(dispute, actor=actor, status=Dispute.Status.ACCEPTED, answer=answer)
-        reversal = _record_append(
+        reversal = record_append(
             kind=ServiceRecord.Kind.REVERSAL,
             minutes=-original.minutes,
             started_at=original.started_at,
@@ -320,7 +290,7 @@ def dispute_accept(*, actor, dispute: Dispute, minutes: int, answer: str = "", r
         correction = None
         if minutes > 0:
             started = original.started_at
-            correction = _record_append(
+            correction = record_append(
                 kind=ServiceRecord.Kind.CORRECTION,
                 minutes=minutes,
                 started_at=started,
@@ -337,11 +307,11 @@ def dispute_accept(*, actor, dispute: Dispute, minutes: int, answer: str = "", r
             correction=correction.pk if correction else None,
             minutes=minutes,
         )
-        _notify(
+        notify(
             user=original.volunteer.user,
             kind=DISPUTE_ANSWERED,
             title=_("Your dispute was accepted: %(name)s") % {"name": original.activity_name},
-            body=_("The record now counts %(hours)s hours.") % {"hours": f"{minutes / 60:.1f}"}
+            body=_("The record now counts %(hours)s hours.") % {"hours": format_hours(minutes)}
             + (f"\n{answer}" if answer else ""),
             url=reverse("ledger:my_hours"),
         )
@@ -349,7 +319,7 @@ def dispute_accept(*, actor, dispute: Dispute, minutes: int, answer: str = "", r
 
 
 def dispute_reject(*, actor, dispute: Dispute, answer: str, request=None) -> Dispute:
-    if not _may_manage(actor, dispute.record.organization):
+    if not may_manage_records(actor, dispute.record.organization):
         raise PermissionDenied
     answer = (answer or "").strip()
     if not answer:
@@ -357,7 +327,7 @@ def dispute_reject(*, actor, dispute: Dispute, answer: str, request=None) -> Dis
     with transaction.atomic():
         _close(dispute, actor=actor, status=Dispute.Status.REJECTED, answer=answer)
         audit_log(action="dispute.reject", actor=actor, obj=dispute, request=request)
-        _notify(
+        notify(
             user=dispute.volunteer.user,
             kind=DISPUTE_ANSWERED,
             title=_("Your dispute was not accepted: %(name)s") % {"name": dispute.record.activity_name},
@@ -381,10 +351,7 @@ def activity_rate(*, volunteer, activity, rating: int, comment: str = "") -> Act
         errors["comment"] = [_("At most 300 characters.")]
     if errors:
         raise FieldErrors(errors)
-    served = ServiceRecord.objects.filter(
-        volunteer=volunteer, activity=activity, status=ServiceRecord.Status.CONFIRMED, minutes__gt=0
-    ).exists()
-    if not served:
+    if not served_records(volunteer, activity).exists():
         raise Refused("NOT_SERVED", _("Only volunteers with confirmed hours in an activity can rate it."))
     with transaction.atomic():
         obj, _created = ActivityRating.objects.update_or_create(

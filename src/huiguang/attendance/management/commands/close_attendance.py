@@ -16,8 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue, **options):
         if enqueue:
-            result = close_attendance.enqueue()
-            self.stdout.write(f"enqueued task {result.id}")
+            queued = close_attendance.enqueue()
+            self.stdout.write(f"enqueued task {queued.id}")
             return
         result = close_attendance.call()
         self.stdout.write(f"{result['closed']} check-out(s) closed, {result['no_shows']} no-show(s) marked")

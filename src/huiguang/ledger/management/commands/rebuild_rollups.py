@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from huiguang.ledger.services.records import rollups_rebuild
+from huiguang.ledger.services.rollups import rollups_rebuild
 
 
 class Command(BaseCommand):

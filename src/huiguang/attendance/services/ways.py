@@ -1,0 +1,183 @@
+"""The four ways to check in or out, each ending in checkins.checkin_record / checkin_toggle:
+the leader's rotating QR code scanned by the volunteer, the activity's code of the day plus the
+phone's location, the leader scanning the volunteer's e-card, the leader's roster."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huiguang.activities.models import Enrollment, Shift
+from huiguang.core import crypto
+from huiguang.core.errors import FieldErrors, Refused
+from huiguang.core.geo import haversine_km
+from huiguang.volunteers.ecard import ecard_verify
+from huiguang.volunteers.models import Volunteer
+
+from .. import codes
+from ..models import CheckIn
+from ..selectors import CHECKIN_STATUSES, code_candidates
+from .checkins import IN, M, Reason, checkin_existing, checkin_record, checkin_toggle
+
+
+@dataclass
+class Outcome:
+    checkin: CheckIn
+    created: bool
+
+    @property
+    def message(self) -> str:
+        c = self.checkin
+        values = {
+            "name": c.enrollment.volunteer.real_name,
+            "shift": c.enrollment.shift.name,
+            "time": timezone.localtime(c.at).strftime("%H:%M"),
+        }
+        if c.kind == IN:
+            return _("%(name)s checked in to %(shift)s at %(time)s.") % values
+        return _("%(name)s checked out of %(shift)s at %(time)s.") % values
+
+
+def _volunteer(user) -> Volunteer:
+    volunteer = Volunteer.objects.filter(user=user).select_related("user").first() if user else None
+    if volunteer is None:
+        raise Refused(Reason.NOT_A_VOLUNTEER, _("Only registered volunteers can check in."))
+    return volunteer
+
+
+def _enrollment(shift_id: int, volunteer: Volunteer) -> Enrollment:
+    enrollment = (
+        Enrollment.objects.filter(shift_id=shift_id, volunteer=volunteer, status__in=CHECKIN_STATUSES)
+        .select_related("shift", "shift__activity", "volunteer")
+        .order_by("-pk")
+        .first()
+    )
+    if enrollment is None:
+        raise Refused(Reason.NOT_ENROLLED, _("You have no confirmed place on this shift."))
+    return enrollment
+
+
+def checkin_by_qr(
+    *, user, token: str, idempotency_key: str, payload: dict, kind: str | None = None, device: str = ""
+) -> Outcome:
+    """A volunteer's phone opened the URL of the leader's rotating QR code."""
+    found = checkin_existing(idempotency_key, payload)
+    if found is not None:
+        return Outcome(found, False)
+    volunteer = _volunteer(user)
+    check = codes.qr_verify(token)
+    if check.problem == "INVALID":
+        raise Refused(
+            Reason.QR_INVALID, _("This check-in code is not valid. Scan the leader's QR code again.")
+        )
+    if check.problem == "EXPIRED":
+        raise Refused(Reason.QR_EXPIRED, _("This QR code has expired. Scan the leader's screen again."))
+    assert check.shift_id is not None  # a token that verified names its shift
+    enrollment = _enrollment(check.shift_id, volunteer)
+    return _do(enrollment, kind, M.QR, idempotency_key, payload, user, device=device)
+
+
+def _do(enrollment, kind, method, key, payload, actor, **extra) -> Outcome:
+    now = timezone.now()
+    if kind is None:
+        checkin, created = checkin_toggle(
+            enrollment=enrollment,
+            method=method,
+            at=now,
+            idempotency_key=key,
+            payload=payload,
+            actor=actor,
+            **extra,
+        )
+    else:
+        checkin, created = checkin_record(
+            enrollment=enrollment,
+            kind=kind,
+            method=method,
+            at=now,
+            idempotency_key=key,
+            payload=payload,
+            actor=actor,
+            **extra,
+        )
+    return Outcome(checkin, created)
+
+
+def checkin_by_code(
+    *,
+    user,
+    code: str,
+    lat,
+    lng,
+    idempotency_key: str,
+    payload: dict,
+    kind: str | None = None,
+    device: str = "",
+) -> Outcome:
+    """The activity's 6-digit code of the day plus the phone's location inside the radius."""
+    found = checkin_existing(idempotency_key, payload)
+    if found is not None:
+        return Outcome(found, False)
+    volunteer = _volunteer(user)
+    code = (code or "").strip()
+    if not (len(code) == 6 and code.isdigit() and code.isascii()):
+        raise FieldErrors({"code": [_("Enter the 6-digit code the leader shows.")]})
+    try:
+        lat_f, lng_f = float(lat), float(lng)
+        if not (-90 <= lat_f <= 90 and -180 <= lng_f <= 180):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise FieldErrors(
+            {"lat": [_("Your location is missing: allow this page to use your location.")]}
+        ) from None
+    today = timezone.localdate()
+    matches = [e for e in code_candidates(volunteer) if codes.code_matches(e.shift.activity_id, code, today)]
+    if not matches:
+        raise Refused(Reason.WRONG_CODE, _("This code does not match any of your shifts today."))
+    enrollment = matches[0]
+    activity = enrollment.shift.activity
+    if activity.lat is None or activity.lng is None:
+        raise Refused(Reason.NO_LOCATION, _("This activity has no location: ask the leader to check you in."))
+    metres = haversine_km(lat_f, lng_f, float(activity.lat), float(activity.lng)) * 1000
+    if metres > activity.checkin_radius_m:
+        raise Refused(
+            Reason.TOO_FAR,
+            _("You are %(distance)d m from the activity; check-in works within %(radius)d m.")
+            % {"distance": round(metres), "radius": activity.checkin_radius_m},
+        )
+    return _do(
+        enrollment, kind, M.CODE_GPS, idempotency_key, payload, user, lat=lat_f, lng=lng_f, device=device
+    )
+
+
+def checkin_by_ecard(
+    *, actor, shift: Shift, token: str, idempotency_key: str, payload: dict, kind: str | None = None
+) -> Outcome:
+    """The leader scanned a volunteer's e-card QR (the caller checked the leader may run `shift`)."""
+    found = checkin_existing(idempotency_key, payload)
+    if found is not None:
+        return Outcome(found, False)
+    try:
+        number = ecard_verify((token or "").strip())
+    except (crypto.SignatureError, ValueError, KeyError, TypeError, AttributeError):
+        raise Refused(Reason.ECARD_INVALID, _("This is not a valid volunteer e-card.")) from None
+    enrollment = (
+        Enrollment.objects.filter(
+            shift=shift, volunteer__volunteer_number=number, status__in=CHECKIN_STATUSES
+        )
+        .select_related("shift", "volunteer")
+        .order_by("-pk")
+        .first()
+    )
+    if enrollment is None:
+        raise Refused(Reason.NOT_ENROLLED, _("This volunteer has no confirmed place on this shift."))
+    return _do(enrollment, kind, M.ECARD, idempotency_key, payload, actor)
+
+
+def checkin_by_leader(
+    *, actor, enrollment: Enrollment, kind: str, idempotency_key: str, payload: dict
+) -> Outcome:
+    """The leader marks a person on the roster (the caller checked the leader may run the shift)."""
+    return _do(enrollment, kind, M.LEADER, idempotency_key, payload, actor)

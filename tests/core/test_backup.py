@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -64,6 +64,7 @@ class Site:
     var: Path
     engine: str
     database_url: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("HUIGUANG_") and k != "DATABASE_URL"}
@@ -74,7 +75,7 @@ class Site:
         )
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
-        return env
+        return {**env, **self.extra}
 
     def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
         done = subprocess.run(
@@ -229,3 +230,25 @@ def test_a_fresh_empty_database_starts_and_records_its_fingerprints(engine, data
     recorded = site.shell(FINGERPRINTS)
     assert set(recorded) == {"data:k1", "blind_index", "signing"}
     assert {p.name for p in site.keys.iterdir()} == {"data.keys", "blind_index.key", "signing.key"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_key_from_the_environment_is_named_in_the_backup_not_copied(engine, databases, tmp_path):
+    signing = {"HUIGUANG_SIGNING_KEY": "S" * 43}
+    site = Site(tmp_path / "var", engine, databases.new(engine, "env"), extra=signing)
+    site.run("migrate", "-v0")
+    site.run("check")
+    made = site.run("backup", str(tmp_path / "backup")).stdout
+    assert "HUIGUANG_SIGNING_KEY comes from the environment and is NOT in this backup" in made
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert manifest["keys"]["from_environment"] == ["HUIGUANG_SIGNING_KEY"]
+    assert "keys/signing.key" not in manifest["files"] and "signing" in manifest["keys"]["fingerprints"]
+
+    without = Site(tmp_path / "without" / "var", engine, databases.new(engine, "without"))
+    refused = without.run("restore", str(tmp_path / "backup"), ok=False)
+    assert refused.returncode == 1
+    assert "HUIGUANG_SIGNING_KEY came from the environment and is not in the backup" in refused.stdout
+    assert "signing.key is missing and HUIGUANG_SIGNING_KEY is not set" in refused.stdout
+
+    with_it = Site(tmp_path / "with" / "var", engine, databases.new(engine, "with"), extra=signing)
+    assert "keys: they match" in with_it.run("restore", str(tmp_path / "backup")).stdout

@@ -146,3 +146,20 @@ def test_sqlite_from_database_url_gets_the_default_options(url, tmp_path):
     assert "foreign_keys=ON" in db["OPTIONS"]["init_command"]
     assert Path(db["TEST"]["NAME"]).parent == name.parent
     assert Path(db["TEST"]["NAME"]).name.startswith(f"test_{name.stem}_")
+
+
+@pytest.mark.django_db
+def test_a_key_can_come_from_a_file_named_by_NAME_FILE_and_a_missing_one_is_refused(key_dir, monkeypatch):
+    secret = key_dir.parent / "etc-blind-index"
+    secret.write_text(OTHER_KEY + "\n")
+    monkeypatch.setenv("HUIGUANG_BLIND_INDEX_KEY_FILE", str(secret))
+    assert crypto.blind_index_key() == bytes([7]) * 32
+    assert not (key_dir / "blind_index.key").exists()
+    verify_keys()
+    assert _recorded()["blind_index"] == keys.fingerprint("blind_index", bytes([7]) * 32)
+    monkeypatch.setenv("HUIGUANG_BLIND_INDEX_KEY_FILE", str(key_dir.parent / "nowhere"))
+    _clear_key_caches()
+    with pytest.raises(
+        keys.KeyRefused, match="HUIGUANG_BLIND_INDEX_KEY_FILE names .*nowhere, which does not exist"
+    ):
+        verify_keys()

@@ -112,10 +112,11 @@ def backup_create(target: Path, *, say: Say) -> dict:
 
     key_files, from_environment = [], []
     for source in keys.SOURCES:
-        if os.environ.get(source.env):
-            from_environment.append(source.env)
+        variable = source.variable()
+        if variable:
+            from_environment.append(variable)
             say(
-                f"keys: {source.env} comes from the environment and is NOT in this backup: "
+                f"keys: {variable} comes from the environment and is NOT in this backup: "
                 "keep it with your secrets, a restore needs it"
             )
         elif source.path.exists():
@@ -186,17 +187,20 @@ def _key_plan(source: Path, manifest: dict) -> tuple[list[tuple[Path, Path]], li
     for name in manifest["keys"]["files"]:
         key_source = next(s for s in keys.SOURCES if s.file_name == Path(name).name)
         backed_up = (source / name).read_text().strip()
-        if os.environ.get(key_source.env):
-            if crypto.fingerprints(key_source, os.environ[key_source.env]) != crypto.fingerprints(
-                key_source, backed_up
+        variable = key_source.variable()
+        existing = crypto.configured(key_source)
+        if variable and existing is not None:
+            # the variable may hold more (a newer data key first), but every backed-up key
+            if (
+                not crypto.fingerprints(key_source, backed_up).items()
+                <= crypto.fingerprints(key_source, existing).items()
             ):
                 raise BackupError(
-                    f"{key_source.env} is set and differs from the backup's {name}: unset it to use "
+                    f"{variable} is set and differs from the backup's {name}: unset it to use "
                     "the backup's key, or restore into an environment where it holds the same key"
                 )
-            notes.append(f"keys: {key_source.env} is set and holds the backup's key; {name} not copied")
+            notes.append(f"keys: {variable} is set and holds the backup's key; {name} not copied")
             continue
-        existing = crypto.configured(key_source)
         if existing is not None:
             if existing != backed_up:
                 raise BackupError(
@@ -208,9 +212,9 @@ def _key_plan(source: Path, manifest: dict) -> tuple[list[tuple[Path, Path]], li
             continue
         copies.append((source / name, key_source.path))
     for variable in manifest["keys"]["from_environment"]:
-        key_source = next(s for s in keys.SOURCES if s.env == variable)
+        key_source = next(s for s in keys.SOURCES if variable in (s.env, f"{s.env}_FILE"))
         wanted = {p: fp for p, fp in recorded.items() if key_source.covers(p)}
-        value = os.environ.get(variable)
+        value = crypto.configured(key_source) if key_source.variable() else None
         if not value:
             notes.append(
                 f"keys: {variable} came from the environment and is not in the backup: set it "
@@ -219,8 +223,10 @@ def _key_plan(source: Path, manifest: dict) -> tuple[list[tuple[Path, Path]], li
             continue
         have = {p: fp for p, (_, fp) in crypto.fingerprints(key_source, value).items()}
         if any(have.get(p) != fp for p, fp in wanted.items()):
-            raise BackupError(f"{variable} is set but does not hold the key the backup's database recorded")
-        notes.append(f"keys: {variable} is set and matches the backup's fingerprints")
+            raise BackupError(
+                f"{key_source.variable()} is set but does not hold the key the backup's database recorded"
+            )
+        notes.append(f"keys: {key_source.variable()} is set and matches the backup's fingerprints")
     return copies, notes
 
 

@@ -9,8 +9,6 @@ recorded: a fresh database starts and records its fingerprints.
 
 from __future__ import annotations
 
-import os
-
 from django.core import checks
 from django.db import DatabaseError
 
@@ -35,7 +33,7 @@ def key_problems(recorded: dict[str, str]) -> list[str]:
             key_id = min(wanted).removeprefix(keys.DATA_PREFIX)
             problems.append(keys.missing_message(source, key_id))
             continue
-        where = source.env if os.environ.get(source.env) else str(source.path)
+        where = source.variable() or str(source.path)
         have = crypto.fingerprints(source, raw)
         for purpose, value in sorted(wanted.items()):
             key_id = purpose.removeprefix(keys.DATA_PREFIX) if source is keys.DATA else ""
@@ -55,7 +53,7 @@ def key_problems(recorded: dict[str, str]) -> list[str]:
                         f"{source.label(key_id).capitalize()} from {where} does not match the key the "
                         f"database recorded (fingerprint {have[purpose][1]}, recorded {value}).",
                         "Restore the right keys from the backup (`huiguang restore`) or fix the "
-                        f"{'variable' if where == source.env else 'file'}",
+                        f"{'file' if where == str(source.path) else 'variable'}",
                         source,
                     )
                 )

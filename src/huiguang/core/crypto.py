@@ -2,7 +2,8 @@
 
 Keys are not derived from SECRET_KEY, so rotating the secret key loses nothing:
 - data keys (AES-256-GCM): HUIGUANG_DATA_KEYS="id1:base64key,id0:oldkey" (first encrypts, all
-  decrypt), else var/keys/data.keys generated on first run;
+  decrypt), else var/keys/data.keys generated on first run; every variable can also be given
+  as NAME_FILE (the file holding the value);
 - blind-index key (HMAC-SHA256): HUIGUANG_BLIND_INDEX_KEY, else var/keys/blind_index.key;
 - signing key (Ed25519): HUIGUANG_SIGNING_KEY (base64 raw private key), else
   var/keys/signing.key; the public key is published for offline verification.
@@ -20,6 +21,7 @@ import os
 import secrets
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import serialization
@@ -48,11 +50,19 @@ def _unb64(text: str) -> bytes:
 
 
 def configured(source: keys.KeySource) -> str | None:
-    """The configured text of a key: its variable, else its file; None when neither exists.
-    Never generates (the start-up check looks before anything is created)."""
+    """The configured text of a key: NAME, else the file NAME_FILE names, else its file in the key
+    directory; None when there is none. Never generates (the start-up check looks first)."""
     raw = os.environ.get(source.env)
     if raw:
-        return raw
+        return raw.strip()
+    named = os.environ.get(f"{source.env}_FILE")
+    if named:
+        try:
+            return Path(named).read_text().strip()
+        except FileNotFoundError:
+            raise keys.KeyRefused(
+                f"{source.env}_FILE names {named}, which does not exist; refusing to start."
+            )
     try:
         return source.path.read_text().strip()
     except FileNotFoundError:

@@ -13,6 +13,7 @@ Purposes: `data:<key id>` for each data-encryption key, `blind_index`, `signing`
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,10 @@ class KeySource:
     @property
     def path(self) -> Path:
         return Path(settings.HUIGUANG_KEY_DIR) / self.file_name
+
+    def variable(self) -> str | None:
+        """The variable the key comes from (NAME, else NAME_FILE), None when it is a key-dir file."""
+        return next((v for v in (self.env, f"{self.env}_FILE") if os.environ.get(v)), None)
 
     def purpose(self, key_id: str = "") -> str:
         return f"{DATA_PREFIX}{key_id}" if self.name == "data" else self.name
@@ -112,7 +117,7 @@ def refusal(problem: str, remedy: str, source: KeySource) -> str:
 def missing_message(source: KeySource, key_id: str = "") -> str:
     return refusal(
         f"The database holds {source.holds} {source.label(key_id)}, but {source.path} is missing "
-        f"and {source.env} is not set.",
+        f"and {source.env} is not set (nor {source.env}_FILE).",
         "Restore the keys from the backup (`huiguang restore`) or set the variable",
         source,
     )

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from huiguang.core.backup import BackupError, backup_create
+from huiguang.core.keys import KeyRefused
 
 
 class Command(BaseCommand):
@@ -19,5 +20,5 @@ class Command(BaseCommand):
     def handle(self, *args, directory: Path, **options):
         try:
             backup_create(directory.resolve(), say=self.stdout.write)
-        except BackupError as exc:
+        except (BackupError, KeyRefused) as exc:
             raise CommandError(str(exc))

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from huiguang.core.backup import BackupError, restore
+from huiguang.core.keys import KeyRefused
 
 
 class Command(BaseCommand):
@@ -25,5 +26,5 @@ class Command(BaseCommand):
     def handle(self, *args, directory: Path, force: bool = False, **options):
         try:
             restore(directory.resolve(), say=self.stdout.write, force=force)
-        except BackupError as exc:
+        except (BackupError, KeyRefused) as exc:
             raise CommandError(str(exc))

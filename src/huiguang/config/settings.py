@@ -87,25 +87,31 @@ TEMPLATES = [
 
 # --- Database: SQLite under var/ by default, PostgreSQL through DATABASE_URL -----------------
 DATABASE_URL = env_str("DATABASE_URL", "")
+SQLITE_OPTIONS = {
+    # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two
+    # transactions never both read then deadlock on upgrade (the ledger relies on it).
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-    # One test database per test process, so that two suites on one machine never collide.
-    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(VAR_DIR / "huiguang.sqlite3"),
-            "OPTIONS": {
-                # IMMEDIATE: a write transaction takes the write lock at BEGIN, so two
-                # transactions never both read then deadlock on upgrade (the ledger relies on it).
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
-            "TEST": {"NAME": str(VAR_DIR / f"test_huiguang_{os.getpid()}.sqlite3")},
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "huiguang.sqlite3")}
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same options whether the file comes from DATABASE_URL=sqlite:///… or the default:
+    # without them a sign-up race answers "database is locked".
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    # One test database per test process, next to the database, so two suites never collide.
+    _db_path = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(_db_path.with_name(f"test_{_db_path.stem}_{os.getpid()}.sqlite3"))
+    }
+else:
+    # One test database per test process, so that two suites on one machine never collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ------------------------------------------------------------------------------

@@ -4,3 +4,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huiguang.config.settings")
 application = get_wsgi_application()
+
+# Imported once the apps are loaded (get_wsgi_application loads them). Refuse to serve with keys
+# the database does not recognize: KeyRefused names the missing file or the mismatch.
+from huiguang.core.checks import verify_keys  # noqa: E402
+
+verify_keys()

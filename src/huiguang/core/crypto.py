@@ -2,11 +2,14 @@
 
 Keys are not derived from SECRET_KEY, so rotating the secret key loses nothing:
 - data keys (AES-256-GCM): HUIGUANG_DATA_KEYS="id1:base64key,id0:oldkey" (first encrypts, all
-  decrypt), else var/keys/data.keys generated on first run;
+  decrypt), else var/keys/data.keys generated on first run; every variable can also be given
+  as NAME_FILE (the file holding the value);
 - blind-index key (HMAC-SHA256): HUIGUANG_BLIND_INDEX_KEY, else var/keys/blind_index.key;
 - signing key (Ed25519): HUIGUANG_SIGNING_KEY (base64 raw private key), else
   var/keys/signing.key; the public key is published for offline verification.
 A ciphertext that no key opens raises DecryptionError: never returns ciphertext as text.
+A key file is generated only while the database records no key for its purpose (core/keys.py):
+a database restored without its keys raises keys.KeyRefused instead of getting new ones.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +27,8 @@ from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
+
+from . import keys
 
 PREFIX = "g1"
 
@@ -44,40 +49,76 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _key_file(name: str, make) -> str:
-    path = Path(settings.HUIGUANG_KEY_DIR) / name
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+def configured(source: keys.KeySource) -> str | None:
+    """The configured text of a key: NAME, else the file NAME_FILE names, else its file in the key
+    directory; None when there is none. Never generates (the start-up check looks first)."""
+    raw = os.environ.get(source.env)
+    if raw:
+        return raw.strip()
+    named = os.environ.get(f"{source.env}_FILE")
+    if named:
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as fh:
-            fh.write(make())
-    return path.read_text().strip()
+            return Path(named).read_text().strip()
+        except FileNotFoundError:
+            raise keys.KeyRefused(
+                f"{source.env}_FILE names {named}, which does not exist; refusing to start."
+            )
+    try:
+        return source.path.read_text().strip()
+    except FileNotFoundError:
+        return None
 
 
-@lru_cache
-def data_keys() -> list[tuple[str, bytes]]:
-    raw = os.environ.get("HUIGUANG_DATA_KEYS") or _key_file(
-        "data.keys", lambda: f"k1:{_b64(AESGCM.generate_key(bit_length=256))}"
-    )
-    keys = []
+def _load(source: keys.KeySource, make: Callable[[], str]) -> str:
+    """The configured key, else a new one written to its file (0600) — never when the database
+    records a key for that purpose (keys.KeyRefused names the missing file and variable)."""
+    raw = configured(source)
+    if raw is not None:
+        return raw
+    can_record = keys.guard_new_key(source)
+    path = source.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process generated it meanwhile
+        return path.read_text().strip()
+    raw = make()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(raw)
+    if can_record:
+        for purpose, (key_id, value) in fingerprints(source, raw).items():
+            keys.record(purpose, value, key_id=key_id)
+    return raw
+
+
+def parse_data_keys(raw: str) -> list[tuple[str, bytes]]:
+    parsed = []
     for item in raw.split(","):
         key_id, _, material = item.strip().partition(":")
         key = _unb64(material)
         if len(key) != 32 or not key_id:
             raise RuntimeError("HUIGUANG_DATA_KEYS: each key is 'id:base64(32 bytes)'")
-        keys.append((key_id, key))
-    return keys
+        parsed.append((key_id, key))
+    return parsed
+
+
+def fingerprints(source: keys.KeySource, raw: str) -> dict[str, tuple[str, str]]:
+    """{purpose: (key id, fingerprint)} of configured key text."""
+    pairs = parse_data_keys(raw) if source is keys.DATA else [("", _unb64(raw))]
+    return {
+        source.purpose(key_id): (key_id, keys.fingerprint(source.purpose(key_id), material))
+        for key_id, material in pairs
+    }
+
+
+@lru_cache
+def data_keys() -> list[tuple[str, bytes]]:
+    return parse_data_keys(_load(keys.DATA, lambda: f"k1:{_b64(AESGCM.generate_key(bit_length=256))}"))
 
 
 @lru_cache
 def blind_index_key() -> bytes:
-    raw = os.environ.get("HUIGUANG_BLIND_INDEX_KEY") or _key_file(
-        "blind_index.key", lambda: _b64(secrets.token_bytes(32))
-    )
-    return _unb64(raw)
+    return _unb64(_load(keys.BLIND_INDEX_SOURCE, lambda: _b64(secrets.token_bytes(32))))
 
 
 def encrypt(plaintext: str, *, context: str) -> str:
@@ -112,8 +153,8 @@ def blind_index(value: str, *, context: str) -> str:
 
 @lru_cache
 def signing_key() -> Ed25519PrivateKey:
-    raw = os.environ.get("HUIGUANG_SIGNING_KEY") or _key_file(
-        "signing.key",
+    raw = _load(
+        keys.SIGNING_SOURCE,
         lambda: _b64(
             Ed25519PrivateKey.generate().private_bytes(
                 serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()

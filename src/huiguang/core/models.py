@@ -49,3 +49,25 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries are never deleted")
+
+
+class KeyFingerprint(models.Model):
+    """The fingerprint of a key the database's data depends on (core/keys.py), never the key.
+
+    One row per purpose: `data:<key id>` for each data-encryption key, `blind_index`, `signing`.
+    A database restored without its keys is refused at start-up instead of silently getting
+    new keys (which would make every ID number unreadable and reset the blind index).
+    """
+
+    purpose = models.CharField(_("purpose"), max_length=64, unique=True)
+    key_id = models.CharField(_("key id"), max_length=32, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("key fingerprint")
+        verbose_name_plural = _("key fingerprints")
+        ordering = ["purpose"]
+
+    def __str__(self):
+        return f"{self.purpose} {self.fingerprint}"

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from huiguang.notifications import sms
+from huiguang.notifications.delivery import notification_deliver
 from huiguang.notifications.models import Delivery, Notification, NotificationPreference
-from huiguang.notifications.services import notification_deliver, notify
+from huiguang.notifications.services import notify
 from huiguang.notifications.sms import BaseSmsBackend, SmsError
 
 

@@ -156,7 +156,7 @@ def test_preferences_page_saves_the_choice_and_the_address(city, as_role):
 
 def test_email_without_an_address_is_refused_in_chinese(city, as_role):
     response = as_role("volunteer").post(reverse("notifications:preferences"), {"email": "on", "sms": "on"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "要通过电子邮件接收通知，请填写电子邮箱地址。" in response.content.decode()
     assert not NotificationPreference.objects.exists()
 
@@ -165,7 +165,7 @@ def test_a_bad_address_is_refused(city, as_role):
     response = as_role("volunteer").post(
         reverse("notifications:preferences"), {"email": "on", "email_address": "not-an-address"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "输入一个有效的 Email 地址。" in response.content.decode()
     assert not NotificationPreference.objects.exists()
 

@@ -93,14 +93,15 @@ def test_mark_all_read_needs_post(city, as_role):
     assert as_role("volunteer").get(reverse("notifications:mark_all_read")).status_code == 405
 
 
-@pytest.mark.parametrize("count", [3, 60])
-def test_centre_query_count_does_not_grow_with_rows(city, count, django_assert_max_num_queries):
-    make(city.users["volunteer"], count)
+def test_centre_query_count_does_not_grow_with_rows(city, assert_queries_constant):
+    make(city.users["volunteer"], 3)
     client = login_client(city.users["volunteer"])
+
+    def page():
+        assert client.get(reverse("notifications:center")).status_code == 200
+
     # session, user, scope (grants), volunteer profile, page count, page rows, unread counts.
-    with django_assert_max_num_queries(9):
-        response = client.get(reverse("notifications:center"))
-    assert response.status_code == 200
+    assert assert_queries_constant(page, lambda: make(city.users["volunteer"], 57)) <= 9
 
 
 def test_unread_count_context_processor(city, rf, django_assert_num_queries):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -87,11 +89,14 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, action_choices, object_type_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("all actions")), *action_choices]
-        self.fields["object_type"].choices = [("", _("all object types")), *object_type_choices]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", _("all actions")), *action_choices]
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [
+            ("", _("all object types")),
+            *object_type_choices,
+        ]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))

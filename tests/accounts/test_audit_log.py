@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.admin.sites import site
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -192,11 +193,7 @@ def test_the_export_refuses_invalid_filters_rather_than_exporting_everything(as_
 
 
 def test_audit_entries_cannot_be_changed_or_deleted_from_the_admin(city, client):
-    from django.contrib.admin.sites import site
-
-    from huiguang.core.models import AuditEntry as Model
-
-    admin = site._registry[Model]
+    admin = site._registry[AuditEntry]
     request = type("R", (), {"user": city.users["city_admin"]})()
     assert not admin.has_add_permission(request)
     assert not admin.has_change_permission(request)

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.admin.sites import site
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -124,12 +125,12 @@ def test_filter_by_local_dates(as_role, city):
 
 def test_bad_filters_are_explained_not_a_500(as_role, logins):
     response = as_role("auditor").get(reverse(LIST), {"date_from": "2026-13-45", "action": "<script>"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.content.decode()
     assert zh("Some filters are not valid and were ignored:") in page
     assert "<script>" not in page
     response = as_role("auditor").get(reverse(LIST), {"date_from": "2026-05-02", "date_to": "2026-05-01"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert zh("The end date is before the start date.") in response.content.decode()
 
 
@@ -143,7 +144,7 @@ def test_unknown_actions_are_shown_as_written(as_role, city):
 
 def test_grant_changes_appear_with_their_labels(as_role, city):
     admin = as_role("city_admin")
-    admin.post(reverse("accounts:grant_list"), {"user": "13900000006", "role": "auditor"})
+    admin.post(reverse("network:grant_list"), {"user": "13900000006", "role": "auditor"})
     page = table(admin.get(reverse(LIST)))
     assert zh("role granted") in page
     assert "for_user: 13900000006" in page
@@ -187,29 +188,30 @@ def test_xlsx_export(as_role, city, logins):
 
 def test_the_export_refuses_invalid_filters_rather_than_exporting_everything(as_role, logins):
     response = as_role("auditor").get(reverse(LIST), {"format": "csv", "date_to": "yesterday"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not AuditEntry.objects.filter(action="export").exists()
 
 
 def test_audit_entries_cannot_be_changed_or_deleted_from_the_admin(city, client):
-    from django.contrib.admin.sites import site
-
-    from huiguang.core.models import AuditEntry as Model
-
-    admin = site._registry[Model]
+    admin = site._registry[AuditEntry]
     request = type("R", (), {"user": city.users["city_admin"]})()
     assert not admin.has_add_permission(request)
     assert not admin.has_change_permission(request)
     assert not admin.has_delete_permission(request)
 
 
-def test_audit_list_query_count_does_not_grow_with_rows(as_role, city, django_assert_max_num_queries):
+def test_audit_list_query_count_does_not_grow_with_rows(as_role, city, assert_queries_constant):
     client = as_role("auditor")
     for _ in range(3):
         audit_log(action="login", actor=city.users["volunteer"], obj=city.users["volunteer"])
-    with django_assert_max_num_queries(15) as few:
-        client.get(reverse(LIST))
-    for i in range(30):
-        audit_log(action="export", actor=city.users[["city_admin", "auditor", "town_admin"][i % 3]], what=i)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+
+    def page():
         assert client.get(reverse(LIST)).status_code == 200
+
+    def grow():
+        for i in range(30):
+            audit_log(
+                action="export", actor=city.users[["city_admin", "auditor", "town_admin"][i % 3]], what=i
+            )
+
+    assert assert_queries_constant(page, grow) <= 15

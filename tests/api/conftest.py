@@ -10,7 +10,7 @@ from huiguang.network.models import Membership, Organization, Site
 from huiguang.volunteers.models import Volunteer
 
 from ..conftest import login_client
-from ..factories import OrganizationFactory
+from ..factories import OrganizationFactory, bearer
 
 API = "/api/v1"
 
@@ -23,11 +23,6 @@ def zh(msgid: str, **params) -> str:
     return text % params if params else text
 
 
-def bearer_client(user) -> Client:
-    _token, key = token_create(user=user, name="tests", created_by=user)
-    return Client(headers={"authorization": f"Bearer {key}"})
-
-
 @pytest.fixture(params=["session", "bearer"])
 def api_as(request, city):
     """api_as("org_admin") → a client of that persona, logged in by session or by bearer token
@@ -37,7 +32,7 @@ def api_as(request, city):
         user = city.users[role]
         if user is None:
             return Client()
-        return login_client(user) if request.param == "session" else bearer_client(user)
+        return login_client(user) if request.param == "session" else bearer(user)
 
     make.mode = request.param
     return make

@@ -9,8 +9,8 @@ from huiguang.accounts.models import ApiToken
 from huiguang.accounts.services import token_create
 from huiguang.core.models import AuditEntry
 
-from ..factories import PASSWORD, UserFactory
-from .conftest import API, bearer_client, zh
+from ..factories import PASSWORD, UserFactory, bearer
+from .conftest import API, zh
 
 
 def obtain(client, phone, password, **extra):
@@ -194,6 +194,6 @@ def test_others_may_not_create_tokens_for_another_account_nor_probe_numbers(as_r
 def test_someone_elses_token_answers_404_and_stays_active(city):
     owner = city.users["volunteer_b"]
     token, key = token_create(user=owner, name="手机", created_by=owner)
-    response = bearer_client(city.users["town_admin"]).delete(f"{API}/tokens/{token.pk}")
+    response = bearer(city.users["town_admin"]).delete(f"{API}/tokens/{token.pk}")
     assert response.status_code == 404
     assert with_token(key).get(f"{API}/me").status_code == 200

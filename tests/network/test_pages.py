@@ -6,6 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from huiguang.network.models import Grant, Membership, Organization, Site
+from huiguang.network.selectors import region_subtree_counts
+from huiguang.network.services import memberships
 
 from ..conftest import login_client
 from ..factories import OrganizationFactory, VolunteerFactory
@@ -85,10 +87,8 @@ def test_volunteer_applies_on_the_public_page_and_the_org_admin_approves(city, a
 
 
 def test_bulk_form_approves_ticked_rows_in_scope(city, as_role):
-    from huiguang.network import services
-
-    mine = services.membership_apply(actor=city.users["volunteer_b"], organization=city.org_a)
-    theirs = services.membership_apply(actor=city.users["volunteer"], organization=city.org_b)
+    mine = memberships.membership_apply(actor=city.users["volunteer_b"], organization=city.org_a)
+    theirs = memberships.membership_apply(actor=city.users["volunteer"], organization=city.org_b)
     response = as_role("org_admin").post(
         reverse("network:membership_decide"),
         {"action": "reject", "ids": [mine.pk, theirs.pk], "note": "名额已满"},
@@ -99,16 +99,14 @@ def test_bulk_form_approves_ticked_rows_in_scope(city, as_role):
     assert theirs.status == "applied"
 
 
-def test_bulk_form_without_ticks_is_a_clear_400(city, as_role):
+def test_bulk_form_without_ticks_is_a_clear_422(city, as_role):
     response = as_role("org_admin").post(reverse("network:membership_decide"), {"action": "approve"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "请至少勾选一份申请" in response.content.decode()
 
 
 def test_leader_sees_applications_without_buttons(city, as_role):
-    from huiguang.network import services
-
-    services.membership_apply(actor=city.users["volunteer_b"], organization=city.org_a)
+    memberships.membership_apply(actor=city.users["volunteer_b"], organization=city.org_a)
     html = as_role("leader").get(reverse("network:membership_list")).content.decode()
     assert "王小红" in html
     assert 'name="ids"' not in html and "approve_one" not in html
@@ -168,7 +166,7 @@ def test_reject_without_reason_shows_the_error(city, pending_org_a, as_role):
     response = as_role("town_admin").post(
         reverse("network:org_decide", args=[pending_org_a.pk]), {"action": "reject"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "请填写驳回的理由" in response.content.decode()
     pending_org_a.refresh_from_db()
     assert pending_org_a.status == Organization.Status.PENDING
@@ -186,7 +184,7 @@ def test_site_form_latitude_out_of_range_in_chinese(city, as_role):
             "is_active": "on",
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert "纬度必须在 -90 到 90 之间" in html
     assert not Site.objects.filter(name="当湖青年之家").exists()
@@ -194,7 +192,7 @@ def test_site_form_latitude_out_of_range_in_chinese(city, as_role):
 
 def test_site_form_required_fields_in_chinese(city, as_role):
     response = as_role("town_admin").post(reverse("network:site_create"), {"name": "", "lng": "abc"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert "这个字段是必填项" in html
     assert "请输入一个数字" in html
@@ -228,7 +226,7 @@ def test_seal_upload_refuses_a_non_image(city, as_role):
         "seal": SimpleUploadedFile("seal.png", b"just text, not a picture", content_type="image/png"),
     }
     response = as_role("org_admin").post(reverse("network:org_edit", args=[city.org_a.pk]), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "印章必须是 PNG 或 JPEG 图片" in response.content.decode()
     city.org_a.refresh_from_db()
     assert not city.org_a.seal
@@ -259,7 +257,7 @@ def test_console_create_with_duplicate_code_shows_the_error(city, as_role):
             "staff_count": 0,
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "该代码已被其他组织使用" in response.content.decode()
 
 
@@ -277,8 +275,6 @@ def test_region_list_counts_volunteers_and_organizations_of_the_subtree(city, as
     html = as_role("town_admin").get(reverse("network:region_list")).content.decode()
     # town A: 2 residents (张小明 in the village + the new one) + 李队长 in the town itself = 3
     assert "当湖街道" in html and "东湖社区" in html
-    from huiguang.network.selectors import region_subtree_counts
-
     counts = region_subtree_counts([city.town_a, city.village_a1, city.city])
     assert (counts[city.town_a.pk].volunteers, counts[city.town_a.pk].organizations) == (3, 2)
     assert (counts[city.village_a1.pk].volunteers, counts[city.village_a1.pk].organizations) == (2, 1)

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from huiguang.network.models import Membership, Organization, Site
 
+from ..factories import OrganizationFactory
+
 PERSONAS = [
     "city_admin",
     "auditor",
@@ -156,8 +158,6 @@ GET_PAGES = [
 
 @pytest.fixture
 def extra_orgs(city, pending_org_a):
-    from ..factories import OrganizationFactory
-
     OrganizationFactory(
         code="SB", name="已暂停队伍", region=city.town_b, status=Organization.Status.SUSPENDED
     )

@@ -8,17 +8,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from huiguang.accounts.services import token_create
 from huiguang.notifications.models import Notification
 
 from ..conftest import login_client
+from ..factories import bearer
 
 API = "/api/v1"
-
-
-def bearer(user) -> Client:
-    _token, key = token_create(user=user, name="tests", created_by=user)
-    return Client(headers={"authorization": f"Bearer {key}"})
 
 
 def post(client, path, body):

@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.db import transaction
 
 from huiguang.notifications import sms
+from huiguang.notifications.delivery import notification_deliver
 from huiguang.notifications.models import Delivery, Notification, NotificationPreference
-from huiguang.notifications.services import notification_deliver, notify
-from huiguang.notifications.sms import BaseSmsBackend, SmsError
+from huiguang.notifications.services import notify
+from huiguang.notifications.sms import BaseSmsBackend, ConsoleSmsBackend, SmsError
 
 
 class FailingSmsBackend(BaseSmsBackend):
@@ -220,8 +221,6 @@ def test_texts_are_stored_in_chinese_whatever_the_actors_language(user):
 
 
 def test_console_backend_prints_like_the_console_email_backend(capsys):
-    from huiguang.notifications.sms import ConsoleSmsBackend
-
     ConsoleSmsBackend().send("13900000006", "【汇光】提醒")
     out = capsys.readouterr().out
     assert "13900000006" in out and "【汇光】提醒" in out

@@ -93,14 +93,15 @@ def test_mark_all_read_needs_post(city, as_role):
     assert as_role("volunteer").get(reverse("notifications:mark_all_read")).status_code == 405
 
 
-@pytest.mark.parametrize("count", [3, 60])
-def test_centre_query_count_does_not_grow_with_rows(city, count, django_assert_max_num_queries):
-    make(city.users["volunteer"], count)
+def test_centre_query_count_does_not_grow_with_rows(city, assert_queries_constant):
+    make(city.users["volunteer"], 3)
     client = login_client(city.users["volunteer"])
+
+    def page():
+        assert client.get(reverse("notifications:center")).status_code == 200
+
     # session, user, scope (grants), volunteer profile, page count, page rows, unread counts.
-    with django_assert_max_num_queries(9):
-        response = client.get(reverse("notifications:center"))
-    assert response.status_code == 200
+    assert assert_queries_constant(page, lambda: make(city.users["volunteer"], 57)) <= 9
 
 
 def test_unread_count_context_processor(city, rf, django_assert_num_queries):
@@ -156,7 +157,7 @@ def test_preferences_page_saves_the_choice_and_the_address(city, as_role):
 
 def test_email_without_an_address_is_refused_in_chinese(city, as_role):
     response = as_role("volunteer").post(reverse("notifications:preferences"), {"email": "on", "sms": "on"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "要通过电子邮件接收通知，请填写电子邮箱地址。" in response.content.decode()
     assert not NotificationPreference.objects.exists()
 
@@ -165,7 +166,7 @@ def test_a_bad_address_is_refused(city, as_role):
     response = as_role("volunteer").post(
         reverse("notifications:preferences"), {"email": "on", "email_address": "not-an-address"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "输入一个有效的 Email 地址。" in response.content.decode()
     assert not NotificationPreference.objects.exists()
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from huiguang.core.phone import validate_mobile
 
 from .models import ApiToken, User
+from .services import token_revoke
 
 
 class UserCreationAdminForm(BaseUserCreationForm):
@@ -73,7 +74,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["view"])
     def revoke(self, request, queryset):
-        from .services import token_revoke
-
         for token in queryset.filter(revoked_at__isnull=True):
             token_revoke(token=token, actor=request.user, request=request)

@@ -11,10 +11,10 @@ from ninja.pagination import paginate
 from huiguang.core.api import ERRORS, ErrorOut, FieldErrorsOut, Flag, Pagination, Phone, RefusedOut
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.phone import normalize_phone
-from huiguang.network.scope import scope_for
 
 from . import services
 from .models import ApiToken
+from .permissions import may_manage_all_tokens
 from .schemas import (
     TokenCreatedOut,
     TokenCreateIn,
@@ -96,7 +96,7 @@ def token_create(request, payload: TokenCreateIn):
     holder = request.user
     if payload.user_phone and normalize_phone(payload.user_phone) != request.user.phone:
         # Checked before the look-up, so that others cannot probe which numbers have accounts.
-        if not scope_for(request.user).city_admin:
+        if not may_manage_all_tokens(request.user):
             raise PermissionDenied
         holder = user_get_by_phone(payload.user_phone)
         if holder is None or not holder.is_active:

@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        # Django's documented place: the receivers need the models, loaded after the app configs.
         from . import signals  # noqa: F401

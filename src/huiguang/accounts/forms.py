@@ -1,15 +1,13 @@
-from collections.abc import Callable
+from typing import cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from huiguang.core.errors import FieldErrors
 from huiguang.core.forms import BootstrapFormMixin
 from huiguang.core.models import AuditEntry
 from huiguang.core.phone import normalize_phone, validate_mobile
-from huiguang.network.models import Grant, Organization, Region
 
 from .models import User
 
@@ -27,19 +25,6 @@ class PhoneLoginForm(BootstrapFormMixin, AuthenticationForm):
 
     def clean_username(self):
         return normalize_phone(self.cleaned_data["username"])
-
-
-class DomainErrorsMixin:
-    """Puts a service's FieldErrors on the form: on the field when the form has it, else on top."""
-
-    fields: dict
-    add_error: Callable
-
-    def add_domain_errors(self, exc: FieldErrors) -> None:
-        for name, messages in exc.errors.items():
-            field = name if name in self.fields else None
-            for message in messages:
-                self.add_error(field, message)
 
 
 class ExistingAccountField(forms.CharField):
@@ -63,7 +48,7 @@ class ExistingAccountField(forms.CharField):
         return user
 
 
-class TokenCreateForm(DomainErrorsMixin, BootstrapFormMixin, forms.Form):
+class TokenCreateForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=80,
@@ -71,7 +56,7 @@ class TokenCreateForm(DomainErrorsMixin, BootstrapFormMixin, forms.Form):
     )
 
 
-class PartnerTokenCreateForm(DomainErrorsMixin, BootstrapFormMixin, forms.Form):
+class PartnerTokenCreateForm(BootstrapFormMixin, forms.Form):
     """A city admin issues a token to a partner system's account (the bank, the school system)."""
 
     def __init__(self, *args, **kwargs):
@@ -83,53 +68,6 @@ class PartnerTokenCreateForm(DomainErrorsMixin, BootstrapFormMixin, forms.Form):
         help_text=_("The account the partner system acts as; it must already exist."),
     )
     name = forms.CharField(label=_("Token name"), max_length=80)
-
-
-class RegionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'— ' * (obj.depth - 1)}{obj.name} ({obj.code})"
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.code})"
-
-
-class GrantCreateForm(DomainErrorsMixin, BootstrapFormMixin, forms.Form):
-    """Region and organization are posted as codes: chosen from the list or typed by a client."""
-
-    user = ExistingAccountField(label=_("Mobile number"))
-    role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Grant.Role.choices])
-    region = RegionChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        to_field_name="code",
-        required=False,
-        help_text=_("Only for a region administrator."),
-        error_messages={"invalid_choice": _("No region has this code.")},
-    )
-    organization = OrganizationChoiceField(
-        label=_("Organization"),
-        queryset=Organization.objects.all(),
-        to_field_name="code",
-        required=False,
-        help_text=_("Only for an organization administrator or a team leader."),
-        error_messages={"invalid_choice": _("No organization has this code.")},
-    )
-
-
-class GrantFilterForm(BootstrapFormMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "filter_%s")  # shares a page with GrantCreateForm
-        super().__init__(*args, **kwargs)
-
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=[("", _("all roles")), *Grant.Role.choices],
-        required=False,
-        widget=forms.Select(attrs={"aria-label": _("Role")}),
-    )
-    q = forms.CharField(label=_("Name or mobile number"), max_length=40, required=False)
 
 
 class DateInput(forms.DateInput):
@@ -151,11 +89,14 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, action_choices, object_type_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("all actions")), *action_choices]
-        self.fields["object_type"].choices = [("", _("all object types")), *object_type_choices]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", _("all actions")), *action_choices]
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [
+            ("", _("all object types")),
+            *object_type_choices,
+        ]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))

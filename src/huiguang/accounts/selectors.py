@@ -1,4 +1,4 @@
-"""Reads about accounts: API tokens, role grants and the audit log, scoped to the reader.
+"""Reads about accounts: API tokens and the audit log, scoped to the reader.
 
 Outside the reader's scope an object is simply not in the queryset, so views answer 404.
 """
@@ -9,8 +9,7 @@ import datetime as dt
 from functools import lru_cache
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,10 +17,10 @@ from django.utils.translation import pgettext_lazy
 from huiguang.core.masking import safe_cell
 from huiguang.core.models import AuditEntry
 from huiguang.core.phone import normalize_phone
-from huiguang.network.models import Grant
-from huiguang.network.scope import scope_for
+from huiguang.core.selectors import get_or_404
 
 from .models import ApiToken, User
+from .permissions import may_manage_all_tokens, may_read_audit_log
 
 # Labels of the audit log's actions. An action missing here is shown as written.
 ACTION_LABELS = {
@@ -127,57 +126,21 @@ def token_list_for(user, *, all_accounts: bool = False) -> QuerySet[ApiToken]:
     qs = ApiToken.objects.select_related("user", "created_by").order_by("-created_at", "-id")
     if not (user and user.is_authenticated):
         return qs.none()
-    if all_accounts and scope_for(user).city_admin:
+    if all_accounts and may_manage_all_tokens(user):
         return qs
     return qs.filter(user=user)
 
 
 def token_get_for(user, pk: int) -> ApiToken:
     """A token its owner or a city admin may act on; anyone else gets 404."""
-    token = token_list_for(user, all_accounts=True).filter(pk=pk).first()
-    if token is None:
-        raise Http404
-    return token
+    return get_or_404(token_list_for(user, all_accounts=True), pk)
 
 
 def user_get_by_phone(phone: str) -> User | None:
     return User.objects.filter(phone=normalize_phone(phone)).first()
 
 
-# --- Role grants -----------------------------------------------------------------------------
-
-
-def grant_list_for(user, *, role: str = "", q: str = "") -> QuerySet[Grant]:
-    """Every grant, for a city admin only (nobody else manages roles)."""
-    if not scope_for(user).city_admin:
-        return Grant.objects.none()
-    qs = Grant.objects.select_related("user", "region", "organization", "granted_by").order_by(
-        "user__phone", "role", "id"
-    )
-    if role:
-        qs = qs.filter(role=role)
-    q = (q or "").strip()
-    if q:
-        digits = normalize_phone(q)
-        cond = Q(user__display_name__icontains=q)
-        if digits.isdigit():
-            cond |= Q(user__phone__contains=digits)
-        qs = qs.filter(cond)
-    return qs
-
-
-def grant_get_for(user, pk: int) -> Grant:
-    grant = grant_list_for(user).filter(pk=pk).first()
-    if grant is None:
-        raise Http404
-    return grant
-
-
 # --- Audit log -------------------------------------------------------------------------------
-
-
-def can_read_audit_log(user) -> bool:
-    return scope_for(user).city_wide
 
 
 def audit_list_for(
@@ -191,7 +154,7 @@ def audit_list_for(
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEntry]:
     """The audit log, newest first, for city admins and auditors; dates are local (Asia/Shanghai)."""
-    if not can_read_audit_log(user):
+    if not may_read_audit_log(user):
         return AuditEntry.objects.none()
     qs = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
     if action:

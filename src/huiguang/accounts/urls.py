@@ -9,7 +9,5 @@ urlpatterns = [
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/partner/", views.token_create_partner, name="token_create_partner"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
-    path("console/roles/", views.grant_list, name="grant_list"),
-    path("console/roles/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
     path("console/audit/", views.audit_list, name="audit_list"),
 ]

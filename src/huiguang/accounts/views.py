@@ -2,6 +2,7 @@ import csv
 from io import BytesIO
 from itertools import chain
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -13,21 +14,16 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from openpyxl import Workbook
 
 from huiguang.core.errors import FieldErrors
+from huiguang.core.forms import INVALID_FORM_STATUS, form_status, show_errors
 from huiguang.core.masking import mask_phone
 from huiguang.core.pagination import paginate
-from huiguang.network.scope import scope_for
 
 from . import selectors, services
-from .forms import (
-    AuditFilterForm,
-    GrantCreateForm,
-    GrantFilterForm,
-    PartnerTokenCreateForm,
-    PhoneLoginForm,
-    TokenCreateForm,
-)
+from .forms import AuditFilterForm, PartnerTokenCreateForm, PhoneLoginForm, TokenCreateForm
+from .permissions import may_manage_all_tokens, may_read_audit_log
 
 
 class PhoneLoginView(LoginView):
@@ -48,8 +44,6 @@ def logout_view(request):
 
 def lockout(request, credentials=None, *args, **kwargs):
     """django-axes: too many failures for this mobile number from this address."""
-    from django.conf import settings
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = PhoneLoginForm(request)
     return render(
@@ -64,7 +58,7 @@ def lockout(request, credentials=None, *args, **kwargs):
 
 
 def _render_tokens(request, *, form=None, partner_form=None, status=200):
-    city_admin = scope_for(request.user).city_admin
+    city_admin = may_manage_all_tokens(request.user)
     all_accounts = city_admin and request.GET.get("all") == "1"
     if partner_form is None and city_admin:
         partner_form = PartnerTokenCreateForm()
@@ -101,17 +95,17 @@ def token_list(request):
                 user=request.user, name=form.cleaned_data["name"], created_by=request.user, request=request
             )
         except FieldErrors as exc:
-            form.add_domain_errors(exc)
+            show_errors(form, exc)
         else:
             return _token_created(request, token, key)
-    return _render_tokens(request, form=form, status=400)
+    return _render_tokens(request, form=form, status=INVALID_FORM_STATUS)
 
 
 @login_required
 @require_POST
 def token_create_partner(request):
     """A city admin issues a token to another account (a partner system's)."""
-    if not scope_for(request.user).city_admin:
+    if not may_manage_all_tokens(request.user):
         raise Http404
     form = PartnerTokenCreateForm(request.POST)
     if form.is_valid():
@@ -123,10 +117,10 @@ def token_create_partner(request):
                 request=request,
             )
         except FieldErrors as exc:
-            form.add_domain_errors(exc)
+            show_errors(form, exc)
         else:
             return _token_created(request, token, key)
-    return _render_tokens(request, partner_form=form, status=400)
+    return _render_tokens(request, partner_form=form, status=INVALID_FORM_STATUS)
 
 
 @login_required
@@ -139,69 +133,13 @@ def token_revoke(request, pk):
     return redirect(url if token.user_id == request.user.pk else f"{url}?all=1")
 
 
-# --- Roles (city admins) ---------------------------------------------------------------------
-
-
-def _require_city_admin(user) -> None:
-    if not scope_for(user).city_admin:
-        raise Http404
-
-
-def _render_grants(request, *, form=None, errors=(), status=200):
-    filter_form = GrantFilterForm(request.GET)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    grants = selectors.grant_list_for(request.user, role=filters.get("role", ""), q=filters.get("q", ""))
-    page_obj = paginate(request, grants)
-    for grant in page_obj:
-        grant.phone_masked = mask_phone(grant.user.phone)
-    context = {
-        "page_obj": page_obj,
-        "filter_form": filter_form,
-        "form": form if form is not None else GrantCreateForm(),
-        "errors": errors,
-    }
-    return render(request, "accounts/grant_list.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def grant_list(request):
-    """Every role grant in the city; POST grants a role."""
-    _require_city_admin(request.user)
-    if request.method == "GET":
-        return _render_grants(request)
-    form = GrantCreateForm(request.POST)
-    if form.is_valid():
-        try:
-            grant = services.grant_create(actor=request.user, request=request, **form.cleaned_data)
-        except FieldErrors as exc:
-            form.add_domain_errors(exc)
-        else:
-            messages.success(request, _("%(user)s is now %(grant)s.") % {"user": grant.user, "grant": grant})
-            return redirect("accounts:grant_list")
-    return _render_grants(request, form=form, status=400)
-
-
-@login_required
-@require_POST
-def grant_revoke(request, pk):
-    _require_city_admin(request.user)
-    grant = selectors.grant_get_for(request.user, pk)
-    try:
-        services.grant_revoke(actor=request.user, grant=grant, request=request)
-    except FieldErrors as exc:
-        return _render_grants(request, errors=[m for msgs in exc.errors.values() for m in msgs], status=409)
-    messages.success(request, _("Revoked: %(user)s, %(grant)s.") % {"user": grant.user, "grant": grant})
-    return redirect("accounts:grant_list")
-
-
 # --- Audit log (city admins and auditors) ----------------------------------------------------
 
 
 @login_required
 def audit_list(request):
     """The audit log, newest first, filtered; ?format=csv or xlsx exports the filtered log."""
-    if not selectors.can_read_audit_log(request.user):
+    if not may_read_audit_log(request.user):
         raise Http404
     form = AuditFilterForm(
         request.GET,
@@ -220,7 +158,7 @@ def audit_list(request):
         request,
         "accounts/audit_list.html",
         {"form": form, "page_obj": page_obj, "rows": rows},
-        status=200 if valid else 400,
+        status=form_status(form),
     )
 
 
@@ -249,8 +187,6 @@ def _audit_export(request, entries, fmt: str, filters: dict):
         lines = chain(["\ufeff" + writer.writerow(selectors.audit_export_header())], body_rows())
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
-
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(_("Audit log"))
         ws.append(selectors.audit_export_header())

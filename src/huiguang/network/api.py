@@ -4,7 +4,6 @@ Outside the caller's scope an object answers 404 and a list simply leaves it out
 """
 
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
@@ -24,13 +23,14 @@ from .schemas import (
     SiteFilter,
     SiteOut,
 )
-from .scope import scope_for
 from .selectors import (
+    membership_get_for,
     membership_list_for,
-    organization_get_for,
-    organization_list_for,
-    public_organizations,
+    organization_view_get,
+    organization_view_list,
     region_list_for,
+    region_public_get,
+    site_get_for,
     site_list_for,
 )
 
@@ -82,10 +82,7 @@ def region_list(request, filters: Query[RegionFilter]):
     description=REGIONS_ARE_PUBLIC,
 )
 def region_detail(request, code: str):
-    region = Region.objects.select_related("parent").filter(code=code).first()
-    if region is None:
-        raise Http404
-    return region
+    return region_public_get(code)
 
 
 # --- organizations ----------------------------------------------------------------------------------
@@ -95,12 +92,6 @@ ORGANIZATIONS_VIEW = (
     "Everyone else — anonymous clients and plain volunteers — reads the public directory: active "
     "organizations only, without contact details or staff count (`contact` and `staff_count` are null)."
 )
-
-
-def _organizations(user):
-    if scope_for(user).is_console_user:
-        return organization_list_for(user)
-    return public_organizations()
 
 
 @router.get(
@@ -113,7 +104,7 @@ def _organizations(user):
 )
 @paginate(Pagination)
 def organization_list(request, filters: Query[OrganizationFilter]):
-    orgs = _organizations(request.user)
+    orgs = organization_view_list(request.user)
     if filters.kind:
         orgs = orgs.filter(kind=filters.kind)
     if filters.region:
@@ -134,12 +125,7 @@ def organization_list(request, filters: Query[OrganizationFilter]):
     description=ORGANIZATIONS_VIEW + " Outside your view: 404.",
 )
 def organization_detail(request, org_id: int):
-    if scope_for(request.user).is_console_user:
-        return organization_get_for(request.user, org_id)
-    org = public_organizations().filter(pk=org_id).first()
-    if org is None:
-        raise Http404
-    return org
+    return organization_view_get(request.user, org_id)
 
 
 # --- sites ------------------------------------------------------------------------------------------
@@ -173,10 +159,7 @@ def site_list(request, filters: Query[SiteFilter]):
     description="Outside your scope: 404.",
 )
 def site_detail(request, site_id: int):
-    site = site_list_for(request.user).filter(pk=site_id).first()
-    if site is None:
-        raise Http404
-    return site
+    return site_get_for(request.user, site_id)
 
 
 # --- memberships ------------------------------------------------------------------------------------
@@ -208,7 +191,4 @@ def membership_list(request, filters: Query[MembershipFilter]):
     description="Outside your scope: 404.",
 )
 def membership_detail(request, membership_id: int):
-    membership = membership_list_for(request.user).filter(pk=membership_id).first()
-    if membership is None:
-        raise Http404
-    return membership
+    return membership_get_for(request.user, membership_id)

@@ -1,13 +1,14 @@
-"""Forms of the network's pages. They parse input; the rules live in services.py."""
+"""Forms of the network's pages. They parse input; the rules live in services/."""
 
 from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huiguang.accounts.forms import ExistingAccountField
 from huiguang.core.forms import BootstrapFormMixin
 
-from .models import Membership, Organization, Region, Site
+from .models import Grant, Membership, Organization, Region, Site
 from .selectors import organization_managed_by, organization_parent_options, region_options
 
 
@@ -145,6 +146,55 @@ class SiteForm(BootstrapFormMixin, forms.Form):
         cast(forms.ModelChoiceField, self.fields["organization"]).queryset = (
             organization_managed_by(user).select_related(None).only("id", "name", "path")
         )
+
+
+class GrantRegionField(forms.ModelChoiceField):
+    """Regions as "— name (code)", indented by depth; posted as codes."""
+
+    def label_from_instance(self, obj):
+        return f"{'— ' * (obj.depth - 1)}{obj.name} ({obj.code})"
+
+
+class GrantOrganizationField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})"
+
+
+class GrantCreateForm(BootstrapFormMixin, forms.Form):
+    """Region and organization are posted as codes: chosen from the list or typed by a client."""
+
+    user = ExistingAccountField(label=_("Mobile number"))
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Grant.Role.choices])
+    region = GrantRegionField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        required=False,
+        help_text=_("Only for a region administrator."),
+        error_messages={"invalid_choice": _("No region has this code.")},
+    )
+    organization = GrantOrganizationField(
+        label=_("Organization"),
+        queryset=Organization.objects.all(),
+        to_field_name="code",
+        required=False,
+        help_text=_("Only for an organization administrator or a team leader."),
+        error_messages={"invalid_choice": _("No organization has this code.")},
+    )
+
+
+class GrantFilterForm(BootstrapFormMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "filter_%s")  # shares a page with GrantCreateForm
+        super().__init__(*args, **kwargs)
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", _("all roles")), *Grant.Role.choices],
+        required=False,
+        widget=forms.Select(attrs={"aria-label": _("Role")}),
+    )
+    q = forms.CharField(label=_("Name or mobile number"), max_length=40, required=False)
 
 
 class MembershipRoleForm(forms.Form):

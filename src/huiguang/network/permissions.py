@@ -1,4 +1,5 @@
-"""Who may open what in the console: the decorators and questions built on the Scope (scope.py)."""
+"""Who may do what in the network: one function per question, each answered from the Scope
+(scope.py). Selectors, services and views ask here; none of them filters on the Scope inline."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from .models import Organization, Region
 from .scope import scope_for
 
 
@@ -21,3 +23,48 @@ def console_view(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def may_write(user) -> bool:
+    """Holds a writing console role (city, region or organization admin): may create organizations
+    and sites and decide on memberships in their scope. Leaders and auditors only read."""
+    return scope_for(user).can_write
+
+
+def may_manage_roles(user) -> bool:
+    """Grants and revokes roles (the roles console): city admins only."""
+    return scope_for(user).city_admin
+
+
+def may_list_regions(user) -> bool:
+    """Sees the region pages: city-wide roles and region admins."""
+    scope = scope_for(user)
+    return scope.city_wide or bool(scope.region_paths)
+
+
+def region_is_visible_to(user, region: Region) -> bool:
+    scope = scope_for(user)
+    return scope.city_wide or any(region.path.startswith(p) for p in scope.region_paths)
+
+
+def region_is_managed_by(user, region: Region) -> bool:
+    """May change the region (its name and population) and what is placed in it."""
+    scope = scope_for(user)
+    return scope.city_admin or any(region.path.startswith(p) for p in scope.region_paths)
+
+
+def organization_is_managed_by(user, organization: Organization) -> bool:
+    """May change the organization: the rule of Scope.manages (its admins or above it, its region's
+    admins, the city admin)."""
+    return scope_for(user).manages(organization)
+
+
+def organization_may_approve(user, *, parent: Organization | None, region: Region | None) -> bool:
+    """Who decides on an organization under `parent` in `region`: the city admin, an admin of a
+    region whose subtree holds the region, or an admin of the parent organization (or above it)."""
+    scope = scope_for(user)
+    if scope.city_admin:
+        return True
+    if region is not None and any(region.path.startswith(p) for p in scope.region_paths):
+        return True
+    return parent is not None and any(parent.path.startswith(p) for p in scope.admin_org_paths)

@@ -7,9 +7,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from .models import Membership, Organization, Region, Site
+from huiguang.core.phone import normalize_phone
+from huiguang.core.selectors import get_or_404
+
+from .models import Grant, Membership, Organization, Region, Site
+from .permissions import may_list_regions, may_manage_roles
+from .permissions import organization_may_approve as organization_may_approve  # other apps import it here
 from .scope import Scope, scope_for
 
 OPEN_MEMBERSHIP = (Membership.Status.APPLIED, Membership.Status.ACTIVE)
@@ -28,17 +33,18 @@ def _manageable(scope: Scope, q: Q) -> Case | Value:
 
 
 def region_list_for(user) -> QuerySet[Region]:
-    scope = scope_for(user)
-    if not (scope.city_wide or scope.region_paths):
+    if not may_list_regions(user):
         return Region.objects.none()
-    return Region.objects.filter(scope.regions_q()).select_related("parent")
+    return Region.objects.filter(scope_for(user).regions_q()).select_related("parent")
 
 
 def region_get_for(user, code: str) -> Region:
-    region = region_list_for(user).filter(code=code).first()
-    if region is None:
-        raise Http404
-    return region
+    return get_object_or_404(region_list_for(user), code=code)
+
+
+def region_public_get(code: str) -> Region:
+    """Any region by code (regions are public reference data)."""
+    return get_object_or_404(Region.objects.select_related("parent"), code=code)
 
 
 def region_managed_by(user) -> QuerySet[Region]:
@@ -51,14 +57,8 @@ def region_managed_by(user) -> QuerySet[Region]:
     return Region.objects.filter(scope.regions_q()).select_related("parent")
 
 
-def region_is_visible_to(user, region: Region) -> bool:
-    scope = scope_for(user)
-    return scope.city_wide or any(region.path.startswith(p) for p in scope.region_paths)
-
-
-def region_is_managed_by(user, region: Region) -> bool:
-    scope = scope_for(user)
-    return scope.city_admin or any(region.path.startswith(p) for p in scope.region_paths)
+def region_managed_get(user, code: str) -> Region:
+    return get_object_or_404(region_managed_by(user), code=code)
 
 
 def region_list_filter(qs: QuerySet[Region], *, level: str = "", q: str = "") -> QuerySet[Region]:
@@ -156,10 +156,18 @@ def organization_list_for(user) -> QuerySet[Organization]:
 
 
 def organization_get_for(user, pk: int) -> Organization:
-    org = organization_list_for(user).filter(pk=pk).first()
-    if org is None:
-        raise Http404
-    return org
+    return get_or_404(organization_list_for(user), pk)
+
+
+def organization_view_list(user) -> QuerySet[Organization]:
+    """What the API shows of organizations: the scoped list to console users, else the public one."""
+    if scope_for(user).is_console_user:
+        return organization_list_for(user)
+    return public_organizations()
+
+
+def organization_view_get(user, pk: int) -> Organization:
+    return get_or_404(organization_view_list(user), pk)
 
 
 def organization_managed_by(user) -> QuerySet[Organization]:
@@ -171,25 +179,7 @@ def organization_managed_by(user) -> QuerySet[Organization]:
 
 
 def organization_managed_get(user, pk: int) -> Organization:
-    org = organization_managed_by(user).filter(pk=pk).first()
-    if org is None:
-        raise Http404
-    return org
-
-
-def organization_is_managed_by(user, org: Organization) -> bool:
-    return organization_managed_by(user).filter(pk=org.pk).exists()
-
-
-def organization_may_approve(user, *, parent: Organization | None, region: Region | None) -> bool:
-    """Who decides on an organization under `parent` in `region`: the city admin, an admin of a
-    region whose subtree holds the region, or an admin of the parent organization (or above it)."""
-    scope = scope_for(user)
-    if scope.city_admin:
-        return True
-    if region is not None and any(region.path.startswith(p) for p in scope.region_paths):
-        return True
-    return parent is not None and any(parent.path.startswith(p) for p in scope.admin_org_paths)
+    return get_or_404(organization_managed_by(user), pk)
 
 
 def organization_rows_for(
@@ -220,6 +210,14 @@ def organization_children(org: Organization) -> QuerySet[Organization]:
         .annotate(member_count=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)))
         .order_by("path")
     )
+
+
+def organization_sites(org: Organization) -> QuerySet[Site]:
+    return org.sites.select_related("region")
+
+
+def organization_applied_count(org: Organization) -> int:
+    return org.memberships.filter(status=Membership.Status.APPLIED).count()
 
 
 def organization_members(org: Organization) -> QuerySet[Membership]:
@@ -276,10 +274,7 @@ def public_towns() -> QuerySet[Region]:
 
 def public_organization_get(code: str) -> Organization:
     """An active organization by code; pending, rejected and suspended ones do not exist publicly."""
-    org = public_organizations().filter(code=code).first()
-    if org is None:
-        raise Http404
-    return org
+    return get_object_or_404(public_organizations(), code=code)
 
 
 def public_organization_sites(org: Organization) -> QuerySet[Site]:
@@ -304,6 +299,10 @@ def site_list_for(user) -> QuerySet[Site]:
     return Site.objects.filter(q).select_related("region", "organization")
 
 
+def site_get_for(user, pk: int) -> Site:
+    return get_or_404(site_list_for(user), pk)
+
+
 def _site_managed_q(scope: Scope) -> Q:
     q = scope.regions_q("region__") if scope.region_paths else Q(pk__in=[])
     if scope.region_paths or scope.admin_org_paths:
@@ -322,10 +321,7 @@ def site_managed_by(user) -> QuerySet[Site]:
 
 
 def site_managed_get(user, pk: int) -> Site:
-    site = site_managed_by(user).filter(pk=pk).first()
-    if site is None:
-        raise Http404
-    return site
+    return get_or_404(site_managed_by(user), pk)
 
 
 def site_rows_for(user, *, kind: str = "", region: str = "", q: str = "") -> QuerySet[Site]:
@@ -356,6 +352,10 @@ def membership_list_for(user) -> QuerySet[Membership]:
     return qs.filter(scope.organizations_q("organization__"))
 
 
+def membership_get_for(user, pk: int) -> Membership:
+    return get_or_404(membership_list_for(user), pk)
+
+
 def membership_managed_by(user) -> QuerySet[Membership]:
     """Memberships the user may decide on or change: organization admins of the organization or
     above it, region admins of its region subtree, the city admin. Never leaders or auditors."""
@@ -369,10 +369,7 @@ def membership_managed_by(user) -> QuerySet[Membership]:
 
 
 def membership_managed_get(user, pk: int) -> Membership:
-    membership = membership_managed_by(user).filter(pk=pk).first()
-    if membership is None:
-        raise Http404
-    return membership
+    return get_or_404(membership_managed_by(user), pk)
 
 
 def membership_rows_for(
@@ -420,6 +417,10 @@ def my_memberships(user) -> QuerySet[Membership]:
     )
 
 
+def my_membership_get(user, pk: int) -> Membership:
+    return get_or_404(my_memberships(user).select_related("volunteer"), pk)
+
+
 def my_organization_applications(user) -> QuerySet[Organization]:
     if not user.is_authenticated:
         return Organization.objects.none()
@@ -441,3 +442,29 @@ def volunteer_of(user):
 def volunteer_id_of(user) -> int | None:
     volunteer = volunteer_of(user)
     return volunteer.pk if volunteer is not None else None
+
+
+# --- Role grants -----------------------------------------------------------------------------
+
+
+def grant_list_for(user, *, role: str = "", q: str = "") -> QuerySet[Grant]:
+    """Every grant, for a city admin only (nobody else manages roles)."""
+    if not may_manage_roles(user):
+        return Grant.objects.none()
+    qs = Grant.objects.select_related("user", "region", "organization", "granted_by").order_by(
+        "user__phone", "role", "id"
+    )
+    if role:
+        qs = qs.filter(role=role)
+    q = (q or "").strip()
+    if q:
+        digits = normalize_phone(q)
+        cond = Q(user__display_name__icontains=q)
+        if digits.isdigit():
+            cond |= Q(user__phone__contains=digits)
+        qs = qs.filter(cond)
+    return qs
+
+
+def grant_get_for(user, pk: int) -> Grant:
+    return get_or_404(grant_list_for(user), pk)

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .services import notification_deliver
+from .delivery import notification_deliver
 
 
 @task()

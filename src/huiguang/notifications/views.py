@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from huiguang.core.errors import FieldErrors
+from huiguang.core.forms import form_status, show_errors
 from huiguang.core.pagination import paginate
 
 from . import selectors as sel
@@ -68,11 +69,8 @@ def preferences(request):
         try:
             services.preferences_update(user=request.user, request=request, **form.cleaned_data)
         except FieldErrors as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            show_errors(form, exc)
         else:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notifications:preferences")
-    status = 400 if form.is_bound else 200
-    return render(request, "notifications/preferences.html", {"form": form}, status=status)
+    return render(request, "notifications/preferences.html", {"form": form}, status=form_status(form))

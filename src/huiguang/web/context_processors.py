@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from huiguang.accounts.permissions import may_read_audit_log
+from huiguang.network.permissions import may_manage_roles
 from huiguang.network.scope import scope_for
 
 
@@ -42,9 +44,9 @@ def navigation(request):
             console.append((_("Volunteers"), reverse("volunteers:console_list")))
             if scope.can_write:
                 console.append((_("Import volunteers"), reverse("volunteers:import_upload")))
-            if scope.city_admin:
-                console.append((_("Roles"), reverse("accounts:grant_list")))
-            if scope.city_wide:
+            if may_manage_roles(user):
+                console.append((_("Roles"), reverse("network:grant_list")))
+            if may_read_audit_log(user):
                 console.append((_("Audit log"), reverse("accounts:audit_list")))
         items.append((_("API tokens"), reverse("accounts:token_list")))
     return {"nav_items": items, "console_items": console, "scope": scope}

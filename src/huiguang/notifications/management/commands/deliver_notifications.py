@@ -7,7 +7,7 @@ failed, a worker that was down. Nothing is sent twice.
 
 from django.core.management.base import BaseCommand
 
-from huiguang.notifications.services import deliveries_send_pending
+from huiguang.notifications.delivery import deliveries_send_pending
 
 
 class Command(BaseCommand):

@@ -5,11 +5,10 @@ from django.urls import reverse
 
 from huiguang.core.models import AuditEntry
 from huiguang.network.models import Grant
+from tests.accounts.zh import zh
 from tests.factories import GrantFactory, UserFactory
 
-from .zh import zh
-
-LIST = "accounts:grant_list"
+LIST = "network:grant_list"
 
 
 def grant_post(client, **data):
@@ -48,7 +47,7 @@ def test_grant_region_admin_opens_the_console_and_revoke_closes_it(as_role, city
         {"for_user": "13900000006"},
     )
 
-    response = admin.post(reverse("accounts:grant_revoke", args=[grant.pk]))
+    response = admin.post(reverse("network:grant_revoke", args=[grant.pk]))
     assert response.status_code == 302
     assert not Grant.objects.filter(pk=grant.pk).exists()
     assert volunteer_client.get(reverse("web:console")).status_code == 404
@@ -106,7 +105,7 @@ def test_grant_auditor_needs_no_scope(as_role, city):
 def test_invalid_grants_explain_in_chinese_and_write_nothing(as_role, city, data, message):
     grants_before = set(Grant.objects.values_list("pk", flat=True))
     response = grant_post(as_role("city_admin"), **data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert set(Grant.objects.values_list("pk", flat=True)) == grants_before
     assert not AuditEntry.objects.filter(action="grant_created").exists()
@@ -114,7 +113,7 @@ def test_invalid_grants_explain_in_chinese_and_write_nothing(as_role, city, data
 
 def test_a_city_admin_cannot_revoke_their_own_city_admin_role(as_role, city):
     own = Grant.objects.get(user=city.users["city_admin"], role="city_admin")
-    response = as_role("city_admin").post(reverse("accounts:grant_revoke", args=[own.pk]))
+    response = as_role("city_admin").post(reverse("network:grant_revoke", args=[own.pk]))
     assert response.status_code == 409
     assert zh("You cannot revoke your own city administrator role.") in response.content.decode()
     assert Grant.objects.filter(pk=own.pk).exists()
@@ -123,7 +122,7 @@ def test_a_city_admin_cannot_revoke_their_own_city_admin_role(as_role, city):
 
 def test_another_city_admin_can_be_revoked(as_role, city):
     other = GrantFactory(user=UserFactory(phone="13700000001"), role="city_admin")
-    assert as_role("city_admin").post(reverse("accounts:grant_revoke", args=[other.pk])).status_code == 302
+    assert as_role("city_admin").post(reverse("network:grant_revoke", args=[other.pk])).status_code == 302
     assert not Grant.objects.filter(pk=other.pk).exists()
 
 
@@ -133,7 +132,7 @@ def test_only_a_city_admin_reaches_the_roles_console(as_role, city, role):
     assert client.get(reverse(LIST)).status_code == 404
     assert grant_post(client, user=city.users[role].phone, role="city_admin").status_code == 404
     target = Grant.objects.get(user=city.users["town_admin"])
-    assert client.post(reverse("accounts:grant_revoke", args=[target.pk])).status_code == 404
+    assert client.post(reverse("network:grant_revoke", args=[target.pk])).status_code == 404
     assert Grant.objects.filter(pk=target.pk).exists()
     assert not Grant.objects.filter(user=city.users[role], role="city_admin").exists()
 
@@ -146,8 +145,8 @@ def test_anonymous_is_sent_to_login(client, city):
 def test_revoke_needs_a_post_and_an_existing_grant(as_role, city):
     admin = as_role("city_admin")
     target = Grant.objects.get(user=city.users["town_admin"])
-    assert admin.get(reverse("accounts:grant_revoke", args=[target.pk])).status_code == 405
-    assert admin.post(reverse("accounts:grant_revoke", args=[999999])).status_code == 404
+    assert admin.get(reverse("network:grant_revoke", args=[target.pk])).status_code == 405
+    assert admin.post(reverse("network:grant_revoke", args=[999999])).status_code == 404
 
 
 def test_filters_by_role_and_by_name_or_phone(as_role, city):
@@ -168,13 +167,19 @@ def test_revoke_buttons_ask_for_confirmation(as_role):
     assert page.count("data-confirm=") == 2 * Grant.objects.count()
 
 
-def test_roles_list_query_count_does_not_grow_with_rows(as_role, city, django_assert_max_num_queries):
+def test_roles_list_query_count_does_not_grow_with_rows(as_role, city, assert_queries_constant):
     client = as_role("city_admin")
-    with django_assert_max_num_queries(20) as few:
-        client.get(reverse(LIST))
-    for _ in range(15):
-        GrantFactory(
-            user=UserFactory(), role="org_admin", organization=city.org_b, granted_by=city.users["city_admin"]
-        )
-    with django_assert_max_num_queries(len(few.captured_queries)):
+
+    def page():
         assert client.get(reverse(LIST)).status_code == 200
+
+    def grow():
+        for _ in range(15):
+            GrantFactory(
+                user=UserFactory(),
+                role="org_admin",
+                organization=city.org_b,
+                granted_by=city.users["city_admin"],
+            )
+
+    assert assert_queries_constant(page, grow) <= 20

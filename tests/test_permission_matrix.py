@@ -97,7 +97,7 @@ POST = [
     ("volunteers:reveal_own_id", [], [302, 200, 200, 200, 404, 404, 404, 404, 404]),
     ("volunteers:guardian_consent", ["ward"], [302, 302, 404, 404, 404, 404, 404, 404, 404]),
     ("volunteers:console_reveal_id", ["volunteer"], [302, 404, 404, 404, 404, 404, 404, 404, 200]),
-    ("volunteers:import_upload", [], [302, 404, 404, 404, 400, 400, 400, 404, 400]),
+    ("volunteers:import_upload", [], [302, 404, 404, 404, 422, 422, 422, 404, 422]),
     ("notifications:mark_all_read", [], [302, 302, 302, 302, 302, 302, 302, 302, 302]),
 ]
 

@@ -29,3 +29,21 @@ def test_a_body_over_the_limit_is_a_json_413(city):
     response = Client().post("/api/v1/auth/token", body, content_type="application/json")
     assert response.status_code == 413
     assert response.json() == {"detail": "请求内容过大。"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/checkins", "/api/v1/tokens", "/api/v1/records/confirm", "/api/v1/notifications/read"]
+)
+def test_an_anonymous_write_is_401_not_a_csrf_failure(path):
+    response = Client(enforce_csrf_checks=True).post(path, "{}", content_type="application/json")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "请登录或提供有效的令牌。"}
+
+
+@pytest.mark.django_db
+def test_a_logged_in_session_without_the_csrf_token_is_refused(city):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(city.users["volunteer"])
+    response = client.post("/api/v1/notifications/read", '{"all": true}', content_type="application/json")
+    assert response.status_code == 403

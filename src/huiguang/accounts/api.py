@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from huiguang.core.api import ERRORS, ErrorOut, FieldErrorsOut, Flag, Pagination, Phone, RefusedOut
+from huiguang.core.api import ERRORS, ErrorOut, FieldErrorsOut, Pagination, Phone, QueryFlag, RefusedOut
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.phone import normalize_phone
 
@@ -66,7 +66,7 @@ def token_obtain(request, payload: TokenObtainIn, response: HttpResponse):
 
 
 class TokenFilter(Schema):
-    all: Flag = Field(False, description="City administrators: the tokens of every account.")
+    all: QueryFlag = Field(False, description="City administrators: the tokens of every account.")
     user_phone: Phone = Field("", description="Only the tokens of the account with this mobile number.")
 
 

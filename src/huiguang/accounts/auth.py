@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from .models import ApiToken
 
@@ -32,8 +33,18 @@ class BearerToken(HttpBearer):
         return user
 
 
-# Tried in order: a bearer token, then the session cookie (which Ninja checks for CSRF).
-API_AUTH = [BearerToken(), django_auth]
+class SessionAuth(NinjaSessionAuth):
+    """The web session. CSRF is checked for a logged-in session only: a request without a login has
+    nothing to forge and gets 401 like any unauthenticated API call (not 403 "CSRF failed")."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+# Tried in order: a bearer token, then the session cookie (checked for CSRF).
+API_AUTH = [BearerToken(), SessionAuth()]
 
 
 def _anonymous(request):

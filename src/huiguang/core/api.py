@@ -7,6 +7,7 @@ Authentication lives with the accounts (`accounts/auth.py`); the exception handl
 error bodies are in `config/api.py`.
 """
 
+import datetime as dt
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
@@ -15,86 +16,111 @@ from ninja.pagination import LimitOffsetPagination
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from huiguang.core.params import BadParam, date_param
+
 # --- field types ------------------------------------------------------------------------------
-# Each check is a pydantic BeforeValidator; the aliases below put them together with the
-# constraint that documents them in OpenAPI.
+# Each check is a pydantic BeforeValidator; each alias pairs it with the JSON schema that documents
+# exactly what it accepts, so that the OpenAPI document is true (schemathesis checks it).
+#
+# Query strings carry text only: `Query…` types read "true", "12" and "" (no filter). Bodies are
+# JSON: their types take JSON's own booleans and numbers, and refuse a number sent as text.
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", ""})
+MAX_ID = 2**63 - 1  # 64-bit primary keys on both databases
+MAX_OFFSET = 10**9  # no list is this long; larger offsets overflow the databases' LIMIT/OFFSET
+MAX_PAGE = 200  # items per page of a list endpoint
 
 
-def text(max_length: int) -> BeforeValidator:
-    """A string of at most `max_length` characters; null counts as empty."""
+def _wrong(kind: str, message) -> PydanticCustomError:
+    return PydanticCustomError(kind, str(message))
+
+
+def text(max_length: int, *, numbers: bool = False) -> BeforeValidator:
+    """A string of at most `max_length` characters; null counts as empty; `numbers`: a JSON number
+    is taken as its digits (mobile numbers)."""
 
     def check(value: Any) -> str:
         if value is None:
             return ""
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # a mobile number sent as a JSON number
+        if numbers and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
         if not isinstance(value, str):
-            raise PydanticCustomError("string_type", _("Enter text."))
+            raise _wrong("string_type", _("Enter text."))
         if len(value) > max_length:
-            raise PydanticCustomError(
-                "string_too_long", _("Enter at most %(n)d characters.") % {"n": max_length}
-            )
+            raise _wrong("string_too_long", _("Enter at most %(n)d characters.") % {"n": max_length})
         return value
 
     return BeforeValidator(check)
 
 
-def _flag(value: Any) -> bool:
+def _body_flag(value: Any) -> bool:
     if value is None:
         return False
     if isinstance(value, bool):
         return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
+    raise _wrong("bool_type", _("Answer true or false."))
+
+
+def _query_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
         return value.strip().lower() in TRUE_WORDS
-    raise PydanticCustomError("bool_type", _("Answer true or false."))
+    raise _wrong("bool_type", _("Answer true or false."))
 
 
-def whole_number(minimum: int, maximum: int | None = None, *, optional: bool = False) -> BeforeValidator:
-    """An integer (a string of digits too, as in a query string); `optional`: empty means none."""
+def whole_number(
+    minimum: int, maximum: int = MAX_ID, *, optional: bool = False, query: bool = False
+) -> BeforeValidator:
+    """An integer from `minimum` to `maximum`; `optional`: null (or, in a query, empty) means none;
+    `query`: a string of digits too, as a query string sends it."""
 
     def check(value: Any) -> int | None:
-        if optional and value in (None, ""):
+        if optional and (value is None or (query and value == "")):
             return None
-        if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
-            value = int(value.strip())
+        if query and isinstance(value, str):
+            raw = value.strip()
+            if raw.startswith("-") and raw[1:].isdigit() and raw[1:].isascii():
+                value = -int(raw[1:])
+            elif raw.isdigit() and raw.isascii():
+                value = int(raw)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise PydanticCustomError("int_type", _("Enter a whole number."))
+            raise _wrong("int_type", _("Enter a whole number."))
         if value < minimum:
-            raise PydanticCustomError(
-                "greater_than_equal", _("Enter a number of at least %(n)d.") % {"n": minimum}
-            )
-        if maximum is not None and value > maximum:
-            raise PydanticCustomError(
-                "less_than_equal", _("Enter a number of at most %(n)d.") % {"n": maximum}
-            )
+            raise _wrong("greater_than_equal", _("Enter a number of at least %(n)d.") % {"n": minimum})
+        if value > maximum:
+            raise _wrong("less_than_equal", _("Enter a number of at most %(n)d.") % {"n": maximum})
         return value
 
     return BeforeValidator(check)
 
 
+def number_schema(minimum: int, maximum: int = MAX_ID, *, nullable: bool = False) -> WithJsonSchema:
+    schema: dict[str, Any] = {"type": "integer", "minimum": minimum, "maximum": maximum}
+    return WithJsonSchema({"anyOf": [schema, {"type": "null"}]} if nullable else schema)
+
+
 def choice(choices) -> BeforeValidator:
-    """One value of a Django `TextChoices`, or empty (no filter); a wrong value names the choices."""
+    """One value of a Django `TextChoices`, or empty / null (none); a wrong value names the choices."""
     values = tuple(v for v in choices.values if v)
 
     def check(value: Any) -> str | None:
         if value is None or value == "":
             return None
         if value not in values:
-            raise PydanticCustomError(
-                "enum", _("Choose one of: %(choices)s.") % {"choices": ", ".join(values)}
-            )
+            raise _wrong("enum", _("Choose one of: %(choices)s.") % {"choices": ", ".join(values)})
         return value
 
     return BeforeValidator(check)
 
 
-def enum_schema(choices) -> WithJsonSchema:
-    return WithJsonSchema({"type": "string", "enum": [v for v in choices.values if v]})
+def enum_schema(choices, *, query: bool = True) -> WithJsonSchema:
+    """The choices; in a query "" means no filter, in a body null does."""
+    values = [v for v in choices.values if v]
+    if query:
+        return WithJsonSchema({"type": "string", "enum": ["", *values]})
+    return WithJsonSchema({"anyOf": [{"type": "string", "enum": values}, {"type": "null"}]})
 
 
 def code_list(max_items: int, max_length: int) -> BeforeValidator:
@@ -106,9 +132,9 @@ def code_list(max_items: int, max_length: int) -> BeforeValidator:
         if isinstance(value, str):
             value = [v for v in value.split(",") if v.strip()]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise PydanticCustomError("list_type", _("Give a list of codes."))
+            raise _wrong("list_type", _("Give a list of codes."))
         if len(value) > max_items or any(len(v) > max_length for v in value):
-            raise PydanticCustomError(
+            raise _wrong(
                 "too_long",
                 _("Give at most %(n)d codes of at most %(m)d characters.")
                 % {"n": max_items, "m": max_length},
@@ -118,15 +144,38 @@ def code_list(max_items: int, max_length: int) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-Flag = Annotated[bool, BeforeValidator(_flag)]
-Phone = Annotated[str, text(20), Field(max_length=20)]
+def query_date(value: Any) -> dt.date | None:
+    """A date in a query string, in the platform's calendar window (core.params)."""
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if value is not None and not isinstance(value, str):
+        raise _wrong("date_type", _("Enter a date as YYYY-MM-DD."))
+    try:
+        return date_param(value)
+    except BadParam as exc:
+        raise _wrong("date_type", exc) from None
+
+
+# Bodies (JSON)
+Flag = Annotated[bool, BeforeValidator(_body_flag), WithJsonSchema({"type": "boolean"})]
+ObjectId = Annotated[int | None, whole_number(1, optional=True), number_schema(1, nullable=True)]
+# Query strings
+QueryFlag = Annotated[bool, BeforeValidator(_query_flag), WithJsonSchema({"type": "boolean"})]
+QueryId = Annotated[int | None, whole_number(1, optional=True, query=True), number_schema(1)]
+QueryDate = Annotated[
+    dt.date | None,
+    BeforeValidator(query_date),
+    WithJsonSchema(
+        {"type": "string", "format": "date", "description": "YYYY-MM-DD, 2000-01-01 to 2099-12-31."}
+    ),
+]
+Limit = Annotated[int, whole_number(1, MAX_PAGE, query=True), number_schema(1, MAX_PAGE)]
+Offset = Annotated[int, whole_number(0, MAX_OFFSET, query=True), number_schema(0, MAX_OFFSET)]
+# Text (both)
+Phone = Annotated[str, text(20, numbers=True), Field(max_length=20)]
 Password = Annotated[str, text(128), Field(max_length=128)]
 RegionCode = Annotated[str, text(15), Field(max_length=15)]
 ShortText = Annotated[str, text(64), Field(max_length=64)]  # names, occupations, search terms
-ObjectId = Annotated[int | None, whole_number(1, optional=True), Field(ge=1)]
-MAX_PAGE = 200  # items per page of a list endpoint
-Limit = Annotated[int, whole_number(1, MAX_PAGE), Field(ge=1, le=MAX_PAGE)]
-Offset = Annotated[int, whole_number(0), Field(ge=0)]
 
 
 # --- error bodies (see config/api.py) ------------------------------------------------------------

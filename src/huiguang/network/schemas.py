@@ -6,7 +6,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from huiguang.core.api import Flag, ObjectId, RegionCode, ShortText, choice, enum_schema
+from huiguang.core.api import QueryFlag, QueryId, RegionCode, ShortText, choice, enum_schema
 from huiguang.network.scope import scope_for
 
 from .models import Grant, Membership, Organization, Region, Site
@@ -55,7 +55,9 @@ class RegionFilter(Schema):
     level: Annotated[str | None, choice(Region.Level), enum_schema(Region.Level)] = None
     parent: RegionCode = Field("", description="Only the direct children of the region with this code.")
     q: ShortText = Field("", description="Part of the name, or the start of the code.")
-    mine: Flag = Field(False, description="Only the regions you administer (region or city administrators).")
+    mine: QueryFlag = Field(
+        False, description="Only the regions you administer (region or city administrators)."
+    )
 
 
 # --- organizations ----------------------------------------------------------------------------------
@@ -141,7 +143,7 @@ class SiteOut(Schema):
 class SiteFilter(Schema):
     kind: Annotated[str | None, choice(Site.Kind), enum_schema(Site.Kind)] = None
     region: RegionCode = Field("", description="Region code: sites of this region and every region below it.")
-    organization: ObjectId = Field(None, description="Managing organization id.")
+    organization: QueryId = Field(None, description="Managing organization id.")
     q: ShortText = Field("", description="Part of the name or the address.")
 
 
@@ -185,7 +187,7 @@ class OwnMembershipOut(Schema):
 
 
 class MembershipFilter(Schema):
-    organization: ObjectId = Field(None, description="Organization id.")
+    organization: QueryId = Field(None, description="Organization id.")
     status: Annotated[str | None, choice(Membership.Status), enum_schema(Membership.Status)] = None
     role: Annotated[str | None, choice(Membership.Role), enum_schema(Membership.Role)] = None
 

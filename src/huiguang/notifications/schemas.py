@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from huiguang.core.api import Flag
+from huiguang.core.api import Flag, QueryFlag
 
 MAX_IDS = 200
 
@@ -44,7 +44,7 @@ class NotificationOut(Schema):
 
 
 class NotificationFilter(Schema):
-    unread: Flag = Field(False, description="Only the unread notifications.")
+    unread: QueryFlag = Field(False, description="Only the unread notifications.")
 
 
 class MarkReadIn(Schema):

@@ -12,9 +12,9 @@ from pydantic_core import PydanticCustomError
 
 from huiguang.core.api import (
     Flag,
-    ObjectId,
     Password,
     Phone,
+    QueryId,
     RegionCode,
     ShortText,
     choice,
@@ -118,7 +118,7 @@ class VolunteerFilter(Schema):
     region: RegionCode = Field(
         "", description="Region code: residents of this region and every region below it."
     )
-    organization: ObjectId = Field(
+    organization: QueryId = Field(
         None, description="Organization id: its members and applicants (open memberships)."
     )
     q: ShortText = Field("", description="Part of the real name, or the start of the volunteer number.")

@@ -22,6 +22,7 @@ from huiguang.core.api import (
     RefusedOut,
     choice,
     enum_schema,
+    number_schema,
     text,
     whole_number,
 )
@@ -41,7 +42,9 @@ router = Router(tags=["ledger"])
 REFUSALS = {**ERRORS, 409: RefusedOut}
 Reason500 = Annotated[str, text(500), Field(max_length=500)]
 Note300 = Annotated[str, text(300), Field(max_length=300)]
-Minutes = Annotated[int | None, whole_number(0, 24 * 60, optional=True), Field(ge=0, le=24 * 60)]
+Minutes = Annotated[
+    int | None, whole_number(0, 24 * 60, optional=True), number_schema(0, 24 * 60, nullable=True)
+]
 
 
 def _own_volunteer(request):
@@ -133,7 +136,7 @@ class DisputeOut(Schema):
 
 
 class MakeupIn(Schema):
-    volunteer_id: Annotated[int, whole_number(1), Field(ge=1)]
+    volunteer_id: Annotated[int, whole_number(1), number_schema(1)]
     organization_id: ObjectId = Field(None, description="Required unless activity_id is given.")
     activity_id: ObjectId = Field(None, description="The activity served (its organization is used).")
     started_at: datetime

@@ -12,7 +12,19 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from huiguang.core.api import ERRORS, Pagination, RefusedOut, text, whole_number
+from huiguang.core.api import (
+    ERRORS,
+    Pagination,
+    QueryDate,
+    QueryId,
+    RefusedOut,
+    choice,
+    enum_schema,
+    number_schema,
+    text,
+    whole_number,
+)
+from huiguang.ledger.models import ServiceRecord
 
 from ..permissions import may_confirm_any
 from ..selectors.records import managed_record_get_for, pending_list_for, records_for_period, records_list_for
@@ -51,9 +63,14 @@ class RecordOut(Schema):
     hash: str
 
 
+Rating = Annotated[int | None, whole_number(1, 5, optional=True), number_schema(1, 5, nullable=True)]
+
+
 class ConfirmIn(Schema):
     ids: list[int] = Field(..., description="Records to confirm (others' and non-pending ones are skipped).")
-    rating: Annotated[int | None, whole_number(1, 5, optional=True)] = Field(None, description="1 to 5.")
+    rating: Annotated[int | None, whole_number(1, 5, optional=True), number_schema(1, 5, nullable=True)] = (
+        Field(None, description="1 to 5.")
+    )
     evaluation: Annotated[str, text(200)] = Field("", description="服务质量评价, at most 200 characters.")
 
 
@@ -66,10 +83,12 @@ class RejectIn(Schema):
 
 
 class PeriodFilter(Schema):
-    organization: int | None = Field(None, description="One organization of your scope.")
-    date_from: dt.date | None = Field(None, description="Service date from (inclusive).")
-    date_to: dt.date | None = Field(None, description="Service date to (inclusive).")
-    status: str = Field("", description="pending, confirmed or rejected.")
+    organization: QueryId = Field(None, description="One organization of your scope.")
+    date_from: QueryDate = Field(None, description="Service date from (inclusive).")
+    date_to: QueryDate = Field(None, description="Service date to (inclusive).")
+    status: Annotated[str | None, choice(ServiceRecord.Status), enum_schema(ServiceRecord.Status)] = Field(
+        None, description="pending, confirmed or rejected."
+    )
 
 
 @router.get(

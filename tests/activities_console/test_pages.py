@@ -89,7 +89,7 @@ def test_an_organizer_creates_adds_a_grid_submits_and_the_town_admin_publishes(c
     queue = town.get(reverse("activities:review_queue")).content.decode()
     assert "金平湖·志愿服务日（东湖）" in queue
     response = town.post(reverse("activities:console_review", args=[activity.pk]), {"action": "reject"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "请说明需要修改什么：发起人会看到。" in response.content.decode()
     response = town.post(reverse("activities:console_review", args=[activity.pk]), {"action": "approve"})
     assert response.status_code == 302
@@ -116,7 +116,7 @@ def test_the_editor_explains_bad_input_in_chinese(city, as_role):
             "agreement_required": "on",
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.content.decode()
     assert "活动结束时间必须晚于开始时间。" in body
     assert "请填写志愿者报名时须同意的协议内容。" in body
@@ -127,7 +127,7 @@ def test_leaders_choose_only_their_own_organization(city, as_role):
     response = as_role("leader").post(
         reverse("activities:console_create"), {"organization": city.org_a1.pk, "title": "x"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not Activity.objects.exists()
 
 
@@ -229,7 +229,7 @@ def test_series_pages(city, scene, as_role):
             "horizon_months": 3,
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "每月系列只能选一个星期几。" in response.content.decode()
 
 

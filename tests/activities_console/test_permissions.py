@@ -2,7 +2,7 @@
 a change the role may not make: 404. Anonymous visitors go to the login page (302).
 
 POST rows build a fresh object for every role, so one role's action never changes another's
-answer; they post no data, so a role that may act gets the form's answer (400) or, where no
+answer; they post no data, so a role that may act gets the form's answer (422) or, where no
 data is needed, the redirect after success (302) — never a 500.
 """
 
@@ -92,18 +92,18 @@ def _photo(city):
 
 
 POST = [
-    ("activities:console_create", lambda c: [], [302, 404, 404, 400, 400, 400, 400, 404, 400]),
-    ("activities:console_edit", lambda c: [_draft(c).pk], [302, 404, 404, 400, 400, 400, 404, 404, 400]),
+    ("activities:console_create", lambda c: [], [302, 404, 404, 422, 422, 422, 422, 404, 422]),
+    ("activities:console_edit", lambda c: [_draft(c).pk], [302, 404, 404, 422, 422, 422, 404, 404, 422]),
     ("activities:console_submit", lambda c: [_draft(c).pk], [302, 404, 404, 302, 302, 302, 404, 404, 302]),
     (
         "activities:console_review",
         lambda c: [make_activity(c.org_a, status=S.PENDING).pk],
-        [302, 404, 404, 404, 404, 400, 404, 404, 400],
+        [302, 404, 404, 404, 404, 422, 404, 404, 422],
     ),
     (
         "activities:console_cancel",
         lambda c: [make_activity(c.org_a, status=S.PUBLISHED).pk],
-        [302, 404, 404, 404, 400, 400, 404, 404, 400],
+        [302, 404, 404, 404, 422, 422, 404, 404, 422],
     ),
     ("activities:console_cancel", lambda c: [_draft(c).pk], [302, 404, 404, 302, 302, 302, 404, 404, 302]),
     (
@@ -121,15 +121,15 @@ POST = [
         lambda c: [make_activity(c.org_a, status=S.FINISHED, days=-3).pk],
         [302, 404, 404, 404, 302, 302, 404, 404, 302],
     ),
-    ("activities:console_copy", lambda c: [_draft(c).pk], [302, 404, 404, 400, 400, 400, 404, 404, 400]),
-    ("activities:photo_add", lambda c: [_draft(c).pk], [302, 404, 404, 400, 400, 400, 404, 404, 400]),
+    ("activities:console_copy", lambda c: [_draft(c).pk], [302, 404, 404, 422, 422, 422, 404, 404, 422]),
+    ("activities:photo_add", lambda c: [_draft(c).pk], [302, 404, 404, 422, 422, 422, 404, 404, 422]),
     ("activities:photo_delete", lambda c: [_photo(c).pk], [302, 404, 404, 302, 302, 302, 404, 404, 302]),
-    ("activities:shift_create", lambda c: [_draft(c).pk], [302, 404, 404, 400, 400, 400, 404, 404, 400]),
-    ("activities:shift_grid", lambda c: [_draft(c).pk], [302, 404, 404, 400, 400, 400, 404, 404, 400]),
+    ("activities:shift_create", lambda c: [_draft(c).pk], [302, 404, 404, 422, 422, 422, 404, 404, 422]),
+    ("activities:shift_grid", lambda c: [_draft(c).pk], [302, 404, 404, 422, 422, 422, 404, 404, 422]),
     (
         "activities:shift_edit",
         lambda c: [_draft(c).shifts.get().pk],
-        [302, 404, 404, 400, 400, 400, 404, 404, 400],
+        [302, 404, 404, 422, 422, 422, 404, 404, 422],
     ),
     (
         "activities:shift_delete",
@@ -139,7 +139,7 @@ POST = [
     (
         "activities:series_create",
         lambda c: [make_activity(c.org_a, status=S.PUBLISHED).pk],
-        [302, 404, 404, 404, 400, 400, 404, 404, 400],
+        [302, 404, 404, 404, 422, 422, 404, 404, 422],
     ),
 ]
 
@@ -169,7 +169,7 @@ def test_series_edit_post_matrix(city, scene):
     for role in ROLES:
         url = reverse("activities:series_edit", args=[series_of(scene)])
         got.append(login_client(city.users[role]).post(url, {}).status_code)
-    assert dict(zip(ROLES, got)) == dict(zip(ROLES, [302, 404, 404, 404, 400, 400, 404, 404, 400]))
+    assert dict(zip(ROLES, got)) == dict(zip(ROLES, [302, 404, 404, 404, 422, 422, 404, 404, 422]))
 
 
 def test_every_console_page_is_in_the_matrix():

@@ -167,7 +167,7 @@ def test_filters_apply(city):
     day = (timezone.localdate() + dt.timedelta(days=12)).isoformat()
     assert shifts_on(client.get(URL, {"date_from": day, "date_to": day})) == ["远处·远"]
     bad = client.get(URL, {"date_from": "yesterday"})
-    assert bad.status_code == 400 and "请输入日期，例如 2026-05-01。" in bad.content.decode()
+    assert bad.status_code == 422 and "请输入日期，例如 2026-05-01。" in bad.content.decode()
 
 
 def test_a_user_without_volunteer_profile_is_invited_to_register(city):

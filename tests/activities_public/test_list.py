@@ -175,12 +175,12 @@ def test_distance_cut_is_exact_not_the_bounding_box(city, client):
         ({"lat": "nan", "lng": "121"}, "lat", "请输入 -90 到 90 之间的数字。"),
     ],
 )
-def test_bad_filters_answer_400_with_a_message(city, client, params, field, message):
+def test_bad_filters_answer_422_with_a_message(city, client, params, field, message):
     ActivityFactory(organization=city.org_a)
 
     response = client.get(URL, params)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert field in response.context["errors"]
     assert message in response.content.decode()
     assert titles(response) == []

@@ -46,7 +46,7 @@ WEB = [
     ("POST", "activities:enrollment_cancel", "target", None, [302, 302, 404, 302, 302, 302, 404, 404, 302]),
     ("GET", "activities:team_signup", "shift", None, [302, 404, 404, 200, 200, 200, 404, 404, 200]),
     ("POST", "activities:team_signup", "shift", None, [302, 404, 404, 422, 422, 422, 404, 404, 422]),
-    ("POST", "activities:enrollment_decide", "shift", None, [302, 404, 404, 400, 400, 400, 404, 404, 400]),
+    ("POST", "activities:enrollment_decide", "shift", None, [302, 404, 404, 422, 422, 422, 404, 404, 422]),
     (
         "POST",
         "activities:enrollment_decide",

@@ -343,7 +343,7 @@ class NearbyActivities(Sequence):
             for distance, pk, _ in part:
                 obj = objects.get(pk)
                 if obj is not None:
-                    obj.distance_km = round(distance, 2)
+                    obj.distance_km = round(distance, 2)  # type: ignore[attr-defined]
                     out.append(obj)
             return out
         items = self[index : index + 1] if index >= 0 else self[index:][:1]

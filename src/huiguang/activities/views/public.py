@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiguang.core.errors import FieldErrors
+from huiguang.core.forms import INVALID_FORM_STATUS
 from huiguang.core.pagination import paginate
 
 from .. import ical
@@ -58,7 +59,7 @@ def activity_list(request):
     page_obj = paginate(request, results, per_page=PAGE_SIZE)
     page_obj.object_list = sel.with_places(page_obj.object_list)
     context = {"page_obj": page_obj, "filters": filters, **_filter_context(request, filters, errors)}
-    return render(request, "activities/public/list.html", context, status=400 if errors else 200)
+    return render(request, "activities/public/list.html", context, status=INVALID_FORM_STATUS if errors else 200)
 
 
 def activity_detail(request, pk: int):
@@ -92,7 +93,7 @@ def can_take(request):
     options = [] if errors or volunteer is None else sel.shifts_i_can_take(volunteer, filters)
     page_obj = Paginator(options, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page_obj": page_obj, "volunteer": volunteer, **_filter_context(request, filters, errors)}
-    return render(request, "activities/public/can_take.html", context, status=400 if errors else 200)
+    return render(request, "activities/public/can_take.html", context, status=INVALID_FORM_STATUS if errors else 200)
 
 
 @login_required

@@ -14,7 +14,8 @@ from huiguang.core.models import AuditEntry
 from huiguang.notifications.models import Notification
 from huiguang.volunteers.models import Skill
 
-from .conftest import category, enrol, make_activity, make_shift, member
+from ..factories import enrol, make_shift, member
+from .conftest import category, make_activity
 
 S = Activity.Status
 
@@ -257,7 +258,9 @@ def test_cancelling_a_published_activity_needs_a_reason_and_cancels_the_sign_ups
     with pytest.raises(FieldErrors) as exc:
         activities.activity_cancel(actor=city.users["org_admin"], activity=scene.published)
     assert exc.value.errors["reason"] == ["请说明取消的原因：报名的志愿者会看到。"]
-    n = activities.activity_cancel(actor=city.users["town_admin"], activity=scene.published, reason="台风预警")
+    n = activities.activity_cancel(
+        actor=city.users["town_admin"], activity=scene.published, reason="台风预警"
+    )
     assert n == 2
     scene.published.refresh_from_db()
     assert (scene.published.status, scene.published.status_reason) == (S.CANCELLED, "台风预警")

@@ -17,19 +17,9 @@ from django.utils import timezone
 from huiguang.activities.models import Activity, ActivityPhoto, Series
 
 from ..conftest import login_client
-from .conftest import image_upload, make_activity, make_shift
+from ..factories import ROLES, make_shift
+from .conftest import image_upload, make_activity
 
-ROLES = [
-    "anonymous",
-    "volunteer",
-    "volunteer_b",
-    "leader",
-    "org_admin",
-    "town_admin",
-    "outsider",
-    "auditor",
-    "city_admin",
-]
 S = Activity.Status
 
 READERS = [302, 404, 404, 200, 200, 200, 404, 200, 200]

@@ -21,7 +21,8 @@ from huiguang.activities.services.series_edit import series_update
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.notifications.models import Notification
 
-from .conftest import enrol, make_activity, make_shift, member
+from ..factories import enrol, make_shift, member
+from .conftest import make_activity
 from .test_series_dates import SECOND_WEEK_SATURDAYS_2026
 
 D = dt.date

@@ -14,7 +14,8 @@ from huiguang.activities.services import shifts
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.notifications.models import Notification
 
-from .conftest import enrol, make_activity, make_shift, member
+from ..factories import enrol, make_shift, member
+from .conftest import make_activity
 
 
 def at(day: dt.date, hh: int, mm: int = 0) -> dt.datetime:

@@ -8,19 +8,8 @@ from django.urls import reverse
 from huiguang.activities.ical import calendar_token_regenerate
 
 from ..conftest import login_client
+from ..factories import ROLES
 from .conftest import activity_with_shift
-
-ROLES = [
-    "anonymous",
-    "volunteer",
-    "volunteer_b",
-    "leader",
-    "org_admin",
-    "town_admin",
-    "outsider",
-    "auditor",
-    "city_admin",
-]
 
 GET = [
     ("activities:list", [], [200] * 9),

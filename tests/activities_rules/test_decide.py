@@ -13,7 +13,8 @@ from huiguang.activities.services.enrollments import enrollment_create, enrollme
 from huiguang.notifications.models import Notification
 
 from ..conftest import login_client
-from .conftest import bearer, make_shift, member
+from ..factories import bearer, member
+from .conftest import make_shift
 
 APPROVAL = {"signup_mode": Activity.SignupMode.APPROVAL}
 

@@ -11,19 +11,8 @@ from django.urls import reverse
 from huiguang.activities.models import Activity, Enrollment
 
 from ..conftest import login_client
-from .conftest import bearer, enrol, make_shift
-
-ROLES = [
-    "anonymous",
-    "volunteer",
-    "volunteer_b",
-    "leader",
-    "org_admin",
-    "town_admin",
-    "outsider",
-    "auditor",
-    "city_admin",
-]
+from ..factories import ROLES, bearer, enrol
+from .conftest import make_shift
 
 
 def _statuses(city, request) -> dict:

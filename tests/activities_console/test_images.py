@@ -10,7 +10,7 @@ from PIL import Image
 
 from huiguang.activities.models import ActivityPhoto
 from huiguang.activities.services import photos
-from huiguang.core.errors import FieldErrors
+from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.images import PHOTO, image_check
 
 from .conftest import image_upload
@@ -83,8 +83,6 @@ def test_photo_add_stores_dimensions_and_a_safe_name(city, scene):
 
 
 def test_outcome_photos_wait_for_the_activity_to_start(city, scene):
-    from huiguang.core.errors import Refused
-
     with pytest.raises(Refused):
         photos.photo_add(
             actor=city.users["org_admin"], activity=scene.published, upload=image_upload(), kind="outcome"

@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from huiguang.activities.models import Activity, Enrollment, Shift
+from huiguang.activities.models import Activity, Enrollment, Series, Shift
 from huiguang.activities.services import activities, outcomes
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.models import AuditEntry
+from huiguang.network.models import Site
 from huiguang.notifications.models import Notification
 from huiguang.volunteers.models import Skill
 
@@ -33,8 +34,6 @@ def new_draft(city, actor_role="org_admin", org=None, **fields):
 
 
 def test_create_fills_the_place_from_the_site_and_defaults_to_the_organizations_region(city):
-    from huiguang.network.models import Site
-
     site = Site.objects.get(name="东湖新时代文明实践站")
     site.lat, site.lng, site.address = "30.700100", "121.010200", "东湖路1号"
     site.save()
@@ -350,8 +349,6 @@ def test_copy_to_a_new_date_as_a_draft_with_its_shifts(city, scene):
 
 
 def test_editing_an_occurrence_detaches_it_from_its_series(city, scene):
-    from huiguang.activities.models import Series
-
     series = Series.objects.create(
         organization=city.org_a, title="x", rule="weekly", weekdays=[6], starts_on=timezone.localdate()
     )

@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from huiguang.activities import urls_console
 from huiguang.activities.models import Activity, ActivityPhoto, Series
 
 from ..conftest import login_client
@@ -163,8 +164,6 @@ def test_series_edit_post_matrix(city, scene):
 
 
 def test_every_console_page_is_in_the_matrix():
-    from huiguang.activities import urls_console
-
     names = {f"activities:{p.name}" for p in urls_console.urlpatterns}
     covered = {g[0] for g in GET} | {p[0] for p in POST} | {"activities:series_edit"}
     assert names - covered == set()

@@ -11,7 +11,17 @@ from django.utils import timezone
 from huiguang.activities.models import Activity
 
 from ..conftest import login_client
-from ..factories import OrganizationFactory, RegionFactory, SiteFactory, category, enrol, make_activity
+from ..factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    RegionFactory,
+    SiteFactory,
+    UserFactory,
+    VolunteerFactory,
+    category,
+    enrol,
+    make_activity,
+)
 from .conftest import PINGHU, activity_with_shift, point_east, shift_of
 
 URL = reverse("activities:list")
@@ -57,8 +67,6 @@ def test_past_activities_on_request_latest_first(city, client):
 def test_members_visible_activity_is_listed_for_members_only(city):
     make_activity(organization=city.org_a, title="队内培训", visibility=Activity.Visibility.MEMBERS)
     # A member of the sub-team counts as a member of the parent organization (the rules' definition).
-    from ..factories import MembershipFactory, UserFactory, VolunteerFactory
-
     sub_member = VolunteerFactory(user=UserFactory(phone="13900000099"))
     MembershipFactory(volunteer=sub_member, organization=city.org_a1)
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from huiguang.activities.ical import calendar_token_regenerate
+from huiguang.activities.models import Activity
 
 from ..conftest import login_client
 from ..factories import ROLES
@@ -29,8 +30,6 @@ POST = [
 
 
 def objects(city):
-    from huiguang.activities.models import Activity
-
     activity, _ = activity_with_shift(organization=city.org_a)
     members, _ = activity_with_shift(organization=city.org_a, visibility=Activity.Visibility.MEMBERS)
     draft, _ = activity_with_shift(organization=city.org_a, status=Activity.Status.DRAFT)

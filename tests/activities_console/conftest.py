@@ -6,24 +6,20 @@ Activities start 10 days from now unless a test says otherwise.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import itertools
-import secrets
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from huiguang.activities.models import Activity, Category, Enrollment, Shift
-from huiguang.network.models import Membership, Organization
+from huiguang.network.models import Organization
 from huiguang.volunteers.models import Volunteer
 
-from ..factories import MembershipFactory, VolunteerFactory
+from .. import factories
+from ..factories import enrol, make_shift, member
 
-_seq = itertools.count(1)
 S = Activity.Status
 
 
@@ -33,57 +29,14 @@ def _media_root(settings, tmp_path):
 
 
 def category() -> Category:
-    return Category.objects.get_or_create(code="health", defaults={"name": "健康义诊"})[0]
+    return factories.category("health", "健康义诊")
 
 
-def make_activity(
-    organization: Organization, *, status=S.DRAFT, days: float = 10, hours: int = 4, **fields
-) -> Activity:
-    starts = fields.pop("starts_at", None) or timezone.now().replace(microsecond=0) + dt.timedelta(days=days)
-    values = {
-        "organization": organization,
-        "title": f"金平湖志愿服务日{next(_seq)}",
-        "category": category(),
-        "region": organization.region,
-        "address": "平湖市当湖街道东湖社区",
-        "starts_at": starts,
-        "ends_at": starts + dt.timedelta(hours=hours),
-        "status": status,
-        "share_token": secrets.token_urlsafe(16),
-    }
-    values.update(fields)
-    return Activity.objects.create(**values)
-
-
-def make_shift(activity: Activity, **fields) -> Shift:
-    values = {
-        "activity": activity,
-        "name": "量血压",
-        "starts_at": activity.starts_at,
-        "ends_at": activity.ends_at,
-        "capacity": 5,
-        "waitlist_size": 2,
-    }
-    values.update(fields)
-    return Shift.objects.create(**values)
-
-
-def member(organization: Organization, **fields) -> Volunteer:
-    volunteer = VolunteerFactory(residence_region=organization.region, **fields)
-    MembershipFactory(volunteer=volunteer, organization=organization, status=Membership.Status.ACTIVE)
-    return volunteer
-
-
-def enrol(shift: Shift, volunteer: Volunteer, status=Enrollment.Status.CONFIRMED, **fields) -> Enrollment:
-    """An enrollment written directly with the counter it holds (setting up a scene)."""
-    enrollment = Enrollment.objects.create(shift=shift, volunteer=volunteer, status=status, **fields)
-    if status == Enrollment.Status.CONFIRMED:
-        Shift.objects.filter(pk=shift.pk).update(taken=shift.taken + 1)
-        shift.taken += 1
-    elif status == Enrollment.Status.WAITLISTED:
-        Shift.objects.filter(pk=shift.pk).update(waitlisted=shift.waitlisted + 1)
-        shift.waitlisted += 1
-    return enrollment
+def make_activity(organization: Organization, *, status=S.DRAFT, days: float = 10, **fields) -> Activity:
+    """factories.make_activity with this suite's defaults: a health-care draft 10 days ahead."""
+    return factories.make_activity(
+        organization, status=status, days=days, **{"category": category(), **fields}
+    )
 
 
 def image_upload(fmt: str = "PNG", size=(400, 300), name: str = "photo.png") -> SimpleUploadedFile:

@@ -10,7 +10,8 @@ from huiguang.activities.models import Activity
 from tests.browser.conftest import login, shot
 from tests.factories import PASSWORD
 
-from .conftest import category, enrol, make_activity, make_shift, member
+from ..factories import enrol, make_shift, member
+from .conftest import category, make_activity
 
 
 def no_sideways_scroll(page) -> bool:

@@ -9,8 +9,8 @@ from django.utils import timezone
 from PIL import Image
 
 from huiguang.activities.models import ActivityPhoto
-from huiguang.activities.services import lifecycle
-from huiguang.core.errors import FieldErrors
+from huiguang.activities.services import photos
+from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.images import PHOTO, image_check
 
 from .conftest import image_upload
@@ -72,7 +72,7 @@ def test_a_truncated_jpeg_is_refused():
 
 
 def test_photo_add_stores_dimensions_and_a_safe_name(city, scene):
-    photo = lifecycle.photo_add(
+    photo = photos.photo_add(
         actor=city.users["leader"],
         activity=scene.draft,
         upload=image_upload("WEBP", size=(800, 600), name="../../x.php"),
@@ -83,13 +83,11 @@ def test_photo_add_stores_dimensions_and_a_safe_name(city, scene):
 
 
 def test_outcome_photos_wait_for_the_activity_to_start(city, scene):
-    from huiguang.core.errors import Refused
-
     with pytest.raises(Refused):
-        lifecycle.photo_add(
+        photos.photo_add(
             actor=city.users["org_admin"], activity=scene.published, upload=image_upload(), kind="outcome"
         )
-    photo = lifecycle.photo_add(
+    photo = photos.photo_add(
         actor=city.users["org_admin"], activity=scene.finished, upload=image_upload(), kind="outcome"
     )
     assert photo.kind == ActivityPhoto.Kind.OUTCOME
@@ -108,7 +106,7 @@ def test_cover_upload_on_the_editor_refuses_a_renamed_text_file(city, scene, as_
         data.pop(name, None)
     data["cover"] = SimpleUploadedFile("cover.jpg", b"not a picture at all", content_type="image/jpeg")
     response = client.post(url, data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert NOT_AN_IMAGE in response.content.decode()
     scene.draft.refresh_from_db()
     assert not scene.draft.cover
@@ -119,6 +117,6 @@ def test_photo_upload_page_shows_the_reason(city, scene, as_role):
         reverse("activities:photo_add", args=[scene.draft.pk]),
         {"image": image_upload("PNG", size=(100, 100)), "kind": "gallery", "caption": ""},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "图片尺寸至少为 200 × 200 像素。" in response.content.decode()
     assert not ActivityPhoto.objects.exists()

@@ -7,14 +7,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from huiguang.activities.models import Activity, Enrollment, Shift
-from huiguang.activities.services import lifecycle
+from huiguang.activities.models import Activity, Enrollment, Series, Shift
+from huiguang.activities.services import activities, outcomes
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.models import AuditEntry
+from huiguang.network.models import Site
 from huiguang.notifications.models import Notification
 from huiguang.volunteers.models import Skill
 
-from .conftest import category, enrol, make_activity, make_shift, member
+from ..factories import enrol, make_shift, member
+from .conftest import category, make_activity
 
 S = Activity.Status
 
@@ -28,12 +30,10 @@ def new_draft(city, actor_role="org_admin", org=None, **fields):
         "ends_at": start + dt.timedelta(hours=3),
     }
     values.update(fields)
-    return lifecycle.activity_create(actor=city.users[actor_role], organization=org or city.org_a, **values)
+    return activities.activity_create(actor=city.users[actor_role], organization=org or city.org_a, **values)
 
 
 def test_create_fills_the_place_from_the_site_and_defaults_to_the_organizations_region(city):
-    from huiguang.network.models import Site
-
     site = Site.objects.get(name="东湖新时代文明实践站")
     site.lat, site.lng, site.address = "30.700100", "121.010200", "东湖路1号"
     site.save()
@@ -114,10 +114,10 @@ def test_submit_needs_a_shift_then_waits_for_the_town_admin(city):
     leader = city.users["leader"]
     activity = new_draft(city, actor_role="leader")
     with pytest.raises(Refused) as exc:
-        lifecycle.activity_submit(actor=leader, activity=activity)
+        activities.activity_submit(actor=leader, activity=activity)
     assert exc.value.reason == "no_shifts" and str(exc.value.message) == "请先添加至少一个岗位，再提交活动。"
     make_shift(activity)
-    lifecycle.activity_submit(actor=leader, activity=activity)
+    activities.activity_submit(actor=leader, activity=activity)
     activity.refresh_from_db()
     assert activity.status == S.PENDING and activity.reviewed_by is None
     # The town admin (region admin of the organization's region) is told; the city admin is not.
@@ -128,8 +128,8 @@ def test_submit_needs_a_shift_then_waits_for_the_town_admin(city):
 def test_org_a_admin_is_not_the_reviewer_of_org_a_but_of_its_sub_team(city, scene):
     org_admin = city.users["org_admin"]
     with pytest.raises(PermissionDenied):
-        lifecycle.activity_review(actor=org_admin, activity=scene.pending, approve=True)
-    lifecycle.activity_review(actor=org_admin, activity=scene.pending_a1, approve=True)
+        activities.activity_review(actor=org_admin, activity=scene.pending, approve=True)
+    activities.activity_review(actor=org_admin, activity=scene.pending_a1, approve=True)
     scene.pending_a1.refresh_from_db()
     assert scene.pending_a1.status == S.PUBLISHED and scene.pending_a1.reviewed_by == org_admin
 
@@ -137,7 +137,7 @@ def test_org_a_admin_is_not_the_reviewer_of_org_a_but_of_its_sub_team(city, scen
 @pytest.mark.parametrize("role", ["leader", "auditor", "outsider", "volunteer"])
 def test_others_may_not_review(city, scene, role):
     with pytest.raises(PermissionDenied):
-        lifecycle.activity_review(actor=city.users[role], activity=scene.pending, approve=True)
+        activities.activity_review(actor=city.users[role], activity=scene.pending, approve=True)
     scene.pending.refresh_from_db()
     assert scene.pending.status == S.PENDING
 
@@ -145,9 +145,9 @@ def test_others_may_not_review(city, scene, role):
 def test_rejection_needs_a_reason_and_tells_the_organizer(city, scene):
     town_admin = city.users["town_admin"]
     with pytest.raises(FieldErrors) as exc:
-        lifecycle.activity_review(actor=town_admin, activity=scene.pending, approve=False, reason=" ")
+        activities.activity_review(actor=town_admin, activity=scene.pending, approve=False, reason=" ")
     assert exc.value.errors["reason"] == ["请说明需要修改什么：发起人会看到。"]
-    lifecycle.activity_review(
+    activities.activity_review(
         actor=town_admin, activity=scene.pending, approve=False, reason="请补充保险说明"
     )
     scene.pending.refresh_from_db()
@@ -160,7 +160,7 @@ def test_rejection_needs_a_reason_and_tells_the_organizer(city, scene):
 
 
 def test_approval_publishes_and_tells_the_organizer(city, scene):
-    lifecycle.activity_review(
+    activities.activity_review(
         actor=city.users["city_admin"], activity=scene.pending, approve=True, reason="注意防暑"
     )
     scene.pending.refresh_from_db()
@@ -171,27 +171,27 @@ def test_approval_publishes_and_tells_the_organizer(city, scene):
 
 def test_a_returned_activity_goes_back_to_draft_when_edited_and_can_be_resubmitted(city, scene):
     leader = city.users["leader"]
-    lifecycle.activity_review(
+    activities.activity_review(
         actor=city.users["town_admin"], activity=scene.pending, approve=False, reason="改时间"
     )
     scene.pending.refresh_from_db()
-    lifecycle.activity_update(
+    activities.activity_update(
         actor=leader, activity=scene.pending, insurance_required=True, insurance_note="已投保"
     )
     scene.pending.refresh_from_db()
     assert scene.pending.status == S.DRAFT and scene.pending.insurance_note == "已投保"
-    lifecycle.activity_submit(actor=leader, activity=scene.pending)
+    activities.activity_submit(actor=leader, activity=scene.pending)
     assert scene.pending.status == S.PENDING
 
 
 def test_a_decision_is_taken_once(city, scene):
-    lifecycle.activity_review(actor=city.users["town_admin"], activity=scene.pending, approve=True)
+    activities.activity_review(actor=city.users["town_admin"], activity=scene.pending, approve=True)
     stale = Activity.objects.select_related("organization__region", "organization__parent").get(
         pk=scene.pending.pk
     )
     stale.status = S.PENDING  # a second reviewer's page, loaded before the first decision
     with pytest.raises(Refused) as exc:
-        lifecycle.activity_review(
+        activities.activity_review(
             actor=city.users["city_admin"], activity=stale, approve=False, reason="不行"
         )
     assert exc.value.reason == "wrong_status"
@@ -203,13 +203,13 @@ def test_trusted_organization_and_reviewers_publish_on_submit(city):
     city.org_a.save()
     activity = new_draft(city, actor_role="leader")
     make_shift(activity)
-    lifecycle.activity_submit(actor=city.users["leader"], activity=activity)
+    activities.activity_submit(actor=city.users["leader"], activity=activity)
     assert activity.status == S.PUBLISHED and activity.reviewed_by is None
     city.org_a.publishes_without_review = False
     city.org_a.save()
     own = new_draft(city, actor_role="town_admin")
     make_shift(own)
-    lifecycle.activity_submit(actor=city.users["town_admin"], activity=own)
+    activities.activity_submit(actor=city.users["town_admin"], activity=own)
     assert own.status == S.PUBLISHED and own.reviewed_by == city.users["town_admin"]
 
 
@@ -217,15 +217,15 @@ def test_a_started_activity_cannot_be_submitted(city):
     activity = make_activity(city.org_a, days=-1)
     make_shift(activity)
     with pytest.raises(Refused) as exc:
-        lifecycle.activity_submit(actor=city.users["org_admin"], activity=activity)
+        activities.activity_submit(actor=city.users["org_admin"], activity=activity)
     assert exc.value.reason == "started"
 
 
 def test_editing_a_published_activity_is_for_admins_and_tells_the_volunteers(city, scene):
     with pytest.raises(PermissionDenied):
-        lifecycle.activity_update(actor=city.users["leader"], activity=scene.published, title="改名")
+        activities.activity_update(actor=city.users["leader"], activity=scene.published, title="改名")
     new_start = scene.published.starts_at + dt.timedelta(days=1)
-    lifecycle.activity_update(
+    activities.activity_update(
         actor=city.users["org_admin"],
         activity=scene.published,
         starts_at=new_start,
@@ -242,7 +242,7 @@ def test_editing_a_published_activity_is_for_admins_and_tells_the_volunteers(cit
 
 def test_a_shift_cannot_fall_outside_the_activity(city, scene):
     with pytest.raises(FieldErrors) as exc:
-        lifecycle.activity_update(
+        activities.activity_update(
             actor=city.users["org_admin"],
             activity=scene.draft,
             ends_at=scene.draft.starts_at + dt.timedelta(hours=1),
@@ -253,11 +253,13 @@ def test_a_shift_cannot_fall_outside_the_activity(city, scene):
 def test_cancelling_a_published_activity_needs_a_reason_and_cancels_the_sign_ups(city, scene):
     pytest.importorskip("huiguang.activities.services.enrollments").enrollments_cancel_for_activity
     with pytest.raises(PermissionDenied):
-        lifecycle.activity_cancel(actor=city.users["leader"], activity=scene.published, reason="下雨")
+        activities.activity_cancel(actor=city.users["leader"], activity=scene.published, reason="下雨")
     with pytest.raises(FieldErrors) as exc:
-        lifecycle.activity_cancel(actor=city.users["org_admin"], activity=scene.published)
+        activities.activity_cancel(actor=city.users["org_admin"], activity=scene.published)
     assert exc.value.errors["reason"] == ["请说明取消的原因：报名的志愿者会看到。"]
-    n = lifecycle.activity_cancel(actor=city.users["town_admin"], activity=scene.published, reason="台风预警")
+    n = activities.activity_cancel(
+        actor=city.users["town_admin"], activity=scene.published, reason="台风预警"
+    )
     assert n == 2
     scene.published.refresh_from_db()
     assert (scene.published.status, scene.published.status_reason) == (S.CANCELLED, "台风预警")
@@ -270,20 +272,20 @@ def test_cancelling_a_published_activity_needs_a_reason_and_cancels_the_sign_ups
 
 
 def test_a_leader_may_drop_a_draft_but_not_a_finished_activity(city, scene):
-    lifecycle.activity_cancel(actor=city.users["leader"], activity=scene.draft)
+    activities.activity_cancel(actor=city.users["leader"], activity=scene.draft)
     assert scene.draft.status == S.CANCELLED
     with pytest.raises(Refused) as exc:
-        lifecycle.activity_cancel(actor=city.users["org_admin"], activity=scene.finished, reason="x")
+        activities.activity_cancel(actor=city.users["org_admin"], activity=scene.finished, reason="x")
     assert str(exc.value.message) == "活动处于“已结束”状态，不能进行此操作。"
 
 
 def test_finish_with_outcome_then_archive(city, scene):
     with pytest.raises(Refused) as exc:
-        lifecycle.activity_finish(actor=city.users["org_admin"], activity=scene.published)
+        outcomes.activity_finish(actor=city.users["org_admin"], activity=scene.published)
     assert exc.value.reason == "not_started"
     with pytest.raises(PermissionDenied):
-        lifecycle.activity_finish(actor=city.users["leader"], activity=scene.started)
-    lifecycle.activity_finish(
+        outcomes.activity_finish(actor=city.users["leader"], activity=scene.started)
+    outcomes.activity_finish(
         actor=city.users["org_admin"],
         activity=scene.started,
         people_served=120,
@@ -294,21 +296,21 @@ def test_finish_with_outcome_then_archive(city, scene):
     assert scene.started.status == S.FINISHED
     assert (scene.started.people_served, scene.started.outputs) == (120, [{"name": "爱心包", "count": 200}])
     # The leader corrects the outcome (they ran it on the day), then an admin archives it.
-    lifecycle.activity_outcome_update(actor=city.users["leader"], activity=scene.started, people_served=126)
+    outcomes.activity_outcome_update(actor=city.users["leader"], activity=scene.started, people_served=126)
     assert Activity.objects.get(pk=scene.started.pk).people_served == 126
     with pytest.raises(PermissionDenied):
-        lifecycle.activity_archive(actor=city.users["leader"], activity=scene.started)
-    lifecycle.activity_archive(actor=city.users["org_admin"], activity=scene.started)
+        outcomes.activity_archive(actor=city.users["leader"], activity=scene.started)
+    outcomes.activity_archive(actor=city.users["org_admin"], activity=scene.started)
     assert Activity.objects.get(pk=scene.started.pk).status == S.ARCHIVED
     with pytest.raises(Refused):
-        lifecycle.activity_outcome_update(
+        outcomes.activity_outcome_update(
             actor=city.users["org_admin"], activity=scene.started, people_served=1
         )
 
 
 def test_outputs_must_be_named_and_counted(city, scene):
     with pytest.raises(FieldErrors) as exc:
-        lifecycle.activity_finish(
+        outcomes.activity_finish(
             actor=city.users["org_admin"], activity=scene.started, outputs=[{"name": "爱心包", "count": -1}]
         )
     assert exc.value.errors["outputs"] == ["每项产出请填一个整数，例如：爱心包 × 200。"]
@@ -320,7 +322,7 @@ def test_copy_to_a_new_date_as_a_draft_with_its_shifts(city, scene):
     scene.published.required_skills.add(skill)
     make_shift(scene.published, name="磨刀", capacity=3)
     on = timezone.localdate() + dt.timedelta(days=30)
-    copy = lifecycle.activity_copy(actor=city.users["leader"], activity=scene.published, on=on)
+    copy = activities.activity_copy(actor=city.users["leader"], activity=scene.published, on=on)
     assert (copy.status, copy.copied_from, copy.created_by) == (
         S.DRAFT,
         scene.published,
@@ -337,24 +339,22 @@ def test_copy_to_a_new_date_as_a_draft_with_its_shifts(city, scene):
     assert list(copy.required_skills.all()) == [skill]
     assert copy.series is None and copy.share_token != scene.published.share_token
     with pytest.raises(FieldErrors):
-        lifecycle.activity_copy(
+        activities.activity_copy(
             actor=city.users["leader"],
             activity=scene.published,
             on=timezone.localdate() - dt.timedelta(days=1),
         )
     with pytest.raises(PermissionDenied):
-        lifecycle.activity_copy(actor=city.users["auditor"], activity=scene.published, on=on)
+        activities.activity_copy(actor=city.users["auditor"], activity=scene.published, on=on)
 
 
 def test_editing_an_occurrence_detaches_it_from_its_series(city, scene):
-    from huiguang.activities.models import Series
-
     series = Series.objects.create(
         organization=city.org_a, title="x", rule="weekly", weekdays=[6], starts_on=timezone.localdate()
     )
     Activity.objects.filter(pk=scene.published.pk).update(series=series)
     scene.published.refresh_from_db()
-    lifecycle.activity_update(
+    activities.activity_update(
         actor=city.users["org_admin"], activity=scene.published, description="本次改在室内"
     )
     scene.published.refresh_from_db()
@@ -378,5 +378,5 @@ def test_an_applicant_in_another_organization_is_not_told_twice(city, scene):
     second = make_shift(scene.published, name="磨刀")
     enrol(second, volunteer)
     enrol(scene.shift, volunteer)
-    lifecycle.activity_update(actor=city.users["org_admin"], activity=scene.published, address="东湖路2号")
+    activities.activity_update(actor=city.users["org_admin"], activity=scene.published, address="东湖路2号")
     assert Notification.objects.filter(user=volunteer.user, kind="activity_changed").count() == 1

@@ -2,7 +2,7 @@
 a change the role may not make: 404. Anonymous visitors go to the login page (302).
 
 POST rows build a fresh object for every role, so one role's action never changes another's
-answer; they post no data, so a role that may act gets the form's answer (400) or, where no
+answer; they post no data, so a role that may act gets the form's answer (422) or, where no
 data is needed, the redirect after success (302) — never a 500.
 """
 
@@ -14,22 +14,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from huiguang.activities import urls_console
 from huiguang.activities.models import Activity, ActivityPhoto, Series
 
 from ..conftest import login_client
-from .conftest import image_upload, make_activity, make_shift
+from ..factories import ROLES, make_shift
+from .conftest import image_upload, make_activity
 
-ROLES = [
-    "anonymous",
-    "volunteer",
-    "volunteer_b",
-    "leader",
-    "org_admin",
-    "town_admin",
-    "outsider",
-    "auditor",
-    "city_admin",
-]
 S = Activity.Status
 
 READERS = [302, 404, 404, 200, 200, 200, 404, 200, 200]
@@ -92,18 +83,18 @@ def _photo(city):
 
 
 POST = [
-    ("activities:console_create", lambda c: [], [302, 404, 404, 400, 400, 400, 400, 404, 400]),
-    ("activities:console_edit", lambda c: [_draft(c).pk], [302, 404, 404, 400, 400, 400, 404, 404, 400]),
+    ("activities:console_create", lambda c: [], [302, 404, 404, 422, 422, 422, 422, 404, 422]),
+    ("activities:console_edit", lambda c: [_draft(c).pk], [302, 404, 404, 422, 422, 422, 404, 404, 422]),
     ("activities:console_submit", lambda c: [_draft(c).pk], [302, 404, 404, 302, 302, 302, 404, 404, 302]),
     (
         "activities:console_review",
         lambda c: [make_activity(c.org_a, status=S.PENDING).pk],
-        [302, 404, 404, 404, 404, 400, 404, 404, 400],
+        [302, 404, 404, 404, 404, 422, 404, 404, 422],
     ),
     (
         "activities:console_cancel",
         lambda c: [make_activity(c.org_a, status=S.PUBLISHED).pk],
-        [302, 404, 404, 404, 400, 400, 404, 404, 400],
+        [302, 404, 404, 404, 422, 422, 404, 404, 422],
     ),
     ("activities:console_cancel", lambda c: [_draft(c).pk], [302, 404, 404, 302, 302, 302, 404, 404, 302]),
     (
@@ -121,15 +112,15 @@ POST = [
         lambda c: [make_activity(c.org_a, status=S.FINISHED, days=-3).pk],
         [302, 404, 404, 404, 302, 302, 404, 404, 302],
     ),
-    ("activities:console_copy", lambda c: [_draft(c).pk], [302, 404, 404, 400, 400, 400, 404, 404, 400]),
-    ("activities:photo_add", lambda c: [_draft(c).pk], [302, 404, 404, 400, 400, 400, 404, 404, 400]),
+    ("activities:console_copy", lambda c: [_draft(c).pk], [302, 404, 404, 422, 422, 422, 404, 404, 422]),
+    ("activities:photo_add", lambda c: [_draft(c).pk], [302, 404, 404, 422, 422, 422, 404, 404, 422]),
     ("activities:photo_delete", lambda c: [_photo(c).pk], [302, 404, 404, 302, 302, 302, 404, 404, 302]),
-    ("activities:shift_create", lambda c: [_draft(c).pk], [302, 404, 404, 400, 400, 400, 404, 404, 400]),
-    ("activities:shift_grid", lambda c: [_draft(c).pk], [302, 404, 404, 400, 400, 400, 404, 404, 400]),
+    ("activities:shift_create", lambda c: [_draft(c).pk], [302, 404, 404, 422, 422, 422, 404, 404, 422]),
+    ("activities:shift_grid", lambda c: [_draft(c).pk], [302, 404, 404, 422, 422, 422, 404, 404, 422]),
     (
         "activities:shift_edit",
         lambda c: [_draft(c).shifts.get().pk],
-        [302, 404, 404, 400, 400, 400, 404, 404, 400],
+        [302, 404, 404, 422, 422, 422, 404, 404, 422],
     ),
     (
         "activities:shift_delete",
@@ -139,7 +130,7 @@ POST = [
     (
         "activities:series_create",
         lambda c: [make_activity(c.org_a, status=S.PUBLISHED).pk],
-        [302, 404, 404, 404, 400, 400, 404, 404, 400],
+        [302, 404, 404, 404, 422, 422, 404, 404, 422],
     ),
 ]
 
@@ -169,12 +160,10 @@ def test_series_edit_post_matrix(city, scene):
     for role in ROLES:
         url = reverse("activities:series_edit", args=[series_of(scene)])
         got.append(login_client(city.users[role]).post(url, {}).status_code)
-    assert dict(zip(ROLES, got)) == dict(zip(ROLES, [302, 404, 404, 404, 400, 400, 404, 404, 400]))
+    assert dict(zip(ROLES, got)) == dict(zip(ROLES, [302, 404, 404, 404, 422, 422, 404, 404, 422]))
 
 
 def test_every_console_page_is_in_the_matrix():
-    from huiguang.activities import urls_console
-
     names = {f"activities:{p.name}" for p in urls_console.urlpatterns}
     covered = {g[0] for g in GET} | {p[0] for p in POST} | {"activities:series_edit"}
     assert names - covered == set()

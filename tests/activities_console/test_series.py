@@ -11,17 +11,18 @@ from django.db import connection
 from django.utils import timezone
 
 from huiguang.activities.models import Activity, Enrollment, Series
-from huiguang.activities.services import lifecycle
+from huiguang.activities.services import activities
 from huiguang.activities.services.series import (
     occurrence_dates,
     series_create,
     series_generate,
-    series_update,
 )
+from huiguang.activities.services.series_edit import series_update
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.notifications.models import Notification
 
-from .conftest import enrol, make_activity, make_shift, member
+from ..factories import enrol, make_shift, member
+from .conftest import make_activity
 from .test_series_dates import SECOND_WEEK_SATURDAYS_2026
 
 D = dt.date
@@ -233,7 +234,7 @@ def test_editing_one_occurrence_leaves_the_others_and_is_left_alone_by_series_ed
     first, second, *rest = running_series.occurrences.exclude(pk=running_series.template_id).order_by(
         "starts_at"
     )
-    lifecycle.activity_update(actor=city.users["org_admin"], activity=first, description="本次在商场一楼")
+    activities.activity_update(actor=city.users["org_admin"], activity=first, description="本次在商场一楼")
     first.refresh_from_db()
     assert first.series_detached and first.series == running_series
     result = series_update(actor=city.users["org_admin"], series=running_series, description="在社区广场")

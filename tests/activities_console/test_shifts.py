@@ -10,11 +10,12 @@ from django.db import connection
 from django.utils import timezone
 
 from huiguang.activities.models import Enrollment, Shift
-from huiguang.activities.services import lifecycle
+from huiguang.activities.services import shifts
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.notifications.models import Notification
 
-from .conftest import enrol, make_activity, make_shift, member
+from ..factories import enrol, make_shift, member
+from .conftest import make_activity
 
 
 def at(day: dt.date, hh: int, mm: int = 0) -> dt.datetime:
@@ -31,10 +32,10 @@ def service_day(city):
 
 def test_grid_of_positions_and_time_slots(city, service_day):
     activity, day = service_day
-    slots = lifecycle.parse_time_slots("08:30-10:00\n10:00-11:30")
-    positions = lifecycle.parse_counted_lines("量血压 × 4\n理发\n磨刀 2", field="positions")
+    slots = shifts.parse_time_slots("08:30-10:00\n10:00-11:30")
+    positions = shifts.parse_counted_lines("量血压 × 4\n理发\n磨刀 2", field="positions")
     assert positions == [("量血压", 4), ("理发", None), ("磨刀", 2)]
-    created = lifecycle.shifts_create_grid(
+    created = shifts.shifts_create_grid(
         actor=city.users["leader"],
         activity=activity,
         positions=positions,
@@ -62,7 +63,7 @@ def test_grid_of_positions_and_time_slots(city, service_day):
     ]
     assert set(Shift.objects.filter(activity=activity).values_list("waitlist_size", flat=True)) == {1}
     # The same grid again adds nothing: existing shifts are not doubled.
-    again = lifecycle.shifts_create_grid(
+    again = shifts.shifts_create_grid(
         actor=city.users["leader"], activity=activity, positions=positions, slots=slots, capacity=3
     )
     assert again == [] and Shift.objects.filter(activity=activity).count() == 6
@@ -71,11 +72,11 @@ def test_grid_of_positions_and_time_slots(city, service_day):
 def test_grid_refuses_slots_outside_the_activity_all_or_nothing(city, service_day):
     activity, _day = service_day
     with pytest.raises(FieldErrors) as exc:
-        lifecycle.shifts_create_grid(
+        shifts.shifts_create_grid(
             actor=city.users["org_admin"],
             activity=activity,
             positions=["量血压", "理发"],
-            slots=lifecycle.parse_time_slots("08:30-10:00\n11:30-13:00"),
+            slots=shifts.parse_time_slots("08:30-10:00\n11:30-13:00"),
         )
     assert "slots" in exc.value.errors and "岗位时间须在活动时间" in exc.value.errors["slots"][0]
     assert not Shift.objects.filter(activity=activity).exists()
@@ -91,12 +92,12 @@ def test_grid_refuses_slots_outside_the_activity_all_or_nothing(city, service_da
 )
 def test_bad_time_slots_are_explained(text, message):
     with pytest.raises(FieldErrors) as exc:
-        lifecycle.parse_time_slots(text)
+        shifts.parse_time_slots(text)
     assert exc.value.errors["slots"] == [message]
 
 
 def test_slot_notations():
-    slots = lifecycle.parse_time_slots("8:30~10:00\n10:00–11:30\n13:00至14:00\n")
+    slots = shifts.parse_time_slots("8:30~10:00\n10:00–11:30\n13:00至14:00\n")
     assert [(a.strftime("%H:%M"), b.strftime("%H:%M")) for a, b in slots] == [
         ("08:30", "10:00"),
         ("10:00", "11:30"),
@@ -107,7 +108,7 @@ def test_slot_notations():
 def test_shift_must_lie_within_the_activity(city, service_day):
     activity, day = service_day
     with pytest.raises(FieldErrors) as exc:
-        lifecycle.shift_create(
+        shifts.shift_create(
             actor=city.users["org_admin"],
             activity=activity,
             name="量血压",
@@ -116,7 +117,7 @@ def test_shift_must_lie_within_the_activity(city, service_day):
             capacity=2,
         )
     assert "starts_at" in exc.value.errors
-    shift = lifecycle.shift_create(
+    shift = shifts.shift_create(
         actor=city.users["org_admin"],
         activity=activity,
         name="量血压",
@@ -133,10 +134,10 @@ def test_capacity_never_drops_below_the_places_taken(city, scene):
     scene.shift.refresh_from_db()
     assert scene.shift.taken == 3
     with pytest.raises(FieldErrors) as exc:
-        lifecycle.shift_update(actor=city.users["org_admin"], shift=scene.shift, capacity=2)
+        shifts.shift_update(actor=city.users["org_admin"], shift=scene.shift, capacity=2)
     assert exc.value.errors["capacity"] == ["已有 3 个名额被占用：名额不能少于此数。"]
     assert Shift.objects.get(pk=scene.shift.pk).capacity == 5
-    lifecycle.shift_update(actor=city.users["org_admin"], shift=scene.shift, capacity=3)
+    shifts.shift_update(actor=city.users["org_admin"], shift=scene.shift, capacity=3)
     assert Shift.objects.get(pk=scene.shift.pk).capacity == 3
 
 
@@ -146,7 +147,7 @@ def test_more_places_promote_from_the_waitlist(city, scene):
     scene.shift.refresh_from_db()
     waiting = member(city.org_a, real_name="钱候补")
     enrol(scene.shift, waiting, Enrollment.Status.WAITLISTED)
-    lifecycle.shift_update(actor=city.users["org_admin"], shift=scene.shift, capacity=2)
+    shifts.shift_update(actor=city.users["org_admin"], shift=scene.shift, capacity=2)
     assert Enrollment.objects.get(shift=scene.shift, volunteer=waiting).status == Enrollment.Status.CONFIRMED
     shift = Shift.objects.get(pk=scene.shift.pk)
     assert (shift.taken, shift.waitlisted) == (2, 0)
@@ -154,28 +155,28 @@ def test_more_places_promote_from_the_waitlist(city, scene):
 
 def test_changing_the_time_tells_the_shifts_volunteers(city, scene):
     new_start = scene.shift.starts_at + dt.timedelta(hours=1)
-    lifecycle.shift_update(actor=city.users["org_admin"], shift=scene.shift, starts_at=new_start)
+    shifts.shift_update(actor=city.users["org_admin"], shift=scene.shift, starts_at=new_start)
     notice = Notification.objects.get(user=city.users["volunteer"], kind="activity_changed")
     assert timezone.localtime(new_start).strftime("%H:%M") in notice.body
 
 
 def test_leaders_change_shifts_of_drafts_only(city, scene):
     shift = scene.draft.shifts.get()
-    lifecycle.shift_update(actor=city.users["leader"], shift=shift, name="测血糖")
+    shifts.shift_update(actor=city.users["leader"], shift=shift, name="测血糖")
     with pytest.raises(PermissionDenied):
-        lifecycle.shift_update(actor=city.users["leader"], shift=scene.shift, name="理发2")
+        shifts.shift_update(actor=city.users["leader"], shift=scene.shift, name="理发2")
     with pytest.raises(PermissionDenied):
-        lifecycle.shift_update(actor=city.users["auditor"], shift=shift, name="x")
+        shifts.shift_update(actor=city.users["auditor"], shift=shift, name="x")
 
 
 def test_a_shift_with_sign_ups_cannot_be_deleted(city, scene):
     with pytest.raises(Refused) as exc:
-        lifecycle.shift_delete(actor=city.users["org_admin"], shift=scene.shift)
+        shifts.shift_delete(actor=city.users["org_admin"], shift=scene.shift)
     assert exc.value.reason == "has_enrollments"
     assert Shift.objects.filter(pk=scene.shift.pk).exists()
     empty = make_shift(scene.published, name="磨刀")
     Enrollment.objects.create(shift=empty, volunteer=member(city.org_a), status=Enrollment.Status.CANCELLED)
-    lifecycle.shift_delete(actor=city.users["org_admin"], shift=empty)
+    shifts.shift_delete(actor=city.users["org_admin"], shift=empty)
     assert not Shift.objects.filter(pk=empty.pk).exists()
 
 
@@ -199,7 +200,7 @@ def test_lowering_capacity_while_volunteers_sign_up_never_overbooks(city):
 
     def lower():
         try:
-            lifecycle.shift_update(
+            shifts.shift_update(
                 actor=city.users["org_admin"],
                 shift=Shift.objects.select_related(
                     "activity__organization__region", "activity__organization__parent"

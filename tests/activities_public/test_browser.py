@@ -7,7 +7,8 @@ from huiguang.activities.models import Enrollment
 from tests.browser.conftest import login, shot
 from tests.factories import PASSWORD
 
-from .conftest import PINGHU, ActivityFactory, ShiftFactory, enroll, needs_enroll_urls, point_east
+from ..factories import enrol, make_activity
+from .conftest import PINGHU, point_east, shift_of
 
 
 def no_horizontal_scroll(page) -> bool:
@@ -15,16 +16,15 @@ def no_horizontal_scroll(page) -> bool:
 
 
 def test_find_nearby_join_waitlist_get_promoted(city, live_server, phone):
-    needs_enroll_urls()
     base = live_server.url
     lat, lng = point_east(1.2)
-    near = ActivityFactory(
+    near = make_activity(
         organization=city.org_a, title="东湖社区义剪", lat=lat, lng=lng, address="东湖社区文化礼堂"
     )
-    shift = ShiftFactory(activity=near, name="理发", capacity=1, waitlist_size=2)
+    shift = shift_of(activity=near, name="理发", capacity=1, waitlist_size=2)
     lat, lng = point_east(30)
-    ActivityFactory(organization=city.org_b, title="乍浦海边清扫", lat=lat, lng=lng)
-    enroll(city.users["volunteer_b"].volunteer, shift)
+    make_activity(organization=city.org_b, title="乍浦海边清扫", lat=lat, lng=lng)
+    enrol(shift, city.users["volunteer_b"].volunteer)
 
     phone.grant_permissions(["geolocation"], origin=base)
     phone.set_geolocation({"latitude": PINGHU[0], "longitude": PINGHU[1]})

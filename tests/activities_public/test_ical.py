@@ -15,8 +15,8 @@ from huiguang.activities.models import Activity, CalendarToken, Enrollment
 from huiguang.core.models import AuditEntry
 
 from ..conftest import login_client
-from ..factories import SiteFactory
-from .conftest import ActivityFactory, ShiftFactory, activity_with_shift, enroll, needs_enroll_urls
+from ..factories import SiteFactory, enrol, make_activity
+from .conftest import activity_with_shift, shift_of
 
 # --- a small, strict RFC 5545 reader ------------------------------------------------------------
 
@@ -107,13 +107,13 @@ def test_fold_keeps_octet_limit_and_characters(line):
 def test_activity_ics_lists_every_shift(city, client, settings):
     settings.HUIGUANG_SITE_URL = "https://zyz.example.cn"
     site = SiteFactory(region=city.town_a, name="东湖文化礼堂", lat="30.700000", lng="121.020000")
-    activity = ActivityFactory(
+    activity = make_activity(
         organization=city.org_a, title="金平湖·志愿服务日, 三月", site=site, address="东湖路1号"
     )
-    morning = ShiftFactory(
+    morning = shift_of(
         activity=activity, name="上午：量血压", ends_at=activity.starts_at + dt.timedelta(hours=2)
     )
-    ShiftFactory(activity=activity, name="下午：义剪", starts_at=activity.starts_at + dt.timedelta(hours=2))
+    shift_of(activity=activity, name="下午：义剪", starts_at=activity.starts_at + dt.timedelta(hours=2))
 
     response = client.get(reverse("activities:ics", args=[activity.pk]))
 
@@ -150,7 +150,6 @@ def _regenerate(client) -> str:
 
 
 def test_feed_lists_my_active_upcoming_shifts(city, volunteer, feed_client):
-    needs_enroll_urls()
     now = timezone.now()
     _, confirmed = activity_with_shift(
         organization=city.org_a, title="确认", starts_at=now + dt.timedelta(days=1)
@@ -162,7 +161,7 @@ def test_feed_lists_my_active_upcoming_shifts(city, volunteer, feed_client):
         shift_waitlist_size=1,
         starts_at=now + dt.timedelta(days=2),
     )
-    enroll(city.users["volunteer_b"].volunteer, waiting)
+    enrol(waiting, city.users["volunteer_b"].volunteer)
     _, applied = activity_with_shift(
         organization=city.org_a, title="待审", starts_at=now + dt.timedelta(days=3)
     )
@@ -176,12 +175,12 @@ def test_feed_lists_my_active_upcoming_shifts(city, volunteer, feed_client):
     _, other = activity_with_shift(
         organization=city.org_a, title="别人的", starts_at=now + dt.timedelta(days=5)
     )
-    enroll(volunteer, confirmed)
-    enroll(volunteer, waiting, Enrollment.Status.WAITLISTED)
-    enroll(volunteer, applied, Enrollment.Status.APPLIED)
-    enroll(volunteer, cancelled, Enrollment.Status.CANCELLED)
-    enroll(volunteer, past)
-    enroll(city.users["volunteer_b"].volunteer, other)
+    enrol(confirmed, volunteer)
+    enrol(waiting, volunteer, Enrollment.Status.WAITLISTED)
+    enrol(applied, volunteer, Enrollment.Status.APPLIED)
+    enrol(cancelled, volunteer, Enrollment.Status.CANCELLED)
+    enrol(past, volunteer)
+    enrol(other, city.users["volunteer_b"].volunteer)
     token = _regenerate(feed_client)
 
     response = login_client(None).get(
@@ -200,9 +199,8 @@ def test_feed_lists_my_active_upcoming_shifts(city, volunteer, feed_client):
 
 
 def test_cancelled_activity_shows_as_cancelled_in_the_feed(city, volunteer, feed_client):
-    needs_enroll_urls()
     activity, shift = activity_with_shift(organization=city.org_a, title="台风")
-    enroll(volunteer, shift)
+    enrol(shift, volunteer)
     Activity.objects.filter(pk=activity.pk).update(status=Activity.Status.CANCELLED)
     token = _regenerate(feed_client)
 
@@ -212,14 +210,12 @@ def test_cancelled_activity_shows_as_cancelled_in_the_feed(city, volunteer, feed
 
 
 def test_wrong_token_is_404(city, feed_client):
-    needs_enroll_urls()
     token = _regenerate(feed_client)
     for bad in ("x" * 43, token[:-1], token + "a", "abc"):
         assert login_client(None).get(reverse("activities:ical_feed", args=[bad])).status_code == 404
 
 
 def test_regenerating_cuts_off_the_old_link(city, feed_client):
-    needs_enroll_urls()
     first = _regenerate(feed_client)
     second = _regenerate(feed_client)
 
@@ -233,7 +229,6 @@ def test_regenerating_cuts_off_the_old_link(city, feed_client):
 
 
 def test_my_page_offers_to_create_then_shows_the_link(city, feed_client, settings):
-    needs_enroll_urls()
     settings.HUIGUANG_SITE_URL = "https://zyz.example.cn"
     assert "生成我的日历链接" in feed_client.get(reverse("activities:my")).content.decode()
     token = _regenerate(feed_client)

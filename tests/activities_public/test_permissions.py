@@ -6,21 +6,11 @@ import pytest
 from django.urls import reverse
 
 from huiguang.activities.ical import calendar_token_regenerate
+from huiguang.activities.models import Activity
 
 from ..conftest import login_client
+from ..factories import ROLES
 from .conftest import activity_with_shift
-
-ROLES = [
-    "anonymous",
-    "volunteer",
-    "volunteer_b",
-    "leader",
-    "org_admin",
-    "town_admin",
-    "outsider",
-    "auditor",
-    "city_admin",
-]
 
 GET = [
     ("activities:list", [], [200] * 9),
@@ -40,8 +30,6 @@ POST = [
 
 
 def objects(city):
-    from huiguang.activities.models import Activity
-
     activity, _ = activity_with_shift(organization=city.org_a)
     members, _ = activity_with_shift(organization=city.org_a, visibility=Activity.Visibility.MEMBERS)
     draft, _ = activity_with_shift(organization=city.org_a, status=Activity.Status.DRAFT)

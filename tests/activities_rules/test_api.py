@@ -12,7 +12,8 @@ from django.utils import timezone
 from huiguang.activities.models import Activity, Enrollment
 
 from ..conftest import login_client
-from .conftest import bearer, enrol, make_activity, make_shift, member
+from ..factories import bearer, enrol, make_activity, member
+from .conftest import make_shift
 
 API = "/api/v1"
 

@@ -7,7 +7,8 @@ from huiguang.activities.models import Enrollment
 from tests.browser.conftest import login, shot
 from tests.factories import PASSWORD
 
-from .conftest import make_shift, member
+from ..factories import member
+from .conftest import make_shift
 
 AGREEMENT = "本人自愿参加本次活动，服从现场安排，注意自身安全。"
 

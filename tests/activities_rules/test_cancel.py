@@ -20,7 +20,8 @@ from huiguang.activities.services.enrollments import (
 from huiguang.notifications.models import Notification
 
 from ..conftest import login_client
-from .conftest import bearer, enrol, make_activity, make_shift, member
+from ..factories import bearer, enrol, make_activity, member
+from .conftest import make_shift
 
 
 def _cancel(user, enrollment, **data):

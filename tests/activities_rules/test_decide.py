@@ -13,7 +13,8 @@ from huiguang.activities.services.enrollments import enrollment_create, enrollme
 from huiguang.notifications.models import Notification
 
 from ..conftest import login_client
-from .conftest import bearer, make_shift, member
+from ..factories import bearer, member
+from .conftest import make_shift
 
 APPROVAL = {"signup_mode": Activity.SignupMode.APPROVAL}
 
@@ -108,10 +109,10 @@ def test_decided_or_foreign_ids_are_skipped(city, applications):
     assert Enrollment.objects.get(pk=foreign.pk).status == "applied"
 
 
-def test_deciding_nothing_is_a_clear_400(city, applications):
+def test_deciding_nothing_is_a_clear_422(city, applications):
     shift, _applied = applications
     _client, response = _decide(city.users["org_admin"], shift, action="approve")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "请至少勾选一条报名。" in response.content.decode()
 
 

@@ -11,19 +11,8 @@ from django.urls import reverse
 from huiguang.activities.models import Activity, Enrollment
 
 from ..conftest import login_client
-from .conftest import bearer, enrol, make_shift
-
-ROLES = [
-    "anonymous",
-    "volunteer",
-    "volunteer_b",
-    "leader",
-    "org_admin",
-    "town_admin",
-    "outsider",
-    "auditor",
-    "city_admin",
-]
+from ..factories import ROLES, bearer, enrol
+from .conftest import make_shift
 
 
 def _statuses(city, request) -> dict:
@@ -46,7 +35,7 @@ WEB = [
     ("POST", "activities:enrollment_cancel", "target", None, [302, 302, 404, 302, 302, 302, 404, 404, 302]),
     ("GET", "activities:team_signup", "shift", None, [302, 404, 404, 200, 200, 200, 404, 404, 200]),
     ("POST", "activities:team_signup", "shift", None, [302, 404, 404, 422, 422, 422, 404, 404, 422]),
-    ("POST", "activities:enrollment_decide", "shift", None, [302, 404, 404, 400, 400, 400, 404, 404, 400]),
+    ("POST", "activities:enrollment_decide", "shift", None, [302, 404, 404, 422, 422, 422, 404, 404, 422]),
     (
         "POST",
         "activities:enrollment_decide",

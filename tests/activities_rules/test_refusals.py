@@ -16,8 +16,8 @@ from huiguang.network.models import Membership
 from huiguang.volunteers.models import Skill, Volunteer
 
 from ..conftest import login_client
-from ..factories import VolunteerFactory
-from .conftest import bearer, enrol, make_activity, make_shift, member
+from ..factories import VolunteerFactory, bearer, enrol, make_activity, member
+from .conftest import make_shift
 
 
 def _full(city, volunteer):

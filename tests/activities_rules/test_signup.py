@@ -18,8 +18,8 @@ from huiguang.core.models import AuditEntry
 from huiguang.volunteers.models import Skill
 
 from ..conftest import login_client
-from ..factories import VolunteerFactory
-from .conftest import enrol, make_activity, make_shift, member
+from ..factories import VolunteerFactory, enrol, make_activity, member
+from .conftest import make_shift
 
 
 def _post(user, shift, client=None, **data):

@@ -14,7 +14,8 @@ from huiguang.activities.services.enrollments import EnrollmentRefused, team_sig
 from huiguang.notifications.models import Notification
 
 from ..conftest import login_client
-from .conftest import bearer, enrol, make_shift, member
+from ..factories import bearer, enrol, member
+from .conftest import make_shift
 
 
 def _page(user, shift, **params):

@@ -6,44 +6,33 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from huiguang.activities.models import Activity, Category, Enrollment, Shift
+from huiguang.activities.models import Activity, Enrollment, Shift
 from huiguang.activities.services.enrollments import enrollment_create
 from huiguang.notifications.models import Notification
 from huiguang.volunteers.models import Volunteer
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_activity, make_shift
 
 from .conftest import login, shot
 
 
-def make_activity(city, title, lat, lng, capacity=1, waitlist=2):
+def activity_near(city, title: str, lat: str, lng: str, capacity: int = 1) -> tuple[Activity, Shift]:
+    """A published activity of org A at (lat, lng), 5 days ahead at 09:00, with one shift."""
     start = (timezone.localtime() + dt.timedelta(days=5)).replace(hour=9, minute=0, second=0, microsecond=0)
-    activity = Activity.objects.create(
-        organization=city.org_a,
+    activity = make_activity(
+        city.org_a,
+        starts_at=start,
+        hours=3,
         title=title,
-        category=Category.objects.get_or_create(code="elderly", defaults={"name": "助老服务"})[0],
         region=city.village_a1,
-        address="平湖市当湖街道东湖社区",
         lat=Decimal(lat),
         lng=Decimal(lng),
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=3),
-        status=Activity.Status.PUBLISHED,
-        share_token=title.encode().hex()[:30],
     )
-    shift = Shift.objects.create(
-        activity=activity,
-        name="陪伴聊天",
-        starts_at=activity.starts_at,
-        ends_at=activity.ends_at,
-        capacity=capacity,
-        waitlist_size=waitlist,
-    )
-    return activity, shift
+    return activity, make_shift(activity, name="陪伴聊天", capacity=capacity)
 
 
 def test_find_near_sign_up_waitlist_promotion_and_my_activities(city, live_server, phone):
-    near, shift = make_activity(city, "东湖社区关爱独居老人", "30.701000", "121.021000")
-    make_activity(city, "远方的海边清洁", "30.600000", "121.300000", capacity=5)
+    near, shift = activity_near(city, "东湖社区关爱独居老人", "30.701000", "121.021000")
+    activity_near(city, "远方的海边清洁", "30.600000", "121.300000", capacity=5)
     first = Volunteer.objects.get(real_name="王小红")  # takes the only place
     enrollment_create(volunteer=first, shift=shift, actor=first.user)
 

@@ -9,9 +9,6 @@ Refusals answer 409 (422 when the request lacks something, such as the accepted 
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.db.models import Q
-from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -31,11 +28,18 @@ from huiguang.core.api import (
 )
 from huiguang.network.selectors import volunteer_of
 
-from ..models import Enrollment, Shift
-from ..rules import Reason, enrollments_organized_by, shifts_organized_by
+from ..models import Enrollment
+from ..rules import Reason
+from ..selectors.enrollments import (
+    enrollment_cancellable_get,
+    my_enrollment_list,
+    shift_for_signup,
+    shift_organized_get,
+    team_members_chosen,
+)
 from ..services import enrollments as services
 from ..services.enrollments import EnrollmentRefused
-from ..views.enroll import SIGNUP_VISIBLE, decision_messages, team_members_chosen
+from ..texts import decision_messages
 
 router = Router(tags=["activities"])
 
@@ -223,13 +227,7 @@ class TeamRefusedOut(Schema):
     "not accepted. Places are never overbooked, however many volunteers sign up at once.",
 )
 def enrollment_create(request, shift_id: int, payload: SignupIn):
-    shift = (
-        Shift.objects.select_related("activity")
-        .filter(pk=shift_id, activity__status__in=SIGNUP_VISIBLE)
-        .first()
-    )
-    if shift is None:
-        raise Http404
+    shift = shift_for_signup(shift_id)
     enrollment = services.enrollment_create(
         volunteer=volunteer_of(request.user),
         shift=shift,
@@ -264,16 +262,7 @@ def enrollment_create(request, shift_id: int, payload: SignupIn):
     "NOT_ACTIVE.",
 )
 def enrollment_cancel(request, enrollment_id: int, reason: Annotated[str, text(200)] = ""):
-    volunteer = volunteer_of(request.user)
-    own = Q(volunteer=volunteer) if volunteer is not None else Q(pk__in=[])
-    enrollment = (
-        Enrollment.objects.filter(own | Q(pk__in=enrollments_organized_by(request.user).values("pk")))
-        .select_related("shift", "volunteer")
-        .filter(pk=enrollment_id)
-        .first()
-    )
-    if enrollment is None:
-        raise Http404
+    enrollment = enrollment_cancellable_get(request.user, enrollment_id)
     was = enrollment.status
     cancelled = services.enrollment_cancel(
         enrollment=enrollment, actor=request.user, reason=reason, request=request
@@ -281,7 +270,7 @@ def enrollment_cancel(request, enrollment_id: int, reason: Annotated[str, text(2
     if was == Enrollment.Status.WAITLISTED:
         detail = (
             _("You left the waitlist.")
-            if volunteer == enrollment.volunteer
+            if enrollment.volunteer.user_id == request.user.pk
             else _("The sign-up is cancelled.")
         )
     else:
@@ -298,27 +287,10 @@ def enrollment_cancel(request, enrollment_id: int, reason: Annotated[str, text(2
 )
 @paginate(Pagination)
 def my_enrollments(request, filters: Query[MyEnrollmentFilter]):
-    volunteer = volunteer_of(request.user)
-    if volunteer is None:
-        return Enrollment.objects.none()
-    qs = Enrollment.objects.filter(volunteer=volunteer).select_related("shift__activity__organization")
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.upcoming:
-        return qs.filter(shift__ends_at__gt=timezone.now()).order_by("shift__starts_at", "pk")
-    return qs.order_by("-shift__starts_at", "-pk")
+    return my_enrollment_list(request.user, status=filters.status, upcoming=filters.upcoming)
 
 
 # --- organizers --------------------------------------------------------------------------------------
-
-
-def _organized_shift(user, shift_id: int) -> Shift:
-    shift = (
-        shifts_organized_by(user).prefetch_related("activity__required_skills").filter(pk=shift_id).first()
-    )
-    if shift is None:
-        raise Http404
-    return shift
 
 
 @router.post(
@@ -331,7 +303,7 @@ def _organized_shift(user, shift_id: int) -> Shift:
     "told. Each volunteer is notified.",
 )
 def enrollment_decide(request, shift_id: int, payload: DecisionsIn):
-    shift = _organized_shift(request.user, shift_id)
+    shift = shift_organized_get(request.user, shift_id)
     counts = services.enrollment_decide(
         actor=request.user,
         shift=shift,
@@ -354,7 +326,7 @@ def enrollment_decide(request, shift_id: int, payload: DecisionsIn):
     "signed up.",
 )
 def team_signup(request, shift_id: int, payload: TeamSignupIn):
-    shift = _organized_shift(request.user, shift_id)
+    shift = shift_organized_get(request.user, shift_id)
     try:
         created = services.team_signup(
             actor=request.user,

@@ -18,6 +18,7 @@ from huiguang.core.api import ERRORS, Pagination, RegionCode, ShortText
 from huiguang.network.schemas import OrganizationRef, RegionRef
 
 from ..selectors import public as sel
+from ..selectors import search
 
 router = Router(tags=["activities"])
 
@@ -41,7 +42,8 @@ class PublicActivityFilter(Schema):
     lng: ShortText = Field("", description="Longitude of the point, decimal degrees.")
     km: ShortText = Field(
         "",
-        description=f"Distance from the point in km (default {sel.DEFAULT_KM:g}, at most {sel.MAX_KM:g}); "
+        description=f"Distance from the point in km (default {search.DEFAULT_KM:g}, "
+        f"at most {search.MAX_KM:g}); "
         "with a point the list is ordered nearest first.",
     )
     when: ShortText = Field(
@@ -264,7 +266,7 @@ class PublicActivityDetailOut(PublicActivityOut):
 )
 @paginate(Pagination)
 def activity_list(request, filters: Query[PublicActivityFilter]):
-    parsed = sel.parse_activity_filters(filters.dict())
+    parsed = search.parse_activity_filters(filters.dict())
     return _Decorated(sel.activity_search(request.user, parsed, now=timezone.now()))
 
 
@@ -291,7 +293,9 @@ class _Decorated:
         self.results = results
 
     def __len__(self) -> int:
-        return len(self.results) if isinstance(self.results, sel.NearbyActivities) else self.results.count()
+        return (
+            len(self.results) if isinstance(self.results, search.NearbyActivities) else self.results.count()
+        )
 
     def __getitem__(self, index):
         return sel.with_places(self.results[index])

@@ -5,8 +5,8 @@ Reading: every console user reads the activities of the organizations in their s
 their region subtree, organization admins their subtree, leaders their own team). Anything else
 is not in the queryset, so the views answer 404.
 
-Changing (who is an editor, a manager, a reviewer) is computed here from the grants without a
-query; services/lifecycle.py enforces it and explains it.
+Changing (who is an editor, a manager, a reviewer) is computed from the grants without a
+query (activities/permissions.py); the services enforce it.
 
 Contact details on rosters (DESIGN §6): ID numbers are always masked (Volunteer.id_masked); the
 phone is shown in full to the admins who manage the organization (its admins, its region's
@@ -18,11 +18,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
+from huiguang.core.selectors import get_or_404
 from huiguang.network.models import Grant, Organization
 from huiguang.network.scope import scope_for
 from huiguang.network.selectors import organization_list_for
@@ -78,15 +90,9 @@ def activity_list_for(user) -> QuerySet[Activity]:
 
 
 def activity_get_for(user, pk: int) -> Activity:
-    activity = (
-        activity_list_for(user)
-        .select_related("site", "series", "created_by", "reviewed_by")
-        .filter(pk=pk)
-        .first()
+    return get_or_404(
+        activity_list_for(user).select_related("site", "series", "created_by", "reviewed_by"), pk
     )
-    if activity is None:
-        raise Http404
-    return activity
 
 
 def _shift_sum(field: str):
@@ -167,6 +173,16 @@ def activity_rows_for(
     )
 
 
+def activity_detail_for(user, pk: int) -> Activity:
+    """One activity of the console list (with its counts), its skills and its shifts; 404 outside."""
+    return get_or_404(
+        activity_rows_for(user).prefetch_related(
+            "required_skills", Prefetch("shifts", queryset=Shift.objects.order_by("starts_at", "name", "pk"))
+        ),
+        pk,
+    )
+
+
 def activity_filter_organizations(user) -> QuerySet[Organization]:
     """Organizations offered in the list's filter (at most a few hundred: the user's scope)."""
     return organization_list_for(user).select_related(None).only("id", "name", "path").order_by("path")[:500]
@@ -201,29 +217,21 @@ def activity_photos(activity: Activity) -> dict[str, list[ActivityPhoto]]:
 
 
 def shift_get_for(user, pk: int) -> Shift:
-    shift = (
-        Shift.objects.filter(activity__in=activity_list_for(user).values("pk"))
-        .select_related(
+    return get_or_404(
+        Shift.objects.filter(activity__in=activity_list_for(user).values("pk")).select_related(
             "activity", "activity__organization", "activity__organization__region", "activity__region"
-        )
-        .filter(pk=pk)
-        .first()
+        ),
+        pk,
     )
-    if shift is None:
-        raise Http404
-    return shift
 
 
 def photo_get_for(user, pk: int) -> ActivityPhoto:
-    photo = (
-        ActivityPhoto.objects.filter(activity__in=activity_list_for(user).values("pk"))
-        .select_related("activity", "activity__organization", "activity__organization__region")
-        .filter(pk=pk)
-        .first()
+    return get_or_404(
+        ActivityPhoto.objects.filter(activity__in=activity_list_for(user).values("pk")).select_related(
+            "activity", "activity__organization", "activity__organization__region"
+        ),
+        pk,
     )
-    if photo is None:
-        raise Http404
-    return photo
 
 
 ROSTER_ORDER = Case(
@@ -251,15 +259,12 @@ def roster_counts(shift: Shift) -> dict[str, int]:
 
 
 def series_get_for(user, pk: int) -> Series:
-    series = (
-        Series.objects.filter(organization__in=organization_list_for(user).values("pk"))
-        .select_related("organization", "organization__region", "template", "template__organization")
-        .filter(pk=pk)
-        .first()
+    return get_or_404(
+        Series.objects.filter(organization__in=organization_list_for(user).values("pk")).select_related(
+            "organization", "organization__region", "template", "template__organization"
+        ),
+        pk,
     )
-    if series is None:
-        raise Http404
-    return series
 
 
 def series_occurrences(series: Series, *, limit: int = 60) -> QuerySet[Activity]:

@@ -1,4 +1,5 @@
-"""Finding activities: the public list and page, "shifts I can take", "my activities", calendars.
+"""Finding activities: who sees what, the public list and an activity's page (filters:
+selectors/search.py; "shifts I can take", "my activities", calendars: selectors/mine.py).
 
 What the public sees (decided here, used by the web pages, the API and the calendars):
 
@@ -20,188 +21,25 @@ prefetched, sign-up decisions use one `signup_context` for the whole page (activ
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huiguang.core.errors import FieldErrors
-from huiguang.core.geo import bounding_box, haversine_km
 from huiguang.network.models import Membership, Region
 from huiguang.volunteers.models import Volunteer
 
-from ..models import Activity, ActivityPhoto, CalendarToken, Category, Enrollment, Shift
+from ..models import Activity, ActivityPhoto, Category, Enrollment, Shift
 from ..rules import Decision, enrollment_check, signup_context
+from .search import ActivityFilters, NearbyActivities, geo_annotated, subject_q, time_q, within
 
 PUBLIC_STATUSES = (Activity.Status.PUBLISHED, Activity.Status.FINISHED, Activity.Status.ARCHIVED)
 LISTED_STATUSES = (Activity.Status.PUBLISHED, Activity.Status.FINISHED)  # archived: page only
-DEFAULT_KM = 10.0
-MAX_KM = 200.0
-# "Shifts I can take" checks the rules on the soonest upcoming shifts that match the filters;
-# beyond this many the volunteer narrows the search (dates, region, distance) instead.
-CAN_TAKE_SCAN_LIMIT = 2000
-
-
-# --- filters ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActivityFilters:
-    """Parsed, valid search filters. Codes are already resolved (region → path, category → id)."""
-
-    q: str = ""
-    region: str = ""  # the code, as given
-    region_path: str = ""
-    region_name: str = ""
-    category: str = ""  # the code, as given
-    category_id: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    lat: float | None = None
-    lng: float | None = None
-    km: float | None = None
-    past: bool = False
-
-    @property
-    def near(self) -> bool:
-        return self.lat is not None and self.lng is not None and self.km is not None
-
-
-def _text(data: Mapping, name: str, limit: int = 64) -> str:
-    value = data.get(name)
-    return str(value).strip()[:limit] if value is not None else ""
-
-
-def _date(data: Mapping, name: str, errors: dict) -> dt.date | None:
-    raw = _text(data, name, 32)
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = [_("Enter a date such as 2026-05-01.")]
-        return None
-
-
-def _number(data: Mapping, name: str, low: float, high: float, errors: dict) -> float | None:
-    raw = _text(data, name, 32)
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not low <= value <= high:
-        errors[name] = [
-            _("Enter a number from %(low)s to %(high)s.") % {"low": f"{low:g}", "high": f"{high:g}"}
-        ]
-        return None
-    return value
-
-
-def parse_activity_filters(data: Mapping) -> ActivityFilters:
-    """Filters from a query string (web) or the API's query parameters; bad values → FieldErrors.
-
-    `region`: a region code, its whole subtree; `category`: a category code; `date_from` /
-    `date_to`: ISO dates, activities that take place on any day of the range; `q`: words in the
-    title, description or organization name; `lat`, `lng`, `km`: within `km` (default 10) of a
-    point; `when=past`: activities that have ended (otherwise, without dates, upcoming ones).
-    """
-    errors: dict[str, list[str]] = {}
-    q = _text(data, "q")
-    region = _text(data, "region", 15)
-    region_path = region_name = ""
-    if region:
-        region_path, region_name = Region.objects.filter(code=region).values_list("path", "name").first() or (
-            "",
-            "",
-        )
-        if not region_path:
-            errors["region"] = [_("No region has the code %(code)s.") % {"code": region}]
-    category = _text(data, "category", 32)
-    category_id = None
-    if category:
-        category_id = Category.objects.filter(code=category).values_list("pk", flat=True).first()
-        if category_id is None:
-            errors["category"] = [_("There is no service category %(code)s.") % {"code": category}]
-    date_from = _date(data, "date_from", errors)
-    date_to = _date(data, "date_to", errors)
-    if date_from and date_to and date_to < date_from:
-        errors["date_to"] = [_("The end date is before the start date.")]
-    lat = _number(data, "lat", -90, 90, errors)
-    lng = _number(data, "lng", -180, 180, errors)
-    km = _number(data, "km", 0.1, MAX_KM, errors)
-    if "lat" not in errors and "lng" not in errors:
-        if lat is None and lng is not None:
-            errors["lat"] = [_("Give both the latitude and the longitude.")]
-        elif lng is None and lat is not None:
-            errors["lng"] = [_("Give both the latitude and the longitude.")]
-        elif lat is None and km is not None:
-            errors["km"] = [
-                _("A distance needs a point: give the latitude and longitude, or use your location.")
-            ]
-    if lat is not None and lng is not None and km is None and "km" not in errors:
-        km = DEFAULT_KM
-    when = _text(data, "when", 16)
-    if when not in ("", "upcoming", "past"):
-        errors["when"] = [_("Choose upcoming or past activities.")]
-    if errors:
-        raise FieldErrors(errors)
-    return ActivityFilters(
-        q=q,
-        region=region,
-        region_path=region_path,
-        region_name=region_name,
-        category=category,
-        category_id=category_id,
-        date_from=date_from,
-        date_to=date_to,
-        lat=lat,
-        lng=lng,
-        km=km,
-        past=when == "past",
-    )
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _subject_q(f: ActivityFilters, prefix: str = "") -> Q:
-    """Region, category and keyword: about the activity (`prefix` "activity__" from a shift)."""
-    q = Q()
-    if f.region_path:
-        q &= Q(**{f"{prefix}region__path__startswith": f.region_path})
-    if f.category_id:
-        q &= Q(**{f"{prefix}category_id": f.category_id})
-    for word in f.q.split():
-        q &= (
-            Q(**{f"{prefix}title__icontains": word})
-            | Q(**{f"{prefix}description__icontains": word})
-            | Q(**{f"{prefix}organization__name__icontains": word})
-        )
-    return q
-
-
-def _time_q(f: ActivityFilters, now: dt.datetime) -> Q:
-    """Dates and upcoming/past, on the `starts_at`/`ends_at` of the rows filtered (activity or shift)."""
-    q = Q()
-    if f.date_from:
-        q &= Q(ends_at__gt=_local_midnight(f.date_from))
-    if f.date_to:
-        q &= Q(starts_at__lt=_local_midnight(f.date_to + dt.timedelta(days=1)))
-    if f.past:
-        q &= Q(ends_at__lte=now)
-    elif not (f.date_from or f.date_to):
-        q &= Q(ends_at__gt=now)
-    return q
 
 
 # --- who sees what ---------------------------------------------------------------------------
@@ -228,7 +66,7 @@ def member_organization_paths(volunteer) -> list[str]:
     return sorted(paths)
 
 
-def _visibility_q(org_paths: Iterable[str], prefix: str = "") -> Q:
+def visibility_q(org_paths: Iterable[str], prefix: str = "") -> Q:
     q = Q(**{f"{prefix}visibility": Activity.Visibility.PUBLIC})
     org_paths = list(org_paths)
     if org_paths:
@@ -244,7 +82,7 @@ def _visibility_q(org_paths: Iterable[str], prefix: str = "") -> Q:
 def activities_visible_to(user, *, statuses=PUBLIC_STATUSES) -> QuerySet[Activity]:
     """Activities that exist publicly for this user (see the module docstring)."""
     org_paths = member_organization_paths(volunteer_of(user))
-    return Activity.objects.filter(_visibility_q(org_paths), status__in=statuses)
+    return Activity.objects.filter(visibility_q(org_paths), status__in=statuses)
 
 
 # --- the public list -------------------------------------------------------------------------
@@ -294,67 +132,6 @@ def with_places(activities: Iterable[Activity]) -> list[Activity]:
     return out
 
 
-def _geo_annotated(qs: QuerySet, prefix: str = "") -> QuerySet:
-    """Coordinates of the activity, or of its site when the activity has none."""
-    return qs.annotate(
-        geo_lat=Coalesce(F(f"{prefix}lat"), F(f"{prefix}site__lat")),
-        geo_lng=Coalesce(F(f"{prefix}lng"), F(f"{prefix}site__lng")),
-    )
-
-
-def _within(qs: QuerySet, f: ActivityFilters) -> list[tuple[float, int, dt.datetime]]:
-    """(distance km, pk, starts_at) of the rows within `f.km` of the point, nearest first.
-
-    The bounding box is SQL (indexable, cheap); the exact great-circle cut is Python.
-    """
-    assert f.lat is not None and f.lng is not None and f.km is not None
-    box = bounding_box(f.lat, f.lng, f.km)
-    rows = qs.filter(
-        geo_lat__gte=box.min_lat, geo_lat__lte=box.max_lat, geo_lng__gte=box.min_lng, geo_lng__lte=box.max_lng
-    ).values_list("pk", "geo_lat", "geo_lng", "starts_at")
-    hits = []
-    for pk, lat, lng, starts_at in rows:
-        d = haversine_km(f.lat, f.lng, lat, lng)
-        if d <= f.km:
-            hits.append((d, pk, starts_at))
-    hits.sort(key=lambda h: (h[0], h[2], h[1]))
-    return hits
-
-
-class NearbyActivities(Sequence):
-    """Activities ordered by distance, loaded a page at a time (Paginator and Ninja slice it).
-
-    Holds only (distance, pk) pairs for every match; a slice loads its activities in one query
-    (plus the prefetches) and sets `distance_km` on each.
-    """
-
-    def __init__(self, hits: list[tuple[float, int, dt.datetime]], queryset: QuerySet[Activity]):
-        self.hits = hits
-        self.queryset = queryset
-
-    def __len__(self) -> int:
-        return len(self.hits)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            part = self.hits[index]
-            objects = self.queryset.in_bulk([pk for _, pk, _ in part])
-            out = []
-            for distance, pk, _ in part:
-                obj = objects.get(pk)
-                if obj is not None:
-                    obj.distance_km = round(distance, 2)
-                    out.append(obj)
-            return out
-        items = self[index : index + 1] if index >= 0 else self[index:][:1]
-        if not items:
-            raise IndexError(index)
-        return items[0]
-
-    def __iter__(self):
-        return iter(self[:])
-
-
 def activity_search(
     user, filters: ActivityFilters, *, now: dt.datetime | None = None
 ) -> QuerySet[Activity] | NearbyActivities:
@@ -362,12 +139,10 @@ def activity_search(
     first; near a point: nearest first). Shifts come prefetched: call `with_places` on a page."""
     now = now or timezone.now()
     qs = _card_queryset(
-        activities_visible_to(user, statuses=LISTED_STATUSES).filter(
-            _subject_q(filters), _time_q(filters, now)
-        )
+        activities_visible_to(user, statuses=LISTED_STATUSES).filter(subject_q(filters), time_q(filters, now))
     )
     if filters.near:
-        return NearbyActivities(_within(_geo_annotated(qs), filters), qs)
+        return NearbyActivities(within(geo_annotated(qs), filters), qs)
     return qs.order_by("-starts_at", "-id") if filters.past else qs.order_by("starts_at", "id")
 
 
@@ -407,7 +182,7 @@ def activity_get_public(user, pk: int) -> Activity:
     return activity
 
 
-def _waitlist_position() -> Subquery:
+def waitlist_position() -> Subquery:
     """1-based place of a waitlisted enrollment in its shift's queue (promotion order: oldest first)."""
     ahead = (
         Enrollment.objects.filter(shift=OuterRef("shift"), status=Enrollment.Status.WAITLISTED)
@@ -527,7 +302,7 @@ def activity_page(user, activity: Activity, *, now: dt.datetime | None = None) -
             e.shift_id: e
             for e in Enrollment.objects.filter(
                 volunteer=volunteer, shift__activity=activity, status__in=Enrollment.ACTIVE
-            ).annotate(waitlist_position=_waitlist_position())
+            ).annotate(waitlist_position=waitlist_position())
         }
         for row in rows:
             row.enrollment = mine.get(row.shift.pk)
@@ -545,118 +320,4 @@ def activity_page(user, activity: Activity, *, now: dt.datetime | None = None) -
         volunteer=volunteer,
         gallery=[p for p in photos if p.kind == ActivityPhoto.Kind.GALLERY],
         outcome_photos=[p for p in photos if p.kind == ActivityPhoto.Kind.OUTCOME],
-    )
-
-
-# --- shifts I can take -----------------------------------------------------------------------
-
-
-@dataclass
-class ShiftOption:
-    shift: Shift
-    decision: Decision
-    distance_km: float | None = None
-
-
-def shifts_i_can_take(
-    volunteer, filters: ActivityFilters, *, now: dt.datetime | None = None
-) -> list[ShiftOption]:
-    """Upcoming shifts of published activities the volunteer may sign up for right now.
-
-    The candidates (matching the filters, not yet started, not already taken by the volunteer)
-    come in one query with what the rules need (activity, required skills); the rules decide with
-    one signup_context, so the number of queries does not depend on the number of shifts.
-    """
-    now = now or timezone.now()
-    filters = replace(filters, past=False)  # a shift one can take has not started
-    org_paths = member_organization_paths(volunteer)
-    qs = (
-        Shift.objects.filter(
-            _visibility_q(org_paths, "activity__"),
-            _subject_q(filters, "activity__"),
-            _time_q(filters, now),
-            activity__status=Activity.Status.PUBLISHED,
-            starts_at__gt=now,
-        )
-        .exclude(
-            pk__in=Enrollment.objects.filter(volunteer=volunteer, status__in=Enrollment.ACTIVE).values(
-                "shift_id"
-            )
-        )
-        .select_related(
-            "activity", "activity__organization", "activity__category", "activity__region", "activity__site"
-        )
-        .prefetch_related("activity__required_skills")
-    )
-    distances: dict[int, float] = {}
-    if filters.near:
-        hits = _within(_geo_annotated(qs, "activity__"), filters)
-        distances = {pk: d for d, pk, _ in hits[:CAN_TAKE_SCAN_LIMIT]}
-        shifts = sorted(qs.filter(pk__in=list(distances)), key=lambda s: (distances[s.pk], s.starts_at, s.pk))
-    else:
-        shifts = list(qs.order_by("starts_at", "pk")[:CAN_TAKE_SCAN_LIMIT])
-    _share_activities(shifts)
-    context = signup_context(volunteer, now=now)
-    options = []
-    for shift in shifts:
-        decision = enrollment_check(volunteer, shift, context=context, now=now)
-        if decision.ok:
-            d = distances.get(shift.pk)
-            options.append(
-                ShiftOption(
-                    shift=shift, decision=decision, distance_km=round(d, 2) if d is not None else None
-                )
-            )
-    return options
-
-
-def _share_activities(shifts: list[Shift]) -> None:
-    """Shifts of one activity share one Activity object (and its prefetched skills)."""
-    seen: dict[int, Activity] = {}
-    for s in shifts:
-        s.activity = seen.setdefault(s.activity_id, s.activity)
-
-
-# --- my activities ---------------------------------------------------------------------------
-
-
-def my_enrollments(volunteer) -> QuerySet[Enrollment]:
-    return (
-        Enrollment.objects.filter(volunteer=volunteer)
-        .select_related("shift", "shift__activity", "shift__activity__organization", "shift__activity__site")
-        .annotate(waitlist_position=_waitlist_position())
-    )
-
-
-def my_upcoming(volunteer, *, now: dt.datetime | None = None) -> QuerySet[Enrollment]:
-    """Every enrollment (any status) on a shift that has not ended, soonest first."""
-    now = now or timezone.now()
-    return my_enrollments(volunteer).filter(shift__ends_at__gt=now).order_by("shift__starts_at", "pk")
-
-
-def my_past(volunteer, *, now: dt.datetime | None = None) -> QuerySet[Enrollment]:
-    now = now or timezone.now()
-    return my_enrollments(volunteer).filter(shift__ends_at__lte=now).order_by("-shift__starts_at", "-pk")
-
-
-# --- calendars -------------------------------------------------------------------------------
-
-
-def calendar_token_of(volunteer) -> CalendarToken | None:
-    return CalendarToken.objects.filter(volunteer=volunteer).first() if volunteer is not None else None
-
-
-def calendar_feed_enrollments(token: str, *, now: dt.datetime | None = None) -> QuerySet[Enrollment]:
-    """The enrollments in a calendar feed: the token owner's confirmed, awaiting and waitlisted
-    shifts that have not ended. A wrong or replaced token → 404."""
-    now = now or timezone.now()
-    volunteer_id = CalendarToken.objects.filter(token=token).values_list("volunteer_id", flat=True).first()
-    if volunteer_id is None:
-        raise Http404
-    return (
-        Enrollment.objects.filter(
-            volunteer_id=volunteer_id, status__in=Enrollment.ACTIVE, shift__ends_at__gt=now
-        )
-        .select_related("shift", "shift__activity", "shift__activity__organization", "shift__activity__site")
-        .order_by("shift__starts_at", "pk")
     )

@@ -24,18 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import Refused
-from huiguang.notifications.services import notify
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, Enrollment, Shift
@@ -49,6 +45,14 @@ from ..rules import (
     signup_context,
     signup_contexts,
     team_members_q,
+)
+from .notices import (
+    site_language,
+    tell_activity_cancelled,
+    tell_cancelled_by_organizer,
+    tell_decision,
+    tell_promoted,
+    tell_team_member,
 )
 
 ACTIVE = Enrollment.ACTIVE
@@ -121,39 +125,6 @@ def _release(shift: Shift, status: str) -> None:
         shift.waitlisted = max(shift.waitlisted - 1, 0)
 
 
-# --- notifications ---------------------------------------------------------------------------------
-
-
-def _site_language():
-    """Notifications are stored once and read later by the volunteer: they are written in the
-    site's language, not in the language of whoever triggered them."""
-    return translation.override(settings.LANGUAGE_CODE)
-
-
-def _activity_url(activity: Activity) -> str:
-    return reverse("activities:detail", args=[activity.pk])
-
-
-def _when(shift: Shift) -> str:
-    start = timezone.localtime(shift.starts_at)
-    return f"{date_format(start, 'Y-m-d H:i')}–{date_format(timezone.localtime(shift.ends_at), 'H:i')}"
-
-
-def _tell(enrollment: Enrollment, shift: Shift, *, kind: str, title: str, body: str, key: str = "") -> None:
-    notify(
-        user=enrollment.volunteer.user,
-        kind=kind,
-        title=title,
-        body=body,
-        url=_activity_url(shift.activity),
-        dedupe_key=f"{kind}:{enrollment.pk}{key}",
-    )
-
-
-def _shift_text(shift: Shift) -> dict:
-    return {"activity": shift.activity.title, "shift": shift.name, "when": _when(shift)}
-
-
 # --- waitlist promotion ------------------------------------------------------------------------------
 
 
@@ -179,18 +150,7 @@ def _promote(shift: Shift, now: dt.datetime) -> list[Enrollment]:
         shift.taken += 1
         shift.waitlisted -= 1
         nxt.status, nxt.promoted_at = S.CONFIRMED, now
-        with _site_language():
-            _tell(
-                nxt,
-                shift,
-                kind="enrollment_promoted",
-                title=_("You have a place: %(activity)s") % _shift_text(shift),
-                body=_(
-                    "A place became free on %(shift)s (%(when)s) and you moved up from the waitlist: you are "
-                    "now confirmed. If you cannot come, cancel so that the next person can go."
-                )
-                % _shift_text(shift),
-            )
+        tell_promoted(nxt, shift)
         audit_log(action="enrollment_promoted", obj=nxt, actor_label="waitlist", shift=shift.pk)
         promoted.append(nxt)
     return promoted
@@ -307,18 +267,7 @@ def enrollment_cancel(*, enrollment: Enrollment, actor, reason: str = "", reques
         current.status, current.cancelled_at, current.reason = S.CANCELLED, now, reason
         _release(shift, was)
         if not own:
-            with _site_language():
-                _tell(
-                    current,
-                    shift,
-                    kind="enrollment_cancelled",
-                    title=_("Your sign-up was cancelled: %(activity)s") % _shift_text(shift),
-                    body=(
-                        _("The organizer cancelled your sign-up for %(shift)s (%(when)s).")
-                        % _shift_text(shift)
-                    )
-                    + (f" {reason}" if reason else ""),
-                )
+            tell_cancelled_by_organizer(current, shift, reason)
         audit_log(
             action="enrollment_cancelled" if was != S.APPLIED else "enrollment_withdrawn",
             actor=actor,
@@ -364,7 +313,7 @@ def enrollment_decide(
                 try:
                     status = _claim(locked, S.CONFIRMED)
                 except EnrollmentRefused:
-                    with _site_language():
+                    with site_language():
                         status, note = S.REJECTED, str(Reason.FULL.label)
                     counts["full"] += 1
             else:
@@ -374,7 +323,7 @@ def enrollment_decide(
             )
             enrollment.status, enrollment.reason = status, note
             counts[status] += 1
-            _tell_decision(enrollment, locked, status, note)
+            tell_decision(enrollment, locked, status, note)
             audit_log(
                 action="enrollment_approved" if status != S.REJECTED else "enrollment_rejected",
                 actor=actor,
@@ -385,33 +334,6 @@ def enrollment_decide(
             )
     shift.taken, shift.waitlisted = locked.taken, locked.waitlisted
     return counts
-
-
-def _tell_decision(enrollment: Enrollment, shift: Shift, status: str, note: str) -> None:
-    with _site_language():
-        _tell_decision_text(enrollment, shift, status, note)
-
-
-def _tell_decision_text(enrollment: Enrollment, shift: Shift, status: str, note: str) -> None:
-    text = _shift_text(shift)
-    if status == S.CONFIRMED:
-        title = _("Your sign-up was approved: %(activity)s") % text
-        body = _("You are confirmed for %(shift)s (%(when)s).") % text
-    elif status == S.WAITLISTED:
-        title = _("You are on the waitlist: %(activity)s") % text
-        body = (
-            _(
-                "Your sign-up for %(shift)s (%(when)s) was approved, but every place is taken: you are on "
-                "the waitlist and will be told if a place becomes free."
-            )
-            % text
-        )
-    else:
-        title = _("Your sign-up was not accepted: %(activity)s") % text
-        body = _("Your sign-up for %(shift)s (%(when)s) was not accepted.") % text + (
-            f" {note}" if note else ""
-        )
-    _tell(enrollment, shift, kind=f"enrollment_{status}", title=title, body=body)
 
 
 def team_signup(
@@ -487,18 +409,7 @@ def team_signup(
                     **_agreement_fields(locked.activity, now, agreement_accepted),
                 )
                 created.append(enrollment)
-                with _site_language():
-                    _tell(
-                        enrollment,
-                        locked,
-                        kind="enrollment_team",
-                        title=_("You were signed up: %(activity)s") % _shift_text(locked),
-                        body=_(
-                            "%(organizer)s signed you up for %(shift)s (%(when)s). "
-                            "If you cannot come, cancel in “My activities”."
-                        )
-                        % {**_shift_text(locked), "organizer": actor.display_name or actor.phone},
-                    )
+                tell_team_member(enrollment, locked, actor)
             audit_log(
                 action="enrollment_team_signup",
                 actor=actor,
@@ -513,7 +424,7 @@ def team_signup(
 
 
 def enrollments_cancel_for_activity(*, activity: Activity, actor, reason: str) -> int:
-    """The activity is cancelled (lifecycle.activity_cancel has checked the actor's right): every
+    """The activity is cancelled (activities.activity_cancel has checked the actor's right): every
     active enrollment of every shift is cancelled, the counters give back what they held, and each
     volunteer is told once. Returns how many enrollments were cancelled."""
     reason = (reason or "").strip()[:200]
@@ -543,22 +454,7 @@ def enrollments_cancel_for_activity(*, activity: Activity, actor, reason: str) -
         for enrollment in enrollments:
             shift = shifts[enrollment.shift_id]
             shift.activity = activity
-            with _site_language():
-                notify(
-                    user=enrollment.volunteer.user,
-                    kind="activity_cancelled",
-                    title=_("Activity cancelled: %(activity)s") % {"activity": activity.title},
-                    body=(
-                        _(
-                            "%(activity)s (%(shift)s, %(when)s) has been cancelled; "
-                            "your sign-up is cancelled too."
-                        )
-                        % _shift_text(shift)
-                    )
-                    + (f" {reason}" if reason else ""),
-                    url=_activity_url(activity),
-                    dedupe_key=f"activity_cancelled:{enrollment.pk}",
-                )
+            tell_activity_cancelled(enrollment, shift, activity, reason)
         audit_log(
             action="enrollments_cancelled_with_activity",
             actor=actor,

@@ -22,41 +22,35 @@ the series row is locked while generating (select_for_update; SQLite's IMMEDIATE
 serialize), so two runs never create the same occurrence; an occurrence that was moved to another
 day or deleted is not created again. Besides, a date that already has an occurrence is skipped.
 
-Editing the whole series (`series_update`) changes the future occurrences that were not edited
-on their own (`series_detached`) and are still open (draft, pending, returned or published).
-Occurrences that already have active enrollments keep their times: the volunteers signed up for
-those hours, perhaps around other commitments. Everything else (title, description, place,
-requirements, ...) changes on them too. The occurrences whose times were kept are returned so
-that the organizer can move them one by one (which notifies their volunteers). Changing the rule
-itself is not offered: end the series and start a new one.
+Editing the whole series (`series_update`, in services/series_edit.py) changes the future
+occurrences that were not edited on their own (`series_detached`) and are still open (draft,
+pending, returned or published). Occurrences that already have active enrollments keep their
+times: the volunteers signed up for those hours, perhaps around other commitments. Everything else
+(title, description, place, requirements, ...) changes on them too. The occurrences whose times
+were kept are returned so that the organizer can move them one by one (which notifies their
+volunteers). Changing the rule itself is not offered: end the series and start a new one.
 """
 
 from __future__ import annotations
 
 import calendar
-import copy
 import datetime as dt
-import secrets
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
+from huiguang.activities.permissions import organization_may_manage_activities
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.models import Organization
 
-from ..models import Activity, Enrollment, Series, Shift
+from ..models import Activity, Series
+from .copies import clone_activity
 
-OPEN_STATUSES = (
-    Activity.Status.DRAFT,
-    Activity.Status.PENDING,
-    Activity.Status.REJECTED,
-    Activity.Status.PUBLISHED,
-)
 MAX_SERIES_YEARS = 5
 MAX_HORIZON_MONTHS = 24
 
@@ -144,8 +138,6 @@ def rule_errors(rule: str, weekdays, ordinal) -> dict[str, list[str]]:
 
 def rule_display(series: Series) -> str:
     """'每周 星期二、星期四', '每月第2个星期六', '每月第2周的星期六'."""
-    from django.utils.dates import WEEKDAYS
-
     names = [str(WEEKDAYS[d - 1]) for d in sorted(set(series.weekdays or [])) if 1 <= d <= 7]
     if series.rule == Series.Rule.WEEKLY:
         return _("Every week on %(days)s") % {"days": _(", ").join(names)}
@@ -166,99 +158,6 @@ def _local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value)
 
 
-def move(value: dt.datetime, days: int) -> dt.datetime:
-    """The same wall-clock time `days` days later (in the city's time zone)."""
-    local = _local(value)
-    return timezone.make_aware(dt.datetime.combine(local.date() + dt.timedelta(days=days), local.time()))
-
-
-def move_by_days(value: dt.datetime | None, days: int) -> dt.datetime | None:
-    return None if value is None else move(value, days)
-
-
-# Fields an occurrence or a copy takes over from its template (not status, series, outcome...).
-CLONED_FIELDS = (
-    "organization_id",
-    "title",
-    "category_id",
-    "description",
-    "region_id",
-    "site_id",
-    "address",
-    "lat",
-    "lng",
-    "checkin_radius_m",
-    "cancel_cutoff_hours",
-    "visibility",
-    "signup_mode",
-    "min_age",
-    "max_age",
-    "members_only",
-    "political_status",
-    "agreement_required",
-    "agreement_text",
-    "insurance_required",
-    "insurance_note",
-    "cover",
-)
-
-
-def clone_activity(
-    template: Activity,
-    *,
-    days: int,
-    status: str,
-    created_by,
-    series: Series | None = None,
-    copied_from: Activity | None = None,
-    shifts: list[Shift] | None = None,
-    skill_ids: list[int] | None = None,
-) -> Activity:
-    """A new activity `days` days after `template` with the same shifts (counters at zero)."""
-    activity = Activity(
-        **{name: getattr(template, name) for name in CLONED_FIELDS},
-        starts_at=move(template.starts_at, days),
-        ends_at=move(template.ends_at, days),
-        recruit_opens_at=move_by_days(template.recruit_opens_at, days),
-        recruit_closes_at=move_by_days(template.recruit_closes_at, days),
-        status=status,
-        series=series,
-        copied_from=copied_from,
-        created_by=created_by,
-        share_token=secrets.token_urlsafe(16),
-    )
-    if status == Activity.Status.PUBLISHED:
-        activity.reviewed_by_id, activity.reviewed_at = template.reviewed_by_id, template.reviewed_at
-    activity.save()
-    if skill_ids is None:
-        skill_ids = list(template.required_skills.values_list("pk", flat=True))
-    if skill_ids:
-        activity.required_skills.set(skill_ids)
-    if shifts is None:
-        shifts = list(template.shifts.all())
-    Shift.objects.bulk_create(
-        [
-            Shift(
-                activity=activity,
-                name=s.name,
-                description=s.description,
-                starts_at=move(s.starts_at, days),
-                ends_at=move(s.ends_at, days),
-                capacity=s.capacity,
-                waitlist_size=s.waitlist_size,
-            )
-            for s in shifts
-        ]
-    )
-    return activity
-
-
-def _may_manage(actor, organization: Organization) -> bool:
-    from huiguang.activities.permissions import organization_may_manage_activities
-
-    return organization_may_manage_activities(actor, organization)
-
-
 def series_create(
     *,
     actor,
@@ -274,7 +173,7 @@ def series_create(
 ) -> Series:
     """Make a published activity recurring: it becomes the series' first occurrence and template,
     and the occurrences of the next `horizon_months` are generated at once."""
-    if not _may_manage(actor, template.organization):
+    if not organization_may_manage_activities(actor, template.organization):
         raise PermissionDenied
     if template.series_id is not None:
         raise Refused("already_in_series", _("This activity already belongs to a series."))
@@ -381,224 +280,3 @@ def series_generate_all(*, now: dt.datetime | None = None) -> dict[int, int]:
     for series in running:
         counts[series.pk] = len(series_generate(series, now=now))
     return counts
-
-
-# --- editing the whole series ----------------------------------------------------------------
-
-# What series_update may change on the occurrences (times of day are `starts_time`/`ends_time`).
-SERIES_EDITABLE = (
-    "title",
-    "category",
-    "description",
-    "region",
-    "site",
-    "address",
-    "lat",
-    "lng",
-    "checkin_radius_m",
-    "cancel_cutoff_hours",
-    "visibility",
-    "signup_mode",
-    "min_age",
-    "max_age",
-    "members_only",
-    "political_status",
-    "agreement_required",
-    "agreement_text",
-    "insurance_required",
-    "insurance_note",
-)
-
-
-@dataclass
-class SeriesUpdate:
-    series: Series
-    updated: list[Activity] = field(default_factory=list)
-    times_kept: list[Activity] = field(default_factory=list)  # have enrollments: times unchanged
-    cancelled: list[Activity] = field(default_factory=list)  # after a new, earlier last date
-
-
-def _new_times(
-    activity: Activity, starts_time: dt.time, ends_time: dt.time
-) -> tuple[dt.datetime, dt.datetime]:
-    day = _local(activity.starts_at).date()
-    return (
-        timezone.make_aware(dt.datetime.combine(day, starts_time)),
-        timezone.make_aware(dt.datetime.combine(day, ends_time)),
-    )
-
-
-KEEP = object()  # series_update(ends_on=KEEP): the last date does not change
-
-
-def series_update(
-    *,
-    actor,
-    series: Series,
-    starts_time: dt.time | None = None,
-    ends_time: dt.time | None = None,
-    ends_on=KEEP,
-    required_skills=None,
-    request=None,
-    now: dt.datetime | None = None,
-    **changes,
-) -> SeriesUpdate:
-    """Edit every future, non-detached, open occurrence of the series (see the module docstring).
-
-    `starts_time`/`ends_time`: a new time of day (the shifts move with the start); `ends_on`: a
-    new last date (None: no end), after which open occurrences are cancelled and their volunteers
-    told. Future generations copy the latest occurrence that took every change; when none did
-    (all future ones have sign-ups, or none is generated yet), the next date is generated at once
-    to carry the new values.
-    """
-    from .lifecycle import activity_cancel_internal, activity_field_errors, normalize_activity_fields
-
-    if not _may_manage(actor, series.organization):
-        raise PermissionDenied
-    unknown = set(changes) - set(SERIES_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable on a series: {sorted(unknown)}")
-    now = now or timezone.now()
-    template = series.template
-    if template is None:
-        raise Refused("no_template", _("This series has no template activity any more."))
-    data = normalize_activity_fields(changes)
-    merged = {name: getattr(template, name) for name in SERIES_EDITABLE} | data
-    errors = activity_field_errors(merged, organization=series.organization)
-    retime = starts_time is not None or ends_time is not None
-    delta = dt.timedelta(0)
-    start_t: dt.time = starts_time or _local(template.starts_at).time()
-    end_t: dt.time = ends_time or _local(template.ends_at).time()
-    if retime:
-        if end_t <= start_t:
-            errors["ends_time"] = [_("The end time must be after the start time.")]
-        else:
-            new_start, new_end = _new_times(template, start_t, end_t)
-            delta = new_start - template.starts_at
-            if any(
-                s.starts_at + delta < new_start or s.ends_at + delta > new_end for s in template.shifts.all()
-            ):
-                errors["ends_time"] = [
-                    _("Some shifts would lie outside the new times: change the shifts or choose other times.")
-                ]
-    if ends_on is not KEEP and ends_on is not None and ends_on < series.starts_on:
-        errors["ends_on"] = [_("The last date must not be before the first.")]
-    if errors:
-        raise FieldErrors(errors)
-
-    result = SeriesUpdate(series=series)
-    with transaction.atomic():
-        series = (
-            Series.objects.select_for_update(of=("self",)).select_related("organization").get(pk=series.pk)
-        )
-        result.series = series
-        targets = list(
-            Activity.objects.filter(
-                series=series, series_detached=False, status__in=OPEN_STATUSES, starts_at__gt=now
-            ).order_by("starts_at")
-        )
-        if ends_on is not KEEP:
-            late = [a for a in targets if ends_on is not None and _local(a.starts_at).date() > ends_on]
-            reason = _("The recurring activity ends on %(date)s.") % {"date": ends_on}
-            for activity in late:
-                activity_cancel_internal(activity=activity, actor=actor, reason=reason)
-            result.cancelled = late
-            targets = [a for a in targets if a not in late]
-            series.ends_on = ends_on
-            if ends_on is not None and series.generated_until and series.generated_until > ends_on:
-                series.generated_until = ends_on
-        with_enrollments = set(
-            Enrollment.objects.filter(shift__activity__in=targets, status__in=Enrollment.ACTIVE).values_list(
-                "shift__activity_id", flat=True
-            )
-        )
-        for activity in targets:
-            for name, value in data.items():
-                setattr(activity, name, value)
-            fields = list(data)
-            if retime and activity.pk in with_enrollments:
-                result.times_kept.append(activity)
-            elif retime:
-                new_start, new_end = _new_times(activity, start_t, end_t)
-                shift_delta = new_start - activity.starts_at
-                for shift in activity.shifts.all():
-                    Shift.objects.filter(pk=shift.pk).update(
-                        starts_at=shift.starts_at + shift_delta, ends_at=shift.ends_at + shift_delta
-                    )
-                activity.starts_at, activity.ends_at = new_start, new_end
-                fields += ["starts_at", "ends_at"]
-            if fields:
-                activity.save(update_fields=[*fields, "updated_at"])
-            if required_skills is not None:
-                activity.required_skills.set(required_skills)
-            result.updated.append(activity)
-        complete = [a for a in result.updated if a not in result.times_kept]
-        if complete:
-            series.template = complete[-1]
-        elif data or retime or required_skills is not None:
-            carrier = _carry_forward(series, template, data, delta, required_skills, now)
-            if carrier is not None:
-                series.template = carrier
-                result.updated.append(carrier)
-        if "title" in data:
-            series.title = data["title"]
-        series.save(update_fields=["title", "template", "ends_on", "generated_until"])
-        audit_log(
-            action="series_updated",
-            actor=actor,
-            obj=series,
-            request=request,
-            fields=sorted(
-                [*data, *(["times"] if retime else []), *(["ends_on"] if ends_on is not KEEP else [])]
-            ),
-            updated=len(result.updated),
-            times_kept=len(result.times_kept),
-            cancelled=len(result.cancelled),
-        )
-        # A later last date (or none) lets the series run on: fill up to the horizon at once.
-        series_generate(series, now=now)
-    return result
-
-
-def _carry_forward(series, template, data, delta, required_skills, now) -> Activity | None:
-    """Generate the series' next date now, from the template with the new values, so that it
-    carries them into later generations. None when the series has no date left."""
-    today = timezone.localdate(now)
-    start = max(series.starts_on, today)
-    if series.generated_until is not None:
-        start = max(start, series.generated_until + dt.timedelta(days=1))
-    end = min(series.ends_on or dt.date.max, add_months(start, 13))
-    dates = occurrence_dates(series.rule, series.weekdays, series.ordinal, start, end)
-    if not dates:
-        return None
-    proto = copy.copy(template)
-    for name, value in data.items():
-        setattr(proto, name, value)
-    proto.starts_at, proto.ends_at = template.starts_at + delta, template.ends_at + delta
-    shifts = [
-        Shift(
-            name=s.name,
-            description=s.description,
-            starts_at=s.starts_at + delta,
-            ends_at=s.ends_at + delta,
-            capacity=s.capacity,
-            waitlist_size=s.waitlist_size,
-        )
-        for s in template.shifts.all()
-    ]
-    skill_ids = (
-        [s.pk for s in required_skills]
-        if required_skills is not None
-        else list(template.required_skills.values_list("pk", flat=True))
-    )
-    occurrence = clone_activity(
-        proto,
-        days=(dates[0] - _local(proto.starts_at).date()).days,
-        status=Activity.Status.PUBLISHED,
-        created_by=series.created_by or template.created_by,
-        series=series,
-        shifts=shifts,
-        skill_ids=skill_ids,
-    )
-    series.generated_until = dates[0]
-    return occurrence

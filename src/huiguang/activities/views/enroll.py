@@ -9,42 +9,34 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from huiguang.core.errors import FieldErrors
+from huiguang.core.formatting import format_time_range
+from huiguang.core.forms import INVALID_FORM_STATUS
 from huiguang.core.pagination import paginate
 from huiguang.network.forms import parse_ids
 from huiguang.network.selectors import volunteer_of
-from huiguang.volunteers.models import Volunteer
 
-from ..models import Activity, Enrollment, Shift
-from ..rules import (
-    Reason,
-    enrollments_organized_by,
-    rule_refusal,
-    shifts_organized_by,
-    signup_contexts,
-    team_members_q,
+from ..models import Enrollment, Shift
+from ..rules import rule_refusal, signup_contexts
+from ..selectors.enrollments import (
+    enrollment_cancellable_get,
+    shift_for_signup,
+    shift_organized_get,
+    team_members_chosen,
+    team_members_for,
 )
 from ..services import enrollments as services
 from ..services.enrollments import EnrollmentRefused
+from ..texts import TEAM_NOTES, decision_messages
 
-# Activities that have been public at some point: a sign-up for them is answered with a reason;
-# drafts and activities under review do not exist for volunteers (404).
-SIGNUP_VISIBLE = (
-    Activity.Status.PUBLISHED,
-    Activity.Status.FINISHED,
-    Activity.Status.CANCELLED,
-    Activity.Status.ARCHIVED,
-)
 YES = {"1", "on", "true", "yes"}
 
 
@@ -53,11 +45,6 @@ def _next_url(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
-
-
-def _when(shift: Shift) -> str:
-    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
-    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
 
 
 def _refused_page(request, shift: Shift, exc: EnrollmentRefused, *, heading: str):
@@ -70,7 +57,7 @@ def _refused_page(request, shift: Shift, exc: EnrollmentRefused, *, heading: str
             "reason": exc.reason,
             "shift": shift,
             "activity": shift.activity,
-            "when": _when(shift),
+            "when": format_time_range(shift.starts_at, shift.ends_at),
             "next": _next_url(request, ""),
         },
         status=exc.status,
@@ -83,13 +70,7 @@ def _refused_page(request, shift: Shift, exc: EnrollmentRefused, *, heading: str
 @login_required
 @require_POST
 def enroll(request, shift_id):
-    shift = (
-        Shift.objects.select_related("activity")
-        .filter(pk=shift_id, activity__status__in=SIGNUP_VISIBLE)
-        .first()
-    )
-    if shift is None:
-        raise Http404
+    shift = shift_for_signup(shift_id)
     try:
         enrollment = services.enrollment_create(
             volunteer=volunteer_of(request.user),
@@ -100,7 +81,10 @@ def enroll(request, shift_id):
         )
     except EnrollmentRefused as exc:
         return _refused_page(request, shift, exc, heading=_("You cannot sign up for this shift"))
-    text = {"shift": f"{shift.activity.title} · {shift.name}", "when": _when(shift)}
+    text = {
+        "shift": f"{shift.activity.title} · {shift.name}",
+        "when": format_time_range(shift.starts_at, shift.ends_at),
+    }
     if enrollment.status == Enrollment.Status.CONFIRMED:
         messages.success(request, _("You are signed up for %(shift)s (%(when)s).") % text)
     elif enrollment.status == Enrollment.Status.WAITLISTED:
@@ -124,16 +108,7 @@ def enroll(request, shift_id):
 @require_POST
 def enrollment_cancel(request, pk):
     """The volunteer's own enrollment, or one that the user organizes; anything else is 404."""
-    volunteer = volunteer_of(request.user)
-    own = Q(volunteer=volunteer) if volunteer is not None else Q(pk__in=[])
-    enrollment = (
-        Enrollment.objects.filter(own | Q(pk__in=enrollments_organized_by(request.user).values("pk")))
-        .select_related("shift", "shift__activity", "volunteer")
-        .filter(pk=pk)
-        .first()
-    )
-    if enrollment is None:
-        raise Http404
+    enrollment = enrollment_cancellable_get(request.user, pk)
     was = enrollment.status
     try:
         services.enrollment_cancel(
@@ -142,7 +117,10 @@ def enrollment_cancel(request, pk):
     except EnrollmentRefused as exc:
         return _refused_page(request, enrollment.shift, exc, heading=_("This sign-up cannot be cancelled"))
     shift = enrollment.shift
-    text = {"shift": f"{shift.activity.title} · {shift.name}", "when": _when(shift)}
+    text = {
+        "shift": f"{shift.activity.title} · {shift.name}",
+        "when": format_time_range(shift.starts_at, shift.ends_at),
+    }
     if enrollment.volunteer.user_id != request.user.pk:
         messages.success(
             request,
@@ -160,63 +138,10 @@ def enrollment_cancel(request, pk):
 # --- organizers ---------------------------------------------------------------------------------------
 
 
-# The team page speaks to the organizer about a member (the rules' messages speak to the volunteer).
-TEAM_NOTES: dict[str, object] = {
-    Reason.ALREADY_ENROLLED: gettext_lazy("already signed up"),
-    Reason.OVERLAPS: gettext_lazy("signed up for another shift at that time"),
-    Reason.UNDER_AGE: gettext_lazy("below the minimum age"),
-    Reason.OVER_AGE: gettext_lazy("above the maximum age"),
-    Reason.MISSING_SKILL: gettext_lazy("lacks a required skill"),
-    Reason.NOT_MEMBER: gettext_lazy("not a member"),
-    Reason.POLITICAL_STATUS: gettext_lazy("political status does not match"),
-    Reason.BLOCKED_NO_SHOWS: gettext_lazy("blocked after missed shifts"),
-    Reason.VOLUNTEER_INACTIVE: gettext_lazy("account not active"),
-}
-
-
-def _organized_shift(user, shift_id) -> Shift:
-    shift = (
-        shifts_organized_by(user).prefetch_related("activity__required_skills").filter(pk=shift_id).first()
-    )
-    if shift is None:
-        raise Http404
-    return shift
-
-
-def team_members_chosen(shift: Shift, ids: list[int]) -> list[Volunteer]:
-    """The chosen volunteers, who must all be active members of the organizing team. Any other id
-    is refused as a whole, without telling whether such a volunteer exists (422)."""
-    members = list(
-        Volunteer.objects.filter(pk__in=ids)
-        .filter(team_members_q(shift.activity))
-        .distinct()
-        .select_related("user")
-    )
-    strangers = sorted(set(ids) - {v.pk for v in members})
-    if strangers:
-        raise FieldErrors(
-            {
-                "volunteer_ids": [
-                    _("These are not active members of the organizing team: %(ids)s.")
-                    % {"ids": ", ".join(map(str, strangers))}
-                ]
-            }
-        )
-    return members
-
-
 def _team_page(request, shift: Shift, *, failures=(), error: str = "", status: int = 200):
     activity = shift.activity
     q = request.GET.get("q", "").strip()[:64]
-    members = (
-        Volunteer.objects.filter(team_members_q(activity))
-        .distinct()
-        .select_related("user")
-        .order_by("real_name", "pk")
-    )
-    if q:
-        members = members.filter(Q(real_name__icontains=q) | Q(volunteer_number=q) | Q(user__phone=q))
-    page_obj = paginate(request, members)
+    page_obj = paginate(request, team_members_for(shift, q))
     now = timezone.now()
     contexts = signup_contexts(page_obj.object_list, now=now)
     rows = []
@@ -233,7 +158,7 @@ def _team_page(request, shift: Shift, *, failures=(), error: str = "", status: i
         {
             "shift": shift,
             "activity": activity,
-            "when": _when(shift),
+            "when": format_time_range(shift.starts_at, shift.ends_at),
             "rows": rows,
             "page_obj": page_obj,
             "q": q,
@@ -247,7 +172,7 @@ def _team_page(request, shift: Shift, *, failures=(), error: str = "", status: i
 
 @login_required
 def team_signup(request, shift_id):
-    shift = _organized_shift(request.user, shift_id)
+    shift = shift_organized_get(request.user, shift_id)
     if request.method != "POST":
         return _team_page(request, shift)
     ids = parse_ids(request.POST.getlist("ids"))
@@ -263,7 +188,9 @@ def team_signup(request, shift_id):
         failures = [(v, reason, TEAM_NOTES.get(reason) or message) for v, reason, message in exc.failures]
         return _team_page(request, shift, failures=failures, error=str(exc.message), status=exc.status)
     except FieldErrors as exc:
-        return _team_page(request, shift, error=" ".join(exc.errors["volunteer_ids"]), status=422)
+        return _team_page(
+            request, shift, error=" ".join(exc.errors["volunteer_ids"]), status=INVALID_FORM_STATUS
+        )
     n = len(created)
     messages.success(
         request,
@@ -275,7 +202,7 @@ def team_signup(request, shift_id):
 @login_required
 @require_POST
 def enrollment_decide(request, shift_id):
-    shift = _organized_shift(request.user, shift_id)
+    shift = shift_organized_get(request.user, shift_id)
     one = request.POST.get("approve_one") or request.POST.get("reject_one")
     approve = "approve_one" in request.POST if one else request.POST.get("action") == "approve"
     ids = parse_ids([one] if one else request.POST.getlist("ids"))
@@ -285,7 +212,7 @@ def enrollment_decide(request, shift_id):
             request,
             "activities/enroll/message.html",
             {"heading": _("Nothing was decided"), "message": _("Tick at least one sign-up."), "back": back},
-            status=400,
+            status=INVALID_FORM_STATUS,
         )
     counts = services.enrollment_decide(
         actor=request.user,
@@ -298,47 +225,3 @@ def enrollment_decide(request, shift_id):
     for message in decision_messages(counts):
         messages.success(request, message)
     return redirect(back)
-
-
-def decision_messages(counts: dict[str, int]) -> list[str]:
-    """What the organizer reads after a bulk decision (also used by the API's `detail`)."""
-    out = []
-    if counts["confirmed"]:
-        n = counts["confirmed"]
-        out.append(ngettext("%(n)d sign-up approved.", "%(n)d sign-ups approved.", n) % {"n": n})
-    if counts["waitlisted"]:
-        n = counts["waitlisted"]
-        out.append(
-            ngettext(
-                "%(n)d approved onto the waitlist: every place is taken.",
-                "%(n)d approved onto the waitlist: every place is taken.",
-                n,
-            )
-            % {"n": n}
-        )
-    if counts["full"]:
-        n = counts["full"]
-        out.append(
-            ngettext(
-                "%(n)d could not be approved: the shift and its waitlist are full; the volunteer was told.",
-                "%(n)d could not be approved: the shift and its waitlist are full; the volunteers were told.",
-                n,
-            )
-            % {"n": n}
-        )
-    rejected = counts["rejected"] - counts["full"]
-    if rejected:
-        out.append(
-            ngettext("%(n)d sign-up rejected.", "%(n)d sign-ups rejected.", rejected) % {"n": rejected}
-        )
-    if counts["skipped"]:
-        n = counts["skipped"]
-        out.append(
-            ngettext(
-                "%(n)d was skipped: it is not an application waiting for a decision.",
-                "%(n)d were skipped: they are not applications waiting for a decision.",
-                n,
-            )
-            % {"n": n}
-        )
-    return out

@@ -19,23 +19,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiguang.core.errors import FieldErrors
+from huiguang.core.forms import INVALID_FORM_STATUS
 from huiguang.core.pagination import paginate
 
 from .. import ical
 from ..models import Activity, Enrollment
+from ..selectors import mine, search
 from ..selectors import public as sel
 
 PAGE_SIZE = 20
 
 
-def _filters(request) -> tuple[sel.ActivityFilters, dict[str, list[str]]]:
+def _filters(request) -> tuple[search.ActivityFilters, dict[str, list[str]]]:
     try:
-        return sel.parse_activity_filters(request.GET), {}
+        return search.parse_activity_filters(request.GET), {}
     except FieldErrors as exc:
-        return sel.ActivityFilters(), exc.errors
+        return search.ActivityFilters(), exc.errors
 
 
-def _filter_context(request, filters: sel.ActivityFilters, errors) -> dict:
+def _filter_context(request, filters: search.ActivityFilters, errors) -> dict:
     choices = sel.filter_choices()
     other = None
     if filters.region and filters.region not in {t.code for t in choices["towns"]}:
@@ -58,7 +60,9 @@ def activity_list(request):
     page_obj = paginate(request, results, per_page=PAGE_SIZE)
     page_obj.object_list = sel.with_places(page_obj.object_list)
     context = {"page_obj": page_obj, "filters": filters, **_filter_context(request, filters, errors)}
-    return render(request, "activities/public/list.html", context, status=400 if errors else 200)
+    return render(
+        request, "activities/public/list.html", context, status=INVALID_FORM_STATUS if errors else 200
+    )
 
 
 def activity_detail(request, pk: int):
@@ -89,10 +93,12 @@ def activity_share_qr(request, pk: int):
 def can_take(request):
     volunteer = sel.volunteer_of(request.user)
     filters, errors = _filters(request)
-    options = [] if errors or volunteer is None else sel.shifts_i_can_take(volunteer, filters)
+    options = [] if errors or volunteer is None else mine.shifts_i_can_take(volunteer, filters)
     page_obj = Paginator(options, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page_obj": page_obj, "volunteer": volunteer, **_filter_context(request, filters, errors)}
-    return render(request, "activities/public/can_take.html", context, status=400 if errors else 200)
+    return render(
+        request, "activities/public/can_take.html", context, status=INVALID_FORM_STATUS if errors else 200
+    )
 
 
 @login_required
@@ -101,13 +107,13 @@ def my_activities(request):
     context: dict = {"volunteer": volunteer}
     if volunteer is not None:
         now = timezone.now()
-        token = sel.calendar_token_of(volunteer)
+        token = mine.calendar_token_of(volunteer)
         feed = ical.site_url(reverse("activities:ical_feed", args=[token.token])) if token else ""
         context |= {
             "now": now,
             "active_statuses": Enrollment.ACTIVE,
-            "upcoming": list(sel.my_upcoming(volunteer, now=now)),
-            "page_obj": paginate(request, sel.my_past(volunteer, now=now), per_page=PAGE_SIZE),
+            "upcoming": list(mine.my_upcoming(volunteer, now=now)),
+            "page_obj": paginate(request, mine.my_past(volunteer, now=now), per_page=PAGE_SIZE),
             "calendar_url": feed,
             "webcal_url": "webcal://" + feed.split("://", 1)[1] if feed else "",
         }
@@ -120,7 +126,7 @@ def calendar_regenerate(request):
     volunteer = sel.volunteer_of(request.user)
     if volunteer is None:
         raise Http404
-    had_one = sel.calendar_token_of(volunteer) is not None
+    had_one = mine.calendar_token_of(volunteer) is not None
     ical.calendar_token_regenerate(volunteer=volunteer, actor=request.user, request=request)
     if had_one:
         messages.success(request, _("Your calendar link was replaced: the old link no longer works."))
@@ -130,7 +136,7 @@ def calendar_regenerate(request):
 
 
 def ical_feed(request, token: str):
-    enrollments = sel.calendar_feed_enrollments(token)
+    enrollments = mine.calendar_feed_enrollments(token)
     response = HttpResponse(ical.volunteer_calendar(enrollments), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex"

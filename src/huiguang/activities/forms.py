@@ -1,5 +1,6 @@
 """Forms of the organizers' console. They parse and present; every rule is checked by the
-services (services/lifecycle.py, services/series.py), whose FieldErrors land on these fields."""
+services (services/activities.py, shifts.py, series.py, ...), whose FieldErrors land on these fields
+(core.forms.show_errors)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from huiguang.core.errors import FieldErrors
@@ -15,9 +17,9 @@ from huiguang.network.models import Site
 from huiguang.network.selectors import region_options
 from huiguang.volunteers.models import Skill, Volunteer
 
-from ..models import Activity, ActivityPhoto, Category, Series
-from ..selectors.console import organizations_for_new_activities
-from ..services.lifecycle import parse_counted_lines, parse_time_slots
+from .models import Activity, ActivityPhoto, Category, Series
+from .selectors.console import organizations_for_new_activities
+from .services.shifts import parse_counted_lines, parse_time_slots
 
 
 def _label(name: str):
@@ -76,8 +78,6 @@ ORDINAL_CHOICES = [
 
 
 def weekday_choices():
-    from django.utils.dates import WEEKDAYS
-
     return [(str(i + 1), WEEKDAYS[i]) for i in range(7)]
 
 
@@ -194,12 +194,6 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
             if data.get(name) is None:
                 data.pop(name)
         return data
-
-
-def show_errors(form: forms.Form, exc: FieldErrors) -> None:
-    for field, messages in exc.errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 class ShiftForm(BootstrapFormMixin, forms.Form):

@@ -84,7 +84,7 @@ def test_bad_filters_answer_422_in_chinese(api_as, city):
     assert response.json()["errors"] == {
         "organization": ["请输入整数。"],
         "limit": ["请输入不大于 200 的数。"],
-        "offset": ["请输入整数。"],
+        "offset": ["请输入不小于 0 的数。"],
     }
 
 

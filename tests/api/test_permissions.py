@@ -78,7 +78,7 @@ MATRIX = [
     ("DELETE", "/tokens/{volunteer_token}", None, only(204, {"city_admin", "volunteer"})),
     # notifications
     ("GET", "/notifications", None, signed_in(200)),
-    ("POST", "/notifications/read", {"all": "true"}, signed_in(200)),
+    ("POST", "/notifications/read", {"all": True}, signed_in(200)),
 ]
 
 
@@ -96,7 +96,7 @@ def test_permission_matrix(api_as, ids, role, case):
     if method == "GET":
         response = client.get(path)
     elif method == "POST":
-        data = {k: v.format(**ids) for k, v in body.items()}
+        data = {k: v.format(**ids) if isinstance(v, str) else v for k, v in body.items()}
         response = client.post(path, data=json.dumps(data), content_type="application/json")
     else:
         response = client.delete(path)

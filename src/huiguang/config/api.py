@@ -16,7 +16,34 @@ from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
 from huiguang.volunteers.api import router as volunteers_router
 
-api = NinjaAPI(
+# Answers any operation can give, whatever it declares itself: the handlers below produce them.
+COMMON_ERRORS = {
+    401: "No valid login or bearer token (also a revoked or expired token sent to a public operation).",
+    404: "Not found, or outside what you may see.",
+    422: "A field is not valid: `errors` names it.",
+}
+BODY_ERRORS = {400: "The body is not JSON.", 413: "The body is over the size limit."}
+
+
+class HuiguangAPI(NinjaAPI):
+    """The OpenAPI document promises every error the handlers of this module may answer, so that it
+    is true for each operation (schemathesis checks it in tests/fuzz/)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                extra = {**COMMON_ERRORS, **(BODY_ERRORS if "requestBody" in operation else {})}
+                declared = {int(code) for code in responses}
+                for status, description in extra.items():
+                    if status not in declared:
+                        responses[status] = {"description": description, "content": error}
+        return schema
+
+
+api = HuiguangAPI(
     title="Huiguang API",
     version="1",
     description="Huiguang volunteer-service platform. Authenticate with a session (web) or "

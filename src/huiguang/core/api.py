@@ -37,12 +37,10 @@ def _wrong(kind: str, message) -> PydanticCustomError:
 
 
 def text(max_length: int, *, numbers: bool = False) -> BeforeValidator:
-    """A string of at most `max_length` characters; null counts as empty; `numbers`: a JSON number
-    is taken as its digits (mobile numbers)."""
+    """A string of at most `max_length` characters (null is not text: leave the field out for
+    empty); `numbers`: a JSON number is taken as its digits (mobile numbers)."""
 
     def check(value: Any) -> str:
-        if value is None:
-            return ""
         if numbers and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
@@ -166,7 +164,10 @@ QueryDate = Annotated[
     dt.date | None,
     BeforeValidator(query_date),
     WithJsonSchema(
-        {"type": "string", "format": "date", "description": "YYYY-MM-DD, 2000-01-01 to 2099-12-31."}
+        {
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}],
+            "description": "2000-01-01 to 2099-12-31; empty: no limit.",
+        }
     ),
 ]
 Limit = Annotated[int, whole_number(1, MAX_PAGE, query=True), number_schema(1, MAX_PAGE)]

@@ -10,7 +10,18 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from huiguang.core.api import Flag, ShortText, choice, code_list, enum_schema, text, whole_number
+from huiguang.core.api import (
+    Flag,
+    QueryDate,
+    QueryId,
+    ShortText,
+    choice,
+    code_list,
+    enum_schema,
+    number_schema,
+    text,
+    whole_number,
+)
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity
@@ -64,10 +75,12 @@ Moment = Annotated[
 ]
 Day = Annotated[dt.date | None, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
 Degrees = Annotated[Decimal | None, BeforeValidator(_degrees), WithJsonSchema({"type": "number"})]
-Count = Annotated[int | None, whole_number(0, 10_000_000, optional=True), WithJsonSchema({"type": "integer"})]
-Age = Annotated[int | None, whole_number(0, 120, optional=True), WithJsonSchema({"type": "integer"})]
-Places = Annotated[int, whole_number(1, 10000), WithJsonSchema({"type": "integer", "minimum": 1})]
-WaitPlaces = Annotated[int, whole_number(0, 10000), WithJsonSchema({"type": "integer", "minimum": 0})]
+Count = Annotated[
+    int | None, whole_number(0, 10_000_000, optional=True), number_schema(0, 10_000_000, nullable=True)
+]
+Age = Annotated[int | None, whole_number(0, 120, optional=True), number_schema(0, 120, nullable=True)]
+Places = Annotated[int, whole_number(1, 10000), number_schema(1, 10000)]
+WaitPlaces = Annotated[int, whole_number(0, 10000), number_schema(0, 10000)]
 Title = Annotated[str, text(120), Field(max_length=120)]
 LongText = Annotated[str, text(10000), Field(max_length=10000)]
 Reason = Annotated[str, text(200), Field(max_length=200)]
@@ -101,7 +114,7 @@ class ConsoleShiftOut(Schema):
 
 class ConsoleOutputItem(Schema):
     name: Annotated[str, text(40), Field(max_length=40)]
-    count: Annotated[int, whole_number(0, 10_000_000), WithJsonSchema({"type": "integer", "minimum": 0})]
+    count: Annotated[int, whole_number(0, 10_000_000), number_schema(0, 10_000_000)]
 
 
 class ConsoleActivityOut(Schema):
@@ -185,27 +198,31 @@ class ConsoleActivityChange(Schema):
     category: ShortText = Field("", description=ACTIVITY_FIELD_DOCS["category"])
     description: LongText = ""
     region: Annotated[str, text(15)] = Field("", description=ACTIVITY_FIELD_DOCS["region"])
-    site: Annotated[int | None, whole_number(1, optional=True)] = Field(
+    site: Annotated[int | None, whole_number(1, optional=True), number_schema(1, nullable=True)] = Field(
         None, description=ACTIVITY_FIELD_DOCS["site"]
     )
     address: Annotated[str, text(200)] = ""
     lat: Degrees = None
     lng: Degrees = None
-    checkin_radius_m: Annotated[int, whole_number(20, 5000)] = 300
+    checkin_radius_m: Annotated[int, whole_number(20, 5000), number_schema(20, 5000)] = 300
     starts_at: Moment = None
     ends_at: Moment = None
     recruit_opens_at: Moment = None
     recruit_closes_at: Moment = None
-    cancel_cutoff_hours: Annotated[int, whole_number(0, 720)] = 24
-    visibility: Annotated[str | None, choice(Activity.Visibility), enum_schema(Activity.Visibility)] = None
-    signup_mode: Annotated[str | None, choice(Activity.SignupMode), enum_schema(Activity.SignupMode)] = None
+    cancel_cutoff_hours: Annotated[int, whole_number(0, 720), number_schema(0, 720)] = 24
+    visibility: Annotated[
+        str | None, choice(Activity.Visibility), enum_schema(Activity.Visibility, query=False)
+    ] = None
+    signup_mode: Annotated[
+        str | None, choice(Activity.SignupMode), enum_schema(Activity.SignupMode, query=False)
+    ] = None
     min_age: Age = None
     max_age: Age = None
     required_skills: Codes = Field([], description="Skill codes.")
     members_only: Flag = False
-    political_status: Annotated[str | None, choice(Volunteer.Political), enum_schema(Volunteer.Political)] = (
-        None
-    )
+    political_status: Annotated[
+        str | None, choice(Volunteer.Political), enum_schema(Volunteer.Political, query=False)
+    ] = None
     agreement_required: Flag = False
     agreement_text: Annotated[str, text(5000)] = ""
     insurance_required: Flag = False
@@ -213,7 +230,9 @@ class ConsoleActivityChange(Schema):
 
 
 class ConsoleActivityIn(ConsoleActivityChange):
-    organization: Annotated[int, whole_number(1)] = Field(..., description="The organization's id.")
+    organization: Annotated[int, whole_number(1), number_schema(1)] = Field(
+        ..., description="The organization's id."
+    )
 
 
 class ConsoleReviewIn(Schema):
@@ -256,9 +275,9 @@ class ConsoleShiftChange(Schema):
 
 class ConsoleGridPosition(Schema):
     name: Annotated[str, text(80), Field(max_length=80)]
-    capacity: Annotated[int | None, whole_number(1, 10000, optional=True)] = Field(
-        None, description="Places of this position's shifts; empty: the grid's `capacity`."
-    )
+    capacity: Annotated[
+        int | None, whole_number(1, 10000, optional=True), number_schema(1, 10000, nullable=True)
+    ] = Field(None, description="Places of this position's shifts; empty: the grid's `capacity`.")
 
 
 class ConsoleGridIn(Schema):
@@ -271,9 +290,7 @@ class ConsoleGridIn(Schema):
 
 class ConsoleActivityFilter(Schema):
     status: Annotated[str | None, choice(Activity.Status), enum_schema(Activity.Status)] = None
-    organization: Annotated[int | None, whole_number(1, optional=True)] = Field(
-        None, description="An organization id."
-    )
-    date_from: Day = Field(None, description="Activities taking place on or after this day.")
-    date_to: Day = Field(None, description="Activities taking place on or before this day.")
+    organization: QueryId = Field(None, description="An organization id.")
+    date_from: QueryDate = Field(None, description="Activities taking place on or after this day.")
+    date_to: QueryDate = Field(None, description="Activities taking place on or before this day.")
     q: ShortText = Field("", description="Part of the title or the address.")

@@ -21,6 +21,7 @@ from huiguang.core.api import (
     FieldErrorsOut,
     Flag,
     Pagination,
+    QueryFlag,
     RefusedOut,
     choice,
     enum_schema,
@@ -155,7 +156,7 @@ class MyEnrollmentFilter(Schema):
     status: Annotated[str | None, choice(Enrollment.Status), enum_schema(Enrollment.Status)] = Field(
         None, description="Only sign-ups in this status."
     )
-    upcoming: Flag = Field(
+    upcoming: QueryFlag = Field(
         False, description="Only shifts that have not ended, soonest first (otherwise: newest shift first)."
     )
 

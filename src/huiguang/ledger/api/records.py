@@ -145,5 +145,5 @@ def records(request, filters: Query[PeriodFilter]):
         organization=filters.organization,
         date_from=filters.date_from,
         date_to=filters.date_to,
-        status=filters.status,
+        status=filters.status or "",
     )

@@ -142,6 +142,32 @@ def code_list(max_items: int, max_length: int) -> BeforeValidator:
     return BeforeValidator(check)
 
 
+def id_list(max_items: int, *, optional: bool = False) -> BeforeValidator:
+    """A JSON list of object ids (whole numbers from 1), at most `max_items`; `optional`: null is none."""
+
+    def check(value: Any) -> list[int] | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_ID for v in value
+        ):
+            raise _wrong("list_type", _("Give a list of ids."))
+        if len(value) > max_items:
+            raise _wrong("too_long", _("Give at most %(n)d ids.") % {"n": max_items})
+        return value
+
+    return BeforeValidator(check)
+
+
+def id_list_schema(max_items: int, *, nullable: bool = False) -> WithJsonSchema:
+    schema: dict[str, Any] = {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        "maxItems": max_items,
+    }
+    return WithJsonSchema({"anyOf": [schema, {"type": "null"}]} if nullable else schema)
+
+
 def query_date(value: Any) -> dt.date | None:
     """A date in a query string, in the platform's calendar window (core.params)."""
     if isinstance(value, dt.date):

@@ -1,31 +1,16 @@
 """API schemas of notifications."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 
-from huiguang.core.api import Flag, QueryFlag
+from huiguang.core.api import Flag, QueryFlag, id_list, id_list_schema
 
 MAX_IDS = 200
 
 
-def _id_list(value: Any) -> list[int] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value
-    ):
-        raise PydanticCustomError("list_type", _("Give a list of notification ids."))
-    if len(value) > MAX_IDS:
-        raise PydanticCustomError("too_long", _("Give at most %(n)d ids at once.") % {"n": MAX_IDS})
-    return value
-
-
-IdList = Annotated[list[int] | None, BeforeValidator(_id_list)]
+IdList = Annotated[list[int] | None, id_list(MAX_IDS, optional=True), id_list_schema(MAX_IDS, nullable=True)]
 
 
 class NotificationOut(Schema):

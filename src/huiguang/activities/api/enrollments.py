@@ -7,13 +7,11 @@ Refusals answer 409 (422 when the request lacks something, such as the accepted 
 """
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 
 from huiguang.core.api import (
     ERRORS,
@@ -25,6 +23,8 @@ from huiguang.core.api import (
     RefusedOut,
     choice,
     enum_schema,
+    id_list,
+    id_list_schema,
     text,
 )
 from huiguang.network.selectors import volunteer_of
@@ -48,29 +48,7 @@ MAX_IDS = 500
 REFUSALS = {404: ErrorOut, 409: RefusedOut, 422: RefusedOut | FieldErrorsOut}
 
 
-def id_list(max_items: int) -> BeforeValidator:
-    """A list of object ids (numbers, or strings of digits)."""
-
-    def check(value: Any) -> list[int]:
-        if value is None:
-            return []
-        if not isinstance(value, list | tuple):
-            raise PydanticCustomError("list_type", _("Give a list of ids."))
-        out = []
-        for item in value:
-            if isinstance(item, str) and item.strip().isdigit() and item.strip().isascii():
-                item = int(item.strip())
-            if not isinstance(item, int) or isinstance(item, bool) or item < 1:
-                raise PydanticCustomError("list_type", _("Give a list of ids."))
-            out.append(item)
-        if len(out) > max_items:
-            raise PydanticCustomError("too_long", _("Give at most %(n)d ids.") % {"n": max_items})
-        return out
-
-    return BeforeValidator(check)
-
-
-IdList = Annotated[list[int], id_list(MAX_IDS), Field(max_length=MAX_IDS)]
+IdList = Annotated[list[int], id_list(MAX_IDS), id_list_schema(MAX_IDS)]
 Reason200 = Annotated[str, text(200), Field(max_length=200)]
 
 

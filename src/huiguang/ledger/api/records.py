@@ -20,6 +20,8 @@ from huiguang.core.api import (
     RefusedOut,
     choice,
     enum_schema,
+    id_list,
+    id_list_schema,
     number_schema,
     text,
     whole_number,
@@ -63,11 +65,14 @@ class RecordOut(Schema):
     hash: str
 
 
+MAX_CONFIRM = 1000
 Rating = Annotated[int | None, whole_number(1, 5, optional=True), number_schema(1, 5, nullable=True)]
 
 
 class ConfirmIn(Schema):
-    ids: list[int] = Field(..., description="Records to confirm (others' and non-pending ones are skipped).")
+    ids: Annotated[list[int], id_list(MAX_CONFIRM), id_list_schema(MAX_CONFIRM)] = Field(
+        ..., description="Records to confirm (others' and non-pending ones are skipped)."
+    )
     rating: Annotated[int | None, whole_number(1, 5, optional=True), number_schema(1, 5, nullable=True)] = (
         Field(None, description="1 to 5.")
     )

@@ -242,13 +242,15 @@ def test_list_filters(city, scene, as_role):
     body = client.get(url, {"date_from": day.isoformat(), "date_to": day.isoformat()}).content.decode()
     assert scene.finished.title in body and scene.published.title not in body
     assert scene.published_b.title not in client.get(url).content.decode()
-    # Nonsense filters are ignored, never a 500.
-    assert (
-        client.get(
-            url, {"date_from": "2026-13-45", "organization": "x", "status": "zzz", "page": "999"}
-        ).status_code
-        == 200
+    # Filters that cannot be read are named above the list (422), never a 500; the rest still apply.
+    response = client.get(
+        url, {"date_from": "2026-13-45", "organization": "x", "status": "zzz", "page": "999"}
     )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "请输入日期，例如 2026-05-01。" in body
+    assert "请从选项中选择。" in body
+    assert scene.published_b.title not in body
 
 
 # --- query counts -------------------------------------------------------------------------------------

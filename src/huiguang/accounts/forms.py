@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huiguang.core.forms import BootstrapFormMixin
 from huiguang.core.models import AuditEntry
+from huiguang.core.params import WindowDateField
 from huiguang.core.phone import normalize_phone, validate_mobile
 
 from .models import User
@@ -84,8 +85,8 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", _("all outcomes")), *AuditEntry.Outcome.choices], required=False
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = WindowDateField(label=_("From"), required=False, widget=DateInput())
+    date_to = WindowDateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, action_choices, object_type_choices, **kwargs):
         super().__init__(*args, **kwargs)

@@ -173,7 +173,7 @@ def query_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         value = value.isoformat()
     if value is not None and not isinstance(value, str):
-        raise _wrong("date_type", _("Enter a date as YYYY-MM-DD."))
+        raise _wrong("date_type", _("Enter a date such as 2026-05-01."))
     try:
         return date_param(value)
     except BadParam as exc:

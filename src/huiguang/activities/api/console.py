@@ -92,9 +92,9 @@ def activity_list(request, filters: Query[ConsoleActivityFilter]):
     return sel.activity_rows_for(
         request.user,
         status=filters.status or "",
-        organization=str(filters.organization or ""),
-        date_from=filters.date_from.isoformat() if filters.date_from else "",
-        date_to=filters.date_to.isoformat() if filters.date_to else "",
+        organization=filters.organization,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
         q=filters.q.strip(),
     ).prefetch_related("required_skills")
 

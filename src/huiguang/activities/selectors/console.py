@@ -135,32 +135,30 @@ def _with_counts(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     )
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def activity_rows_for(
-    user, *, status: str = "", organization: str = "", date_from: str = "", date_to: str = "", q: str = ""
+    user,
+    *,
+    status: str = "",
+    organization: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    q: str = "",
 ) -> QuerySet[Activity]:
     """The console list: scoped, filtered (status, organization id, a date range that overlaps the
     activity, a title search), with counts per row; soonest first, past ones last."""
     qs = activity_list_for(user)
     if status in Activity.Status.values:
         qs = qs.filter(status=status)
-    if organization.isdigit():
-        qs = qs.filter(organization_id=int(organization))
-    start, end = _date(date_from), _date(date_to)
-    if start:
-        qs = qs.filter(ends_at__gte=_day_start(start))
-    if end:
-        qs = qs.filter(starts_at__lt=_day_start(end + dt.timedelta(days=1)))
+    if organization:
+        qs = qs.filter(organization_id=organization)
+    if date_from:
+        qs = qs.filter(ends_at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(starts_at__lt=_day_start(date_to + dt.timedelta(days=1)))
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(address__icontains=q))
     now = timezone.now()

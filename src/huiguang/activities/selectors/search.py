@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from huiguang.core.errors import FieldErrors
 from huiguang.core.geo import bounding_box, haversine_km
+from huiguang.core.params import BadParam, date_param
 from huiguang.network.models import Region
 
 from ..models import Activity, Category
@@ -55,9 +56,9 @@ def _date(data: Mapping, name: str, errors: dict) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = [_("Enter a date such as 2026-05-01.")]
+        return date_param(raw)
+    except BadParam as exc:
+        errors[name] = [str(exc)]
         return None
 
 

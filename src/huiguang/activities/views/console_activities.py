@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiguang.core.errors import Refused
+from huiguang.core.forms import INVALID_FORM_STATUS
 from huiguang.core.pagination import paginate
+from huiguang.core.params import read_filters
 
 from .. import permissions as perms
 from ..forms import ActivityForm, CopyForm, OutcomeForm, PhotoForm
@@ -35,19 +37,23 @@ from .organizer import (
 
 @organizer_view
 def console_list(request):
-    filters = filters_of(request, "status", "organization", "date_from", "date_to", "q")
-    page_obj = paginate(request, sel.activity_rows_for(request.user, **filters))
+    values, errors = read_filters(
+        request.GET, texts=("status", "q"), dates=("date_from", "date_to"), ids=("organization",)
+    )
+    page_obj = paginate(request, sel.activity_rows_for(request.user, **values))
     return render(
         request,
         "activities/console/list.html",
         {
             "page_obj": page_obj,
-            "filters": filters,
+            "filters": filters_of(request, "status", "organization", "date_from", "date_to", "q"),
+            "filter_errors": errors,
             "statuses": Activity.Status.choices,
             "organizations": sel.activity_filter_organizations(request.user),
             "can_create": perms.may_create_activities(request.user),
             "can_review": perms.is_reviewer(request.user),
         },
+        status=INVALID_FORM_STATUS if errors else 200,
     )
 
 

@@ -182,6 +182,8 @@ def verify_lookup(request):
     payload = request.GET.get("payload", "").strip()
     number = request.GET.get("number", "").strip()
     if number and not payload:
+        if "/" in number:  # no certificate number has one, and no URL can carry it
+            return _verify_page(request, services.certificate_verify(number=number[:40]), number)
         return redirect("ledger:verify", number=number[:40])
     if not payload:
         return _verify_page(request, None)

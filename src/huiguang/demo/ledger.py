@@ -4,6 +4,8 @@ Every attended sign-up of the demo activities gets a check-in/check-out pair and
 `record_from_attendance`; records older than a week are confirmed by `records_confirm` (so the
 hash chains, hours, stars and monthly rollups are the real ones), the last week's wait for an
 admin. A few make-up hours, one dispute and a few certificates go through their services too.
+Each confirmation puts its records under a seal, as in production: every confirmed record of the
+demo is under a seal.
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ from django.utils import timezone
 from huiguang.activities.models import Enrollment
 from huiguang.attendance.models import CheckIn
 from huiguang.core.errors import FieldErrors, Refused
-from huiguang.ledger.models import ServiceRecord
-from huiguang.ledger.seal import seal_day
+from huiguang.ledger.models import Seal, ServiceRecord
 from huiguang.ledger.services.certificates import certificate_issue, certificate_request
 from huiguang.ledger.services.corrections import (
     dispute_accept,
@@ -28,6 +29,7 @@ from huiguang.ledger.services.corrections import (
     makeup_request_create,
 )
 from huiguang.ledger.services.records import record_from_attendance, records_confirm
+from huiguang.ledger.services.sealing import seal_unsealed
 from huiguang.network.models import Grant, Membership, Organization
 from huiguang.volunteers.models import Volunteer
 
@@ -91,8 +93,9 @@ def seed_ledger(*, rng: random.Random, today: dt.date | None = None) -> dict[str
     _makeup_hours(rng, today, admin, counts)
     _one_dispute(today, admin, counts)
     _certificates(admin, counts)
-    seal_day(today - dt.timedelta(days=1))  # yesterday's seal, as the nightly task would
-    counts["seals"] = 1
+    # Every confirmation above sealed its records; the hourly safety net finds nothing left.
+    seal_unsealed()
+    counts["seals"] = Seal.objects.count()
     return dict(counts)
 
 

@@ -3,7 +3,7 @@ correction is a dispute's reversal and corrected row)."""
 
 from django.contrib import admin
 
-from .models import ChainHead, LedgerSeal, MonthlyRollup, ServiceRecord, StarPolicy, VolunteerHours
+from .models import ChainHead, LedgerSeal, MonthlyRollup, Seal, ServiceRecord, StarPolicy, VolunteerHours
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,6 +48,11 @@ class ChainHeadAdmin(ReadOnlyAdmin):
 @admin.register(LedgerSeal)
 class LedgerSealAdmin(ReadOnlyAdmin):
     list_display = ("day", "records", "chains", "heads_digest", "created_at")
+
+
+@admin.register(Seal)
+class SealAdmin(ReadOnlyAdmin):
+    list_display = ("sequence", "sealed_at", "records", "added", "digest", "previous")
 
 
 @admin.register(StarPolicy)

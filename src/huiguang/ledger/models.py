@@ -1,9 +1,14 @@
 """The hours ledger (信用时数) and what hangs on it (DESIGN §4–§5).
 
-ServiceRecord is append-only: a confirmed row never changes; a correction is a new row that
-reverses it. Every confirmed row extends its volunteer's hash chain (ChainHead is locked while
-extending), and a daily LedgerSeal signs the chain heads.
+ServiceRecord is append-only: a confirmed row never changes (database triggers refuse an UPDATE
+or DELETE of one, migration 0004); a correction is a new row that reverses it. Every confirmed
+row extends its volunteer's hash chain (ChainHead is locked while extending), and the confirming
+transaction puts the rows under a Seal, a signed link of the chain of seals (docs/ledger.md).
 """
+
+import base64
+import binascii
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +16,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 GENESIS = "0" * 64
+
+
+def public_key_fingerprint(public_key: str) -> str:
+    """16 hex digits naming a published Ed25519 key (SHA-256 of its raw 32 bytes)."""
+    try:
+        raw = base64.urlsafe_b64decode(public_key + "=" * (-len(public_key) % 4))
+    except (ValueError, binascii.Error):
+        return "?"
+    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 class ConfirmedRecordError(Exception):
@@ -108,8 +122,10 @@ class ServiceRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="records",
     )
+    # PROTECT, not SET_NULL: both ids are in the chained content, and nulling them would be an
+    # UPDATE of confirmed rows (refused by the trigger). A user who wrote records is deactivated.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     confirmed_by = models.ForeignKey(
@@ -117,7 +133,7 @@ class ServiceRecord(models.Model):
         verbose_name=_("confirmed by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -189,7 +205,8 @@ class ChainHead(models.Model):
 
 
 class LedgerSeal(models.Model):
-    """A daily, Ed25519-signed digest of every chain head: the ledger as it stood that day."""
+    """A daily, Ed25519-signed digest of every chain head (the first design, no longer made):
+    `verify_ledger` still checks the ones signed before chained seals (Seal) replaced them."""
 
     day = models.DateField(_("day"), unique=True)
     records = models.PositiveIntegerField(_("confirmed records"))
@@ -206,6 +223,65 @@ class LedgerSeal(models.Model):
 
     def __str__(self):
         return f"{self.day} · {self.records}"
+
+
+class Seal(models.Model):
+    """A link of the chain of seals (docs/ledger.md): signed in the transaction that confirms
+    records (and hourly for anything left unsealed). It signs its sequence number, the previous
+    seal's digest, the number of records under seals so far and the digest of the chain heads
+    of the records it adds (their SealEntry rows)."""
+
+    sequence = models.PositiveIntegerField(_("sequence"), unique=True)
+    sealed_at = models.DateTimeField(_("sealed"))
+    records = models.PositiveIntegerField(_("records under seals"))  # cumulative
+    added = models.PositiveIntegerField(_("records added"))
+    heads_digest = models.CharField(_("chain heads digest"), max_length=64)
+    previous = models.CharField(_("previous digest"), max_length=64)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    signature = models.TextField(_("signature"))
+    # What the signer said its key was: shown, never trusted (verify_ledger trusts the configured
+    # key and the retired ones in HUIGUANG_RETIRED_SIGNING_KEYS only).
+    public_key = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("seal")
+        verbose_name_plural = _("seals")
+        ordering = ["-sequence"]
+
+    def __str__(self):
+        return f"#{self.sequence} · {self.records}"
+
+    @property
+    def key_fingerprint(self) -> str:
+        return public_key_fingerprint(self.public_key)
+
+
+class SealEntry(models.Model):
+    """A confirmed record under a seal: every confirmed record is under exactly one."""
+
+    seal = models.ForeignKey(Seal, on_delete=models.PROTECT, related_name="entries")
+    record = models.OneToOneField(ServiceRecord, on_delete=models.PROTECT, related_name="seal_entry")
+
+    class Meta:
+        verbose_name = _("sealed record")
+
+    def __str__(self):
+        return f"{self.seal_id}: {self.record_id}"
+
+
+class SealHead(models.Model):
+    """The last link of the chain of seals (one row); the UPDATE that bumps its sequence takes its
+    row lock, which serializes sealing (docs/locking.md), like ChainHead does a volunteer's chain."""
+
+    sequence = models.PositiveIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0)
+    digest = models.CharField(max_length=64, default=GENESIS)
+
+    class Meta:
+        verbose_name = _("seal head")
+
+    def __str__(self):
+        return f"#{self.sequence}"
 
 
 class Dispute(models.Model):

@@ -1,20 +1,16 @@
 """Background work of the ledger (django-tasks)."""
 
-import datetime as dt
-
-from django.utils import timezone
 from django_tasks import task
 
-from .models import LedgerSeal
-from .seal import seal_day
+from .services.sealing import seal_unsealed
 
 
 @task()
-def seal_yesterday() -> str:
-    """Seal yesterday's ledger (cron shortly after midnight: `huiguang seal_ledger`, or enqueue this
-    task). A second run finds the seal and does nothing."""
-    day = timezone.localdate() - dt.timedelta(days=1)
-    if LedgerSeal.objects.filter(day=day).exists():
-        return f"{day}: already sealed"
-    seal = seal_day(day)
-    return f"{day}: {seal.records} records, {seal.chains} chains"
+def seal_hourly() -> str:
+    """The safety net behind the seal each confirmation makes: seal confirmed records that are
+    under no seal (cron every hour: `huiguang seal_ledger`, or enqueue this task). A run with
+    nothing to seal makes no seal."""
+    seals = seal_unsealed()
+    if not seals:
+        return "nothing to seal"
+    return f"{len(seals)} seal(s), up to #{seals[-1].sequence}: {seals[-1].records} records"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import certificates, corrections, hours, records
+from .views import certificates, corrections, hours, records, seals
 
 app_name = "ledger"
 
@@ -47,4 +47,8 @@ certificates_urls = [
     path("verify/<str:number>/", certificates.verify, name="verify"),
 ]
 
-urlpatterns = records_urls + hours_urls + corrections_urls + certificates_urls
+seals_urls = [
+    path("ledger/seals/", seals.seals, name="seals"),
+]
+
+urlpatterns = records_urls + hours_urls + corrections_urls + certificates_urls + seals_urls

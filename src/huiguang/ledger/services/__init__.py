@@ -7,4 +7,5 @@
 - `rollups`: the rollups rebuilt from the ledger;
 - `corrections`: make-up hours, disputes (reversal + corrected row), evaluations;
 - `certificates`: requests, issuing from the issuer's register, revocation.
+- `sealing`: the chain of seals (a seal per confirming transaction, the hourly safety net).
 """

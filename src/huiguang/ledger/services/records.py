@@ -4,7 +4,8 @@
 A confirmed row is never changed by the application. The only write that touches a record's
 status is a guarded `UPDATE … WHERE status = 'pending'` (confirm or reject); no code path here
 calls `save()` on an existing record. Confirming chains the record (chaining.py: the head lock,
-the rollups, the star).
+the rollups, the star), and the confirming transaction puts what it chained under a new seal
+(sealing.py) before it commits.
 
 Creating a record (from attendance or appended) first locks the volunteer row (`FOR NO KEY
 UPDATE` on PostgreSQL) so that two writes at once cannot both pass the overlap rule and the
@@ -31,6 +32,7 @@ from ..selectors.hours import current_policy
 from ..selectors.records import actor_name, pending_list_for
 from .chaining import chain_record
 from .rules import attended_window, check_daily_cap, check_overlap, lock_volunteer, whole_minutes
+from .sealing import seal_records
 
 R = ServiceRecord
 ATTENDANCE_SOURCES = (R.Source.QR, R.Source.CODE_GPS, R.Source.LEADER, R.Source.ECARD)
@@ -132,15 +134,18 @@ def records_confirm(*, actor, ids: list[int], rating: int | None = None, evaluat
     if q is None or not ids:
         return 0
     policy = current_policy()
-    done = 0
     with transaction.atomic():
         records = list(
             R.objects.filter(q, pk__in=ids, status=R.Status.PENDING)
             .select_related("volunteer", "volunteer__user", "organization", "organization__region")
             .order_by("volunteer_id", "pk")  # heads locked in volunteer pk order: no deadlock
         )
+        chained = []
         for record in records:
-            done += chain_record(record, actor=actor, policy=policy, rating=rating, evaluation=evaluation)
+            if chain_record(record, actor=actor, policy=policy, rating=rating, evaluation=evaluation):
+                chained.append(record)
+        done = len(chained)
+        seal_records(chained)  # the last lock of the transaction: the seal head (sealing.py)
         if done:
             audit_log(action="records.confirm", actor=actor, count=done, ids=[r.pk for r in records][:200])
     return done
@@ -252,7 +257,8 @@ def record_append(
         )
         if confirm:
             record.organization = organization
-            chain_record(record, actor=actor, policy=current_policy())
+            if chain_record(record, actor=actor, policy=current_policy()):
+                seal_records([record])
         audit_log(action=f"record.append.{kind}", actor=actor, obj=record, minutes=minutes)
     record.refresh_from_db()
     return record

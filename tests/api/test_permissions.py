@@ -31,6 +31,7 @@ ORG_A_READERS = CITY | {"town_admin", "org_admin", "leader"}
 MATRIX = [
     # regions: public reference data
     ("GET", "/regions", None, everyone(200)),
+    ("GET", "/seals", None, everyone(200)),
     ("GET", "/regions?mine=true", None, everyone(200)),
     ("GET", "/regions/330482001", None, everyone(200)),
     ("GET", "/regions/999999", None, everyone(404)),

@@ -57,7 +57,7 @@ def _own_volunteer(request):
 # --- schemas ---------------------------------------------------------------------------------------------
 
 
-class RecordOut(Schema):
+class OwnRecordOut(Schema):
     id: int
     service_date: date
     started_at: datetime | None
@@ -189,7 +189,7 @@ def my_hours(request):
 
 @router.get(
     "/me/records",
-    response={200: list[RecordOut], **ERRORS},
+    response={200: list[OwnRecordOut], **ERRORS},
     summary="My service records",
     description="Every row of your ledger, newest first: pending, confirmed (reversed or not), rejected.",
 )

@@ -36,7 +36,7 @@ router = Router(tags=["ledger"])
 WRITE_ERRORS = {**ERRORS, 409: RefusedOut}
 
 
-class RecordOut(Schema):
+class ManagedRecordOut(Schema):
     id: int
     volunteer_number: str = Field(..., alias="volunteer.volunteer_number")
     volunteer_name: str = Field(..., alias="volunteer.real_name")
@@ -98,7 +98,7 @@ class PeriodFilter(Schema):
 
 @router.get(
     "/records/pending",
-    response={200: list[RecordOut], **ERRORS},
+    response={200: list[ManagedRecordOut], **ERRORS},
     summary="Records awaiting my confirmation",
     description="Pending records of the organizations you administer, oldest first. Not an admin: 404.",
 )
@@ -127,7 +127,7 @@ def confirm(request, payload: ConfirmIn):
 
 @router.post(
     "/records/{int:record_id}/reject",
-    response={200: RecordOut, **WRITE_ERRORS},
+    response={200: ManagedRecordOut, **WRITE_ERRORS},
     summary="Reject a pending record with a reason",
     description="Not an admin of the record's organization: 404. Not pending any more: 409 NOT_PENDING.",
 )
@@ -139,7 +139,7 @@ def reject(request, record_id: int, payload: RejectIn):
 
 @router.get(
     "/records",
-    response={200: list[RecordOut], **ERRORS},
+    response={200: list[ManagedRecordOut], **ERRORS},
     summary="Service records of my organizations for a period",
     description="Records of the organizations in your console scope, newest first. Others get an empty list.",
 )

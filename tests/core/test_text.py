@@ -136,3 +136,24 @@ def test_fields_added_after_init_and_file_fields():
     # A form cleaned twice wraps its fields once.
     form.full_clean()
     assert form.cleaned_data["late"] == "é"
+
+
+def test_imported_rows_go_through_the_same_hygiene(city):
+    from huiguang.volunteers import importing
+
+    from ..volunteers_import.conftest import csv_bytes, rows
+
+    data = rows(3)
+    data[0][0] = "Jose\u0301"  # decomposed: stored in NFC
+    data[1][0] = "陈\u202e晓光"
+    data[2][7] = "教\u200b师"  # occupation
+    result = importing.volunteers_import(
+        organization=city.org_a, actor=None, content=csv_bytes(data), file_name="a.csv", dry_run=True
+    )
+    assert [(e.row, e.column) for e in result.errors] == [(3, "姓名"), (4, "职业")]
+    assert BIDI in result.errors[0].message and "\u202e" not in result.errors[0].value
+    data[1][0], data[2][7] = "陈晓光", "教师"
+    importing.volunteers_import(
+        organization=city.org_a, actor=None, content=csv_bytes(data), file_name="a.csv"
+    )
+    assert Volunteer.objects.filter(real_name="José").exists()

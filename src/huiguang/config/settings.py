@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "huiguang.core.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -210,6 +211,7 @@ HUIGUANG_CITY_NAME = env_str("HUIGUANG_CITY_NAME", "平湖市")
 HUIGUANG_PRIVACY_POLICY_VERSION = env_str("HUIGUANG_PRIVACY_POLICY_VERSION", "2026-01")
 HUIGUANG_IMPORT_MAX_ROWS = env_int("HUIGUANG_IMPORT_MAX_ROWS", 20000)
 HUIGUANG_IMPORT_MAX_BYTES = env_int("HUIGUANG_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+HUIGUANG_IMPORT_FILE_TTL_HOURS = env_int("HUIGUANG_IMPORT_FILE_TTL_HOURS", 24)  # uploaded files (ID numbers)
 HUIGUANG_GUARDIAN_AGE = env_int("HUIGUANG_GUARDIAN_AGE", 14)
 # Sign-up rules (activities): overlap grace, and the block after repeated no-shows.
 HUIGUANG_OVERLAP_GRACE_MINUTES = env_int("HUIGUANG_OVERLAP_GRACE_MINUTES", 15)

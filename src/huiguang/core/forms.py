@@ -1,6 +1,7 @@
 from django import forms
 
 from huiguang.core.errors import FieldErrors
+from huiguang.core.text import clean_text
 
 # Every web form that was sent and is not valid answers this status (the API answers 422 too).
 # HTMX swaps it in like a 200 (base.html's htmx-config), so the form comes back with its errors.
@@ -19,8 +20,26 @@ def show_errors(form, exc: FieldErrors) -> None:
             form.add_error(field if field in form.fields else None, msg)
 
 
+def _hygienic(original, *, multiline: bool):
+    """A field's `to_python` that first passes typed text through core/text.py's `clean_text`."""
+
+    def to_python(value):
+        if isinstance(value, str):
+            value = clean_text(value, multiline=multiline)
+        return original(value)
+
+    to_python.hygienic = True  # type: ignore[attr-defined]
+    return to_python
+
+
 class BootstrapFormMixin:
-    """Gives every widget Bootstrap's classes, so templates render fields with core/_field.html."""
+    """Gives every widget Bootstrap's classes, so templates render fields with core/_field.html,
+    and passes every text field through the project's text hygiene (core/text.py).
+
+    Every form of the project uses this mixin, so the hygiene lives here once: a CharField's typed
+    value is NFC-normalised and refused, with the message on that field, when it holds a control,
+    bidi or invisible character (multi-line text, a Textarea, keeps its newlines and tabs).
+    Passwords are left exactly as typed; file and choice fields are not text and are untouched."""
 
     fields: dict[str, forms.Field]  # the form's, when mixed into a Form
 
@@ -34,3 +53,16 @@ class BootstrapFormMixin:
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+    def _clean_fields(self):
+        # Installed at cleaning time, not in __init__: some forms add fields after this
+        # mixin's __init__ ran. Each form instance has its own copies of its fields.
+        for field in self.fields.values():
+            if (
+                isinstance(field, forms.CharField)
+                and not isinstance(field.widget, forms.PasswordInput)
+                and not getattr(field.to_python, "hygienic", False)
+            ):
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.to_python = _hygienic(field.to_python, multiline=multiline)  # type: ignore[method-assign]
+        super()._clean_fields()  # type: ignore[misc]

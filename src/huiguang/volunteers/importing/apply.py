@@ -3,14 +3,11 @@
 A volunteer already registered (same ID number, found through the blind index) is joined to the
 organization instead of being registered twice; one who is already an open member is left alone,
 so importing the same file twice changes nothing the second time. Locking: docs/locking.md
-("confirming an import").
+("confirming an import"). The uploaded file is kept only until its batch is decided (storage.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +25,7 @@ from ..services import volunteer_numbers_allocate
 from .errors import ImportRefused, ImportRowsInvalid, RowError
 from .files import ParsedFile, read_upload
 from .plan import ImportPlan, clean_rows, import_plan, plan_against_db
+from .storage import discard, load, store
 
 
 @dataclass
@@ -47,32 +45,6 @@ class ImportResult:
 def _check_organization(organization: Organization) -> None:
     if organization.status != Organization.Status.ACTIVE:
         raise ImportRefused("ORG_INACTIVE", _("Volunteers can only be imported into an active organization."))
-
-
-def _store(content: bytes, sha256: str, kind: str) -> str:
-    """Keep the exact bytes under VAR_DIR/imports (content-addressed); returns the relative path."""
-    relative = f"imports/{sha256}.{kind}"
-    path = Path(settings.VAR_DIR) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")  # 0600, a unique name
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    return relative
-
-
-def _load(batch: ImportBatch) -> bytes:
-    path = Path(settings.VAR_DIR) / batch.file_path
-    try:
-        content = path.read_bytes()
-    except OSError:
-        content = b""
-    if hashlib.sha256(content).hexdigest() != batch.sha256:
-        raise ImportRefused(
-            "FILE_MISSING", _("The uploaded file is no longer on the server; upload it again.")
-        )
-    return content
 
 
 def _write(*, organization: Organization, actor, plan: ImportPlan) -> None:
@@ -170,7 +142,7 @@ def _apply(
                     organization=organization,
                     uploaded_by=actor if actor and actor.is_authenticated else None,
                     file_name=file_name[:255],
-                    file_path=_store(content, parsed.sha256, parsed.kind),
+                    file_path="",  # applied at once: the file is not kept
                     file_kind=parsed.kind,
                     sha256=parsed.sha256,
                     status=ImportBatch.Status.APPLIED,
@@ -181,6 +153,7 @@ def _apply(
             else:
                 ImportBatch.objects.filter(pk=batch.pk).update(errors=[], **counts)
                 batch.refresh_from_db()
+                discard(batch)  # after the commit: a rolled-back import keeps its file
             audit_log(
                 action="volunteers_imported",
                 actor=actor,
@@ -220,13 +193,16 @@ def _mark_failed(batch: ImportBatch, errors: list[RowError]) -> None:
         applied_at=None,
     )
     batch.refresh_from_db()
+    discard(batch)  # a failed batch is never applied: upload a corrected file instead
 
 
 def import_preview(*, organization: Organization, actor, content: bytes, file_name: str) -> ImportBatch:
     """Check the file and every row; keep the file and the outcome as a batch to confirm later.
 
     Raises ImportRefused for a file that cannot be imported at all (nothing is kept); a file with
-    bad rows gives a FAILED batch listing them, a good one a PREVIEWED batch with the counts.
+    bad rows gives a FAILED batch listing them (the file is not kept), a good one a PREVIEWED
+    batch with the counts, whose file waits for the confirmation (at most
+    HUIGUANG_IMPORT_FILE_TTL_HOURS).
     """
     _check_organization(organization)
     parsed = read_upload(content, file_name)
@@ -235,7 +211,8 @@ def import_preview(*, organization: Organization, actor, content: bytes, file_na
         organization=organization,
         uploaded_by=actor if actor and actor.is_authenticated else None,
         file_name=Path(file_name).name[:255],
-        file_path=_store(content, parsed.sha256, parsed.kind),
+        # Kept for the confirmation only when there is one to make (storage.py).
+        file_path=store(content, parsed.sha256, parsed.kind) if plan.ok else "",
         file_kind=parsed.kind,
         sha256=parsed.sha256,
         status=ImportBatch.Status.PREVIEWED if plan.ok else ImportBatch.Status.FAILED,
@@ -255,7 +232,7 @@ def import_apply(*, batch: ImportBatch, actor, request=None) -> ImportResult:
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ImportRefused("NOT_PREVIEWED", _("Only a previewed file without errors can be imported."))
     _check_organization(batch.organization)
-    content = _load(batch)
+    content = load(batch)
     parsed = read_upload(content, batch.file_name)
     return _apply(
         organization=batch.organization,

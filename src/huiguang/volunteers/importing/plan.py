@@ -19,6 +19,7 @@ from huiguang.core.id_card import IdCard, age_on
 from huiguang.core.id_card import normalize as normalize_id
 from huiguang.core.masking import mask_id_number
 from huiguang.core.phone import normalize_phone
+from huiguang.core.text import clean_text, has_bad_characters
 from huiguang.network.models import Organization, Region
 
 from .. import validation as v
@@ -81,8 +82,9 @@ class ImportPlan:
 
 
 def _shown_value(key: str, text: str) -> str:
-    """What the report repeats of a bad cell: ID numbers masked, long values cut."""
-    text = text[:60]
+    """What the report repeats of a bad cell: ID numbers masked, long values cut, invisible and
+    control characters shown as U+FFFD (a bidi override would turn the report's line around)."""
+    text = "".join("\ufffd" if has_bad_characters(ch) else ch for ch in text[:60])
     return mask_id_number(text) if key == "id_number" and len(text) >= 10 else text
 
 
@@ -96,6 +98,7 @@ def _clean_row(
     """One row through the rules of validation.py (one piece of code per rule)."""
     texts = {key: cell_text(value) for key, value in values.items()}
     errors: list[RowError] = []
+    bad_text: set[str] = set()
 
     def fail(key: str, message) -> None:
         errors.append(
@@ -107,7 +110,17 @@ def _clean_row(
             )
         )
 
+    # The text hygiene of every form (core/text.py): NFC, no invisible or control characters.
+    for key, text in texts.items():
+        try:
+            texts[key] = clean_text(text)
+        except ValidationError as exc:
+            fail(key, exc.messages[0])
+            bad_text.add(key)
+
     def rule(key: str, fn, *args):
+        if key in bad_text:
+            return None
         if not texts.get(key):
             fail(key, REQUIRED)
             return None

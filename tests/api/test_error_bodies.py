@@ -47,3 +47,15 @@ def test_a_logged_in_session_without_the_csrf_token_is_refused(city):
     client.force_login(city.users["volunteer"])
     response = client.post("/api/v1/notifications/read", '{"all": true}', content_type="application/json")
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["张\u202e三", "张\u200b三", "张\x00三"])
+def test_api_text_refuses_invisible_and_control_characters(city, name):
+    from ..factories import bearer
+
+    client = bearer(city.users["volunteer"])
+    response = client.post("/api/v1/tokens", json.dumps({"name": name}), content_type="application/json")
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["name"]
+    assert "U+" in response.json()["errors"]["name"][0]

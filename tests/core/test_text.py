@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from huiguang.accounts.models import User
-from huiguang.activities.views.console_forms import OutcomeForm
+from huiguang.activities.forms import OutcomeForm
 from huiguang.core.forms import BootstrapFormMixin
 from huiguang.core.text import clean_text, has_bad_characters
 from huiguang.ledger.forms import DisputeForm

@@ -10,6 +10,7 @@ error bodies are in `config/api.py`.
 import datetime as dt
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -17,6 +18,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from huiguang.core.params import BadParam, date_param
+from huiguang.core.text import clean_text
 
 # --- field types ------------------------------------------------------------------------------
 # Each check is a pydantic BeforeValidator; each alias pairs it with the JSON schema that documents
@@ -36,15 +38,23 @@ def _wrong(kind: str, message) -> PydanticCustomError:
     return PydanticCustomError(kind, str(message))
 
 
-def text(max_length: int, *, numbers: bool = False) -> BeforeValidator:
+def text(max_length: int, *, numbers: bool = False, multiline: bool | None = None) -> BeforeValidator:
     """A string of at most `max_length` characters (null is not text: leave the field out for
-    empty); `numbers`: a JSON number is taken as its digits (mobile numbers)."""
+    empty), NFC-normalised, without control, bidi-override or invisible characters (core.text, the
+    same rule as the web forms); `numbers`: a JSON number is taken as its digits (mobile numbers);
+    `multiline` (default: fields of 200 characters or more, i.e. reasons and descriptions): line
+    breaks allowed."""
+    lines = max_length >= 200 if multiline is None else multiline
 
     def check(value: Any) -> str:
         if numbers and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
             raise _wrong("string_type", _("Enter text."))
+        try:
+            value = clean_text(value, multiline=lines)
+        except ValidationError as exc:
+            raise _wrong("bad_character", exc.messages[0]) from None
         if len(value) > max_length:
             raise _wrong("string_too_long", _("Enter at most %(n)d characters.") % {"n": max_length})
         return value

@@ -164,12 +164,15 @@ def _pixels_only(image: Image.Image) -> Image.Image:
     if icc and upright.mode in ("RGB", "RGBA", "CMYK"):
         # A broken profile: keep the colours as they are.
         with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError):
-            upright = ImageCms.profileToProfile(
-                upright,
-                ImageCms.ImageCmsProfile(io.BytesIO(icc)),
-                ImageCms.createProfile("sRGB"),
-                outputMode="RGBA" if has_alpha else "RGB",
-            ) or upright
+            upright = (
+                ImageCms.profileToProfile(
+                    upright,
+                    ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                    ImageCms.createProfile("sRGB"),
+                    outputMode="RGBA" if has_alpha else "RGB",
+                )
+                or upright
+            )
     if upright.mode not in ("1", "L", "LA", "RGB", "RGBA", "I;16"):
         upright = upright.convert("RGBA" if has_alpha else "RGB")
     upright.info = {}

@@ -172,6 +172,17 @@ def test_reject_without_reason_shows_the_error(city, pending_org_a, as_role):
     assert pending_org_a.status == Organization.Status.PENDING
 
 
+def test_a_reason_with_a_direction_override_is_refused(city, pending_org_a, as_role):
+    response = as_role("town_admin").post(
+        reverse("network:org_decide", args=[pending_org_a.pk]),
+        {"action": "reject", "reason": "材料\u202e不全"},
+    )
+    assert response.status_code == 422
+    assert "U+202E" in response.content.decode()
+    pending_org_a.refresh_from_db()
+    assert pending_org_a.status == Organization.Status.PENDING
+
+
 def test_site_form_latitude_out_of_range_in_chinese(city, as_role):
     response = as_role("town_admin").post(
         reverse("network:site_create"),

@@ -19,6 +19,8 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from huiguang.core.errors import FieldErrors
+
 # Characters that draw nothing but are not in Unicode's "format" category (Cf): fillers and
 # joiners that people use to make a name look empty or to defeat a duplicate check.
 INVISIBLE = frozenset(
@@ -103,3 +105,12 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
         return text
     kind, index = problem
     raise ValidationError(MESSAGES[kind], code="bad_character", params={"char": f"U+{ord(text[index]):04X}"})
+
+
+def posted_text(request, name: str, *, max_length: int, multiline: bool = True) -> str:
+    """Free text a page posts without a form (a reason, a note): the same hygiene as the forms'
+    fields, cut to `max_length`; a refusal is a FieldErrors on `name` for the page to show (422)."""
+    try:
+        return clean_text(request.POST.get(name, ""), multiline=multiline)[:max_length]
+    except ValidationError as exc:
+        raise FieldErrors({name: exc.messages}) from None

@@ -14,6 +14,7 @@ from huiguang.core.errors import Refused
 from huiguang.core.forms import INVALID_FORM_STATUS
 from huiguang.core.pagination import paginate
 from huiguang.core.params import read_filters
+from huiguang.core.text import posted_text
 
 from .. import permissions as perms
 from ..forms import ActivityForm, CopyForm, OutcomeForm, PhotoForm
@@ -99,7 +100,7 @@ def console_review(request, pk):
             actor=request.user,
             activity=activity,
             approve=choice == "approve",
-            reason=request.POST.get("reason", ""),
+            reason=posted_text(request, "reason", max_length=500),
             request=request,
         )
 
@@ -116,7 +117,10 @@ def console_review(request, pk):
 def console_cancel(request, pk):
     def action(activity):
         n = activities.activity_cancel(
-            actor=request.user, activity=activity, reason=request.POST.get("reason", ""), request=request
+            actor=request.user,
+            activity=activity,
+            reason=posted_text(request, "reason", max_length=500),
+            request=request,
         )
         if n:
             messages.info(request, _("%(n)d sign-ups were cancelled and the volunteers told.") % {"n": n})

@@ -17,6 +17,7 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.formatting import hours_from_minutes
 from huiguang.core.forms import form_status, show_errors
 from huiguang.core.pagination import paginate
+from huiguang.core.text import posted_text
 
 from ..forms import AnswerForm, DisputeForm, MakeupForm, RatingForm
 from ..models import ActivityRating, Dispute, MakeupRequest
@@ -144,7 +145,7 @@ def makeup_decide(request, pk: int):
             corrections.makeup_request_approve(actor=request.user, makeup=makeup, request=request)
             messages.success(request, _("Approved: the hours are on the volunteer's record."))
         else:
-            note = request.POST.get("note", "")[:300]
+            note = posted_text(request, "note", max_length=300)
             corrections.makeup_request_reject(actor=request.user, makeup=makeup, note=note, request=request)
             messages.success(request, _("Rejected: the volunteer has been told."))
     except Refused as exc:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.forms import INVALID_FORM_STATUS
 from huiguang.core.pagination import paginate
+from huiguang.core.text import posted_text
 
 from .. import selectors as sel
 from ..forms import parse_ids
@@ -57,8 +58,13 @@ def membership_decide(request):
     if not ids:
         messages.error(request, _("Tick at least one application."))
         return _membership_list_page(request, status=INVALID_FORM_STATUS)
+    try:
+        note = posted_text(request, "note", max_length=300)
+    except FieldErrors as exc:
+        messages.error(request, " ".join(exc.errors["note"]))
+        return _membership_list_page(request, status=INVALID_FORM_STATUS)
     decided = memberships.membership_decide(
-        actor=request.user, ids=ids, approve=approve, note=request.POST.get("note", ""), request=request
+        actor=request.user, ids=ids, approve=approve, note=note, request=request
     )
     n = len(decided)
     if approve:

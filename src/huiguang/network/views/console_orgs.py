@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.forms import INVALID_FORM_STATUS, form_status, show_errors
 from huiguang.core.pagination import paginate
+from huiguang.core.text import posted_text
 
 from .. import selectors as sel
 from ..forms import OrganizationForm
@@ -127,9 +128,8 @@ def _org_action(request, pk, action):
     org = sel.organization_get_for(request.user, pk)
     if not organization_may_approve(request.user, parent=org.parent, region=org.region):
         raise Http404
-    reason = request.POST.get("reason", "")
     try:
-        action(org, reason)
+        action(org, posted_text(request, "reason", max_length=500))
     except FieldErrors as exc:
         for msgs in exc.errors.values():
             messages.error(request, " ".join(msgs))

@@ -14,7 +14,7 @@ from huiguang.activities.models import Enrollment, Shift
 from huiguang.core import crypto
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.geo import haversine_km
-from huiguang.volunteers.ecard import ecard_verify
+from huiguang.volunteers.ecard import EcardExpired, ecard_verify
 from huiguang.volunteers.models import Volunteer
 
 from .. import codes
@@ -193,6 +193,12 @@ def checkin_by_ecard(
         return Outcome(found, False)
     try:
         number = ecard_verify((token or "").strip())
+    except EcardExpired:
+        # A screenshot, or a page left open offline: the volunteer's page shows a fresh code.
+        raise Refused(
+            Reason.ECARD_EXPIRED,
+            _("This e-card has expired: ask the volunteer to refresh it and show it again."),
+        ) from None
     except (crypto.SignatureError, ValueError, KeyError, TypeError, AttributeError):
         raise Refused(Reason.ECARD_INVALID, _("This is not a valid volunteer e-card.")) from None
     enrollment = (

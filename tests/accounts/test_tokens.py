@@ -1,9 +1,11 @@
 """API token pages: create (key shown once, only its hash stored), list, revoke; partner tokens."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from huiguang.accounts.auth import user_for_token
 from huiguang.accounts.models import ApiToken
@@ -187,3 +189,23 @@ def test_token_list_query_count_does_not_grow_with_rows(as_role, city, assert_qu
         make_token(admin, "mine")
 
     assert assert_queries_constant(page, grow) <= 10
+
+
+def test_the_list_shows_when_each_token_expires(as_role, city):
+    user = city.users["volunteer"]
+    expiry = timezone.make_aware(dt.datetime(2031, 5, 6, 7, 8))
+    token_create(user=user, name="登录令牌", created_by=user, expires_at=expiry)
+    token_create(
+        user=user, name="过期令牌", created_by=user, expires_at=timezone.now() - dt.timedelta(days=1)
+    )
+    make_token(user, "长期令牌")
+    page = as_role("volunteer").get(reverse(LIST)).content.decode()
+    assert zh("Expires") in page
+    assert "2031-05-06 07:08" in page
+    assert zh("expired") in page  # the badge of the expired one
+    assert "通过应用登录获取的令牌 30 天后到期" in page
+
+
+def test_a_token_made_on_the_page_does_not_expire(as_role, city):
+    as_role("volunteer").post(reverse(LIST), {"name": "我的脚本"})
+    assert ApiToken.objects.get().expires_at is None

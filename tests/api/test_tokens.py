@@ -1,9 +1,11 @@
 """Bearer tokens: obtain with a password (django-axes counts failures), use, list, create, revoke."""
 
+import datetime as dt
 import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from huiguang.accounts.models import ApiToken
 from huiguang.accounts.services import token_create
@@ -197,3 +199,54 @@ def test_someone_elses_token_answers_404_and_stays_active(city):
     response = bearer(city.users["town_admin"]).delete(f"{API}/tokens/{token.pk}")
     assert response.status_code == 404
     assert with_token(key).get(f"{API}/me").status_code == 200
+
+
+# --- expiry -------------------------------------------------------------------------------------
+
+
+def test_a_token_obtained_with_the_password_expires_after_30_days(city, client):
+    before = timezone.now().replace(microsecond=0)
+    response = obtain(client, "13900000006", PASSWORD)
+    after = timezone.now()
+    assert response.status_code == 200
+    token = ApiToken.objects.get(pk=response.json()["token_id"])
+    assert before + dt.timedelta(days=30) <= token.expires_at <= after + dt.timedelta(days=30)
+    assert dt.datetime.fromisoformat(response.json()["expires_at"]) == token.expires_at
+    listed = with_token(response.json()["token"]).get(f"{API}/tokens").json()["items"][0]
+    assert dt.datetime.fromisoformat(listed["expires_at"]) == token.expires_at
+
+
+def test_the_lifetime_comes_from_the_settings_and_0_means_never(city, client, settings):
+    settings.HUIGUANG_API_TOKEN_DAYS = 7
+    first = obtain(client, "13900000006", PASSWORD).json()
+    token = ApiToken.objects.get(pk=first["token_id"])
+    assert token.expires_at - token.created_at == pytest.approx(
+        dt.timedelta(days=7), abs=dt.timedelta(seconds=5)
+    )
+    settings.HUIGUANG_API_TOKEN_DAYS = 0
+    second = obtain(client, "13900000006", PASSWORD).json()
+    assert second["expires_at"] is None
+    assert ApiToken.objects.get(pk=second["token_id"]).expires_at is None
+
+
+def test_an_expired_token_answers_401_like_a_revoked_one(city, client):
+    key = obtain(client, "13900000006", PASSWORD).json()["token"]
+    assert with_token(key).get(f"{API}/me").status_code == 200
+    ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    response = with_token(key).get(f"{API}/me")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "请登录或提供有效的令牌。"}
+    assert with_token(key).get(f"{API}/organizations").status_code == 401  # not anonymous either
+
+
+def test_the_owner_lists_an_expired_token_as_inactive_and_revokes_it(city, as_role):
+    user = city.users["volunteer"]
+    token, _key = token_create(
+        user=user, name="旧手机", created_by=user, expires_at=timezone.now() - dt.timedelta(days=1)
+    )
+    client = as_role("volunteer")
+    item = client.get(f"{API}/tokens").json()["items"][0]
+    assert (item["name"], item["is_active"], item["revoked_at"]) == ("旧手机", False, None)
+    assert client.delete(f"{API}/tokens/{token.pk}").status_code == 204
+    token.refresh_from_db()
+    assert token.revoked_at is not None

@@ -136,3 +136,18 @@ def test_the_leader_scans_an_e_card_on_a_phone(day, live_server, phone):
     shot(page, "attendance-ecard-375")
     checkin = CheckIn.objects.get()
     assert checkin.method == "ecard" and checkin.kind == "in"
+
+
+def test_the_e_card_on_a_phone_shows_a_fresh_code_every_minute(day, live_server, phone):
+    page = phone.new_page()
+    page.clock.install()
+    login(page, live_server.url, VOLUNTEER, PASSWORD)
+    page.goto(f"{live_server.url}/me/ecard/")
+    assert page.locator("#ecard-qr svg").is_visible()
+    _fits(page)
+    page.evaluate("document.querySelector('#ecard-qr svg').setAttribute('data-old', '1')")
+    with page.expect_response(lambda r: r.url.endswith("/me/ecard/")):
+        page.clock.fast_forward(61_000)
+    expect(page.locator("#ecard-qr svg")).to_have_count(1)
+    expect(page.locator("#ecard-qr svg[data-old]")).to_have_count(0)
+    assert page.locator("#ecard-stale").is_hidden()

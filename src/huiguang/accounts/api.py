@@ -33,8 +33,10 @@ router = Router(tags=["accounts"])
     response={200: TokenObtainOut, 401: ErrorOut, 422: FieldErrorsOut, 429: ErrorOut},
     summary="Obtain a bearer token",
     description="Log in with the mobile number and password; the answer carries a new bearer token "
-    "(shown once). Failed attempts count towards the lockout of this mobile number from this "
-    "address (django-axes): a locked-out client gets 429 and a `Retry-After` header.",
+    "(shown once) and when it expires (`expires_at`, after HUIGUANG_API_TOKEN_DAYS, 30 by default): "
+    "an expired token answers 401 like a revoked one; obtain a new one then. Failed attempts count "
+    "towards the lockout of this mobile number from this address (django-axes): a locked-out client "
+    "gets 429 and a `Retry-After` header.",
 )
 def token_obtain(request, payload: TokenObtainIn, response: HttpResponse):
     phone = normalize_phone(payload.phone)
@@ -57,11 +59,16 @@ def token_obtain(request, payload: TokenObtainIn, response: HttpResponse):
         return Status(401, {"detail": _("Wrong mobile number or password.")})
     # A token obtained with a password is a login: last_login, the audit log and the axes reset.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
-    token, key = services.token_create(
-        user=user, name=payload.name or _("API client"), created_by=user, request=request
-    )
+    token, key = services.token_obtain(user=user, name=payload.name or _("API client"), request=request)
     return Status(
-        200, {"token": key, "token_id": token.pk, "name": token.name, "created_at": token.created_at}
+        200,
+        {
+            "token": key,
+            "token_id": token.pk,
+            "name": token.name,
+            "created_at": token.created_at,
+            "expires_at": token.expires_at,
+        },
     )
 
 
@@ -74,8 +81,9 @@ class TokenFilter(Schema):
     "/tokens",
     response={200: list[TokenOut], **ERRORS},
     summary="List API tokens",
-    description="Your own tokens, newest first, revoked ones included; never the keys. A city administrator "
-    "may pass `all=true` to list every account's tokens (e.g. those of partner systems).",
+    description="Your own tokens, newest first, revoked and expired ones included (`expires_at`, "
+    "`is_active`); never the keys. A city administrator may pass `all=true` to list every account's "
+    "tokens (e.g. those of partner systems).",
 )
 @paginate(Pagination)
 def token_list(request, filters: Query[TokenFilter]):

@@ -27,6 +27,9 @@ class TokenObtainOut(Schema):
     token_id: int
     name: str
     created_at: datetime
+    expires_at: datetime | None = Field(
+        ..., description="After this the token answers 401: obtain a new one. None: never expires."
+    )
 
 
 class TokenCreateIn(Schema):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -18,10 +20,13 @@ from .permissions import may_manage_all_tokens
 TOKEN_PREFIX = "hg_"
 
 
-def token_create(*, user: User, name: str, created_by: User, request=None) -> tuple[ApiToken, str]:
+def token_create(
+    *, user: User, name: str, created_by: User, expires_at: dt.datetime | None = None, request=None
+) -> tuple[ApiToken, str]:
     """A new bearer token for `user`; returns the row and the key, shown once and never stored.
 
-    A user creates their own; a city admin creates them for partner systems' accounts.
+    A user creates their own; a city admin creates them for partner systems' accounts. After
+    `expires_at` (None: never) the token answers 401 like a revoked one.
     """
     if created_by.pk != user.pk and not may_manage_all_tokens(created_by):
         raise PermissionDenied
@@ -31,10 +36,25 @@ def token_create(*, user: User, name: str, created_by: User, request=None) -> tu
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name[:80], prefix=key[:10], key_hash=ApiToken.hash_key(key), created_by=created_by
+            user=user,
+            name=name[:80],
+            prefix=key[:10],
+            key_hash=ApiToken.hash_key(key),
+            created_by=created_by,
+            expires_at=expires_at,
         )
         audit_log(action="token_created", actor=created_by, obj=token, request=request, for_user=user.phone)
     return token, key
+
+
+def token_obtain(*, user: User, name: str, request=None) -> tuple[ApiToken, str]:
+    """A token obtained with the password (a client's login, `/auth/token`): it expires after
+    HUIGUANG_API_TOKEN_DAYS (0: never), so a token left on a lost phone stops working by itself.
+    Tokens made on purpose on the tokens page (a partner system's) do not expire."""
+    days = settings.HUIGUANG_API_TOKEN_DAYS
+    now = timezone.now().replace(microsecond=0)
+    expires_at = now + dt.timedelta(days=days) if days > 0 else None
+    return token_create(user=user, name=name, created_by=user, expires_at=expires_at, request=request)
 
 
 def token_revoke(*, token: ApiToken, actor: User, request=None) -> ApiToken:

@@ -71,6 +71,7 @@ def _render_tokens(request, *, form=None, partner_form=None, status=200):
         "city_admin": city_admin,
         "form": form if form is not None else TokenCreateForm(),
         "partner_form": partner_form,
+        "login_token_days": settings.HUIGUANG_API_TOKEN_DAYS,
     }
     return render(request, "accounts/token_list.html", context, status=status)
 

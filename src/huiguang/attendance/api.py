@@ -3,12 +3,14 @@
 The first request with a key answers 201; a retry with the same key and body answers 200 with
 the same check-in; the same key with another body answers 422. Refusals answer 409 with
 `{"detail": "...", "reason": "<code>"}` (codes: attendance.services.Reason and the ledger's
-OVERLAPS / DAILY_CAP). Keys are per account: two accounts may use the same key.
+OVERLAPS / DAILY_CAP). Too many wrong activity codes answer 429 (reason TOO_MANY_TRIES) with a
+`Retry-After` header. Keys are per account: two accounts may use the same key.
 """
 
 from datetime import datetime
 from typing import Literal
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -69,12 +71,21 @@ def _require(value, field: str, message: str):
 
 @router.post(
     "/checkins",
-    response={200: CheckinOut, 201: CheckinOut, 404: ErrorOut, 409: RefusedOut, 422: FieldErrorsOut},
+    response={
+        200: CheckinOut,
+        201: CheckinOut,
+        404: ErrorOut,
+        409: RefusedOut,
+        422: FieldErrorsOut,
+        429: RefusedOut,
+    },
     summary="Check in or out",
     description="Four ways (see `method`). Send an `Idempotency-Key` header: a retry returns the first "
-    "answer (200), the same key with another body is refused (422).",
+    "answer (200), the same key with another body is refused (422). code_gps: the location is checked "
+    "first (409 TOO_FAR whatever the code), then the code; too many wrong codes for an activity answer "
+    "429 (reason TOO_MANY_TRIES) with a `Retry-After` header in seconds.",
 )
-def checkin_create(request, payload: CheckinIn):
+def checkin_create(request, payload: CheckinIn, response: HttpResponse):
     key = _key(request)
     body = payload.model_dump()
     user = request.user
@@ -89,16 +100,20 @@ def checkin_create(request, payload: CheckinIn):
             device=request.headers.get("User-Agent", ""),
         )
     elif payload.method == "code_gps":
-        outcome = services.checkin_by_code(
-            user=user,
-            code=payload.code or "",
-            lat=payload.lat,
-            lng=payload.lng,
-            idempotency_key=key,
-            payload=body,
-            kind=payload.kind,
-            device=request.headers.get("User-Agent", ""),
-        )
+        try:
+            outcome = services.checkin_by_code(
+                user=user,
+                code=payload.code or "",
+                lat=payload.lat,
+                lng=payload.lng,
+                idempotency_key=key,
+                payload=body,
+                kind=payload.kind,
+                device=request.headers.get("User-Agent", ""),
+            )
+        except services.TooManyTries as exc:
+            response["Retry-After"] = str(exc.retry_after)
+            return Status(429, {"detail": str(exc.message), "reason": exc.reason})
     elif payload.method == "ecard":
         shift = selectors.shift_run_by(user, _require(payload.shift, "shift", _("Choose the shift.")))
         token = _require(payload.token, "token", _("Send the token of the volunteer's e-card."))

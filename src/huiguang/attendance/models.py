@@ -48,3 +48,32 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.enrollment} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CodeAttempts(models.Model):
+    """Tries of the 6-digit activity code by one volunteer for one activity (the code is guessable
+    in a million tries: a wall against guessing). Each try claims a slot with a guarded UPDATE
+    before the code is compared (services.code_attempts); a right code empties the counter."""
+
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="+"
+    )
+    activity = models.ForeignKey(
+        "activities.Activity", verbose_name=_("activity"), on_delete=models.CASCADE, related_name="+"
+    )
+    # Tries counted until `reset_at`; after it the count starts again. The try that reaches the
+    # limit moves `reset_at` to the end of the wait.
+    tries = models.PositiveSmallIntegerField(_("tries"), default=0)
+    reset_at = models.DateTimeField(_("counted until"))
+
+    class Meta:
+        verbose_name = _("activity code tries")
+        verbose_name_plural = _("activity code tries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "activity"], name="one_code_counter_per_volunteer_activity"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer_id}/{self.activity_id}: {self.tries}"

@@ -255,7 +255,8 @@ def code_checkin(request):
             )
         except (Refused, FieldErrors) as exc:
             context.update({"error": _failure(exc), "code": code})
-            return render(
-                request, "attendance/code.html", context, status=409 if isinstance(exc, Refused) else 422
-            )
+            response = render(request, "attendance/code.html", context, status=exc.status)
+            if isinstance(exc, services.TooManyTries):
+                response["Retry-After"] = str(exc.retry_after)
+            return response
     return render(request, "attendance/code.html", context)

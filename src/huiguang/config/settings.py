@@ -231,6 +231,9 @@ HUIGUANG_QR_ROTATE_SECONDS = env_int("HUIGUANG_QR_ROTATE_SECONDS", 30)
 # Keys: data encryption (AES-GCM), blind index (HMAC) and signing (Ed25519); see core/crypto.py.
 HUIGUANG_KEY_DIR = Path(env_str("HUIGUANG_KEY_DIR", str(VAR_DIR / "keys")))
 HUIGUANG_RETIRED_SIGNING_KEYS = env_list("HUIGUANG_RETIRED_SIGNING_KEYS", [])  # docs/ledger.md
+HUIGUANG_CHECKIN_CODE_LIMIT = [int(n) for n in env_list("HUIGUANG_CHECKIN_CODE_LIMIT", ["5", "10"])]
+HUIGUANG_ECARD_MAX_AGE_MINUTES = env_int("HUIGUANG_ECARD_MAX_AGE_MINUTES", 5)
+HUIGUANG_API_TOKEN_DAYS = env_int("HUIGUANG_API_TOKEN_DAYS", 30)
 
 # --- Background tasks (django-tasks) ----------------------------------------------------------
 # The database backend (django-tasks-db): no extra server; `huiguang db_worker` runs the queue.

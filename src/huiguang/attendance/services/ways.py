@@ -4,6 +4,7 @@ phone's location, the leader scanning the volunteer's e-card, the leader's roste
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -13,13 +14,14 @@ from huiguang.activities.models import Enrollment, Shift
 from huiguang.core import crypto
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.geo import haversine_km
-from huiguang.volunteers.ecard import ecard_verify
+from huiguang.volunteers.ecard import EcardExpired, ecard_verify
 from huiguang.volunteers.models import Volunteer
 
 from .. import codes
 from ..models import CheckIn
 from ..selectors import CHECKIN_STATUSES, code_candidates
 from .checkins import IN, M, Reason, checkin_existing, checkin_record, checkin_toggle
+from .code_attempts import TooManyTries, code_attempts_claim, code_attempts_clear
 
 
 @dataclass
@@ -105,6 +107,32 @@ def _do(enrollment, kind, method, key, payload, actor, **extra) -> Outcome:
     return Outcome(checkin, created)
 
 
+def _nearby(candidates: Sequence[Enrollment], lat: float, lng: float) -> list[Enrollment]:
+    """The candidates whose activity's place is within its check-in radius of (lat, lng), in
+    their order; none: refused with the distance to the nearest place, or NO_LOCATION."""
+    if not candidates:
+        raise Refused(Reason.NOT_ENROLLED, _("You have no shift open for check-in now."))
+    nearby, nearest = [], None
+    for enrollment in candidates:
+        activity = enrollment.shift.activity
+        if activity.lat is None or activity.lng is None:
+            continue
+        metres = haversine_km(lat, lng, float(activity.lat), float(activity.lng)) * 1000
+        if metres <= activity.checkin_radius_m:
+            nearby.append(enrollment)
+        elif nearest is None or metres < nearest[0]:
+            nearest = (metres, activity.checkin_radius_m)
+    if nearby:
+        return nearby
+    if nearest is None:
+        raise Refused(Reason.NO_LOCATION, _("This activity has no location: ask the leader to check you in."))
+    raise Refused(
+        Reason.TOO_FAR,
+        _("You are %(distance)d m from the activity; check-in works within %(radius)d m.")
+        % {"distance": round(nearest[0]), "radius": nearest[1]},
+    )
+
+
 def checkin_by_code(
     *,
     user,
@@ -132,21 +160,25 @@ def checkin_by_code(
         raise FieldErrors(
             {"lat": [_("Your location is missing: allow this page to use your location.")]}
         ) from None
+    # The location first: from afar a wrong code and a right one get the same answer, so the code
+    # cannot be guessed from a sofa. Then the code, a limited number of tries per activity.
+    nearby = _nearby(code_candidates(volunteer), lat_f, lng_f)
+    claimed, wait_until = code_attempts_claim(
+        volunteer_id=volunteer.pk, activity_ids=[e.shift.activity_id for e in nearby]
+    )
     today = timezone.localdate()
-    matches = [e for e in code_candidates(volunteer) if codes.code_matches(e.shift.activity_id, code, today)]
+    matches = [
+        e
+        for e in nearby
+        if e.shift.activity_id in claimed and codes.code_matches(e.shift.activity_id, code, today)
+    ]
     if not matches:
+        if wait_until is not None:
+            # The code may be that of the activity that is waiting: say so rather than "wrong".
+            raise TooManyTries(wait_until, timezone.now())
         raise Refused(Reason.WRONG_CODE, _("This code does not match any of your shifts today."))
     enrollment = matches[0]
-    activity = enrollment.shift.activity
-    if activity.lat is None or activity.lng is None:
-        raise Refused(Reason.NO_LOCATION, _("This activity has no location: ask the leader to check you in."))
-    metres = haversine_km(lat_f, lng_f, float(activity.lat), float(activity.lng)) * 1000
-    if metres > activity.checkin_radius_m:
-        raise Refused(
-            Reason.TOO_FAR,
-            _("You are %(distance)d m from the activity; check-in works within %(radius)d m.")
-            % {"distance": round(metres), "radius": activity.checkin_radius_m},
-        )
+    code_attempts_clear(volunteer_id=volunteer.pk, activity_id=enrollment.shift.activity_id, refund=claimed)
     return _do(
         enrollment, kind, M.CODE_GPS, idempotency_key, payload, user, lat=lat_f, lng=lng_f, device=device
     )
@@ -161,6 +193,12 @@ def checkin_by_ecard(
         return Outcome(found, False)
     try:
         number = ecard_verify((token or "").strip())
+    except EcardExpired:
+        # A screenshot, or a page left open offline: the volunteer's page shows a fresh code.
+        raise Refused(
+            Reason.ECARD_EXPIRED,
+            _("This e-card has expired: ask the volunteer to refresh it and show it again."),
+        ) from None
     except (crypto.SignatureError, ValueError, KeyError, TypeError, AttributeError):
         raise Refused(Reason.ECARD_INVALID, _("This is not a valid volunteer e-card.")) from None
     enrollment = (

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from huiguang.core.forms import form_status, show_errors
 
 from .. import selectors, services
-from ..ecard import ecard_qr_svg
+from ..ecard import ecard_max_age_seconds, ecard_qr_svg, ecard_refresh_seconds
 from ..forms import RegistrationForm
 
 
@@ -46,10 +46,17 @@ def me(request):
 
 @login_required
 def ecard(request):
+    """The e-card; its script fetches this page again every minute for a fresh QR code."""
     volunteer = selectors.volunteer_own_get(request.user)
-    return render(
-        request, "volunteers/ecard.html", {"volunteer": volunteer, "qr_svg": ecard_qr_svg(volunteer)}
-    )
+    context = {
+        "volunteer": volunteer,
+        "qr_svg": ecard_qr_svg(volunteer),
+        "refresh_seconds": ecard_refresh_seconds(),
+        "max_age_minutes": ecard_max_age_seconds() // 60,
+    }
+    response = render(request, "volunteers/ecard.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.contrib.admin.sites import site
@@ -278,8 +279,6 @@ def test_actions_details_and_times_are_readable(as_role, city):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_each_filter_label_once(as_role, logins, language):
-    import re
-
     page = as_role("city_admin").get(reverse(LIST), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     form = page.split('<form method="get"', 1)[1].split("</form>", 1)[0]
     labels = re.findall(r"<label[^>]*>([^<]+)</label>", form)

@@ -62,7 +62,6 @@ def _mine(user, is_volunteer: bool) -> NavGroup:
     mine.add(is_volunteer, _("My certificates"), "ledger:my_certificates")
     mine.add(is_volunteer, _("Browse organizations"), "network:directory")
     mine.add(True, _("Notifications"), "notifications:center", divider_before=is_volunteer, unread_badge=True)
-    mine.add(True, _("Notification settings"), "notifications:preferences")
     mine.add(True, _("API tokens"), "accounts:token_list", divider_before=True)
     return mine
 
@@ -73,7 +72,7 @@ def _console(user) -> list[NavGroup]:
         return []
     activities = NavGroup(_("Activities"))
     activities.add(True, _("Our activities"), "activities:console_list")
-    activities.add(may_create_activities(user), _("New activity"), "activities:console_create")
+    activities.add(may_create_activities(user), _("Start an activity"), "activities:console_create")
     activities.add(is_reviewer(user), _("Review queue"), "activities:review_queue")
 
     hours = NavGroup(_("Hours and records"))

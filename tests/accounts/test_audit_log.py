@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.contrib.admin.sites import site
@@ -69,7 +70,7 @@ def test_newest_first_and_times_in_shanghai(as_role, city):
     page = as_role("auditor").get(reverse(LIST), {"action": "export"}).content.decode()
     assert "2026-03-02 00:30:00" in page  # 16:30 UTC is past midnight in Beijing
     assert "2026-03-05 09:00:00" in page
-    assert page.index("what: newer") < page.index("what: older")
+    assert page.index("内容: newer") < page.index("内容: older")
 
 
 def test_filter_by_action(as_role, logins):
@@ -117,10 +118,10 @@ def test_filter_by_local_dates(as_role, city):
         .get(reverse(LIST), {"date_from": "2026-04-02", "date_to": "2026-04-02"})
         .content.decode()
     )
-    assert "what: day2" in page
-    assert "what: day1" not in page and "what: day3" not in page
+    assert "内容: day2" in page
+    assert "内容: day1" not in page and "内容: day3" not in page
     page = as_role("auditor").get(reverse(LIST), {"date_from": "2026-04-02"}).content.decode()
-    assert "what: day2" in page and "what: day3" in page and "what: day1" not in page
+    assert "内容: day2" in page and "内容: day3" in page and "内容: day1" not in page
 
 
 def test_bad_filters_are_explained_not_a_500(as_role, logins):
@@ -147,7 +148,7 @@ def test_grant_changes_appear_with_their_labels(as_role, city):
     admin.post(reverse("network:grant_list"), {"user": "13900000006", "role": "auditor"})
     page = table(admin.get(reverse(LIST)))
     assert zh("role granted") in page
-    assert "for_user: 13900000006" in page
+    assert "账号: 13900000006" in page
 
 
 def test_csv_export_is_filtered_neutralized_and_audited(as_role, city, login_post):
@@ -215,3 +216,73 @@ def test_audit_list_query_count_does_not_grow_with_rows(as_role, city, assert_qu
             )
 
     assert assert_queries_constant(page, grow) <= 15
+
+
+# --- every action has a label; details and times read well; each filter label once -------------
+
+
+def _action_codes_in_the_source() -> set[str]:
+    """Every action code the code base passes to audit_log(...), f-strings expanded."""
+    import ast
+    from pathlib import Path
+
+    from huiguang.attendance.models import CheckIn
+    from huiguang.ledger.models import ServiceRecord
+
+    # The placeholders of the f-string codes and the values they take.
+    expansions = {"kind": {"attendance.": CheckIn.Kind.values, "record.append.": ServiceRecord.Kind.values}}
+    codes: set[str] = set()
+    src = Path(__file__).resolve().parents[2] / "src" / "huiguang"
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "audit_log"):
+                continue
+            for kw in node.keywords:
+                if kw.arg != "action" or (isinstance(kw.value, ast.Name) and path.name == "audit.py"):
+                    continue
+                for part in ast.walk(kw.value):
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                        codes.add(part.value)
+                    elif isinstance(part, ast.JoinedStr):
+                        prefix = "".join(v.value for v in part.values if isinstance(v, ast.Constant))
+                        name = next(v.value.id for v in part.values if isinstance(v, ast.FormattedValue))
+                        family = next(k for k in expansions[name] if prefix.startswith(k))
+                        codes |= {f"{prefix}{value}" for value in expansions[name][family]}
+                assert not isinstance(kw.value, ast.Name), f"{path}: name the action code in the call"
+    # f-string parts are collected as constants too ("attendance.check_"): drop the prefixes.
+    return {c for c in codes if not c.endswith(("_", "."))}
+
+
+def test_every_action_code_in_the_source_has_a_label():
+    from huiguang.accounts.audit_labels import ACTION_LABELS
+
+    codes = _action_codes_in_the_source()
+    assert {"attendance.check_in", "records.confirm", "record.append.makeup", "login"} <= codes
+    assert sorted(codes - set(ACTION_LABELS)) == []
+
+
+def test_actions_details_and_times_are_readable(as_role, city):
+    entry = audit_log(
+        action="records.confirm", actor=city.users["city_admin"], count=7, ids=list(range(1, 8))
+    )
+    at(entry, dt.datetime(2026, 3, 1, 1, 30, tzinfo=dt.UTC))
+    audit_log(action="attendance.check_in", actor=city.users["volunteer"], minutes=90, recorded=True)
+    response = as_role("auditor").get(reverse(LIST))
+    page, rows = response.content.decode(), table(response)
+    assert "records.confirm" not in rows and "attendance.check_in" not in rows
+    assert "服务记录已确认" in rows and "已签到" in rows
+    assert "2026-03-01 09:30:00" in rows  # 01:30 UTC is 09:30 in Shanghai
+    assert "数量: 7" in rows and "记录: 1, 2, 3, 4, 5 等另外 2 条" in rows
+    assert "时数: 1.5 h" in rows and "已记录: 是" in rows
+    assert "北京时间" in page
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_each_filter_label_once(as_role, logins, language):
+    page = as_role("city_admin").get(reverse(LIST), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    form = page.split('<form method="get"', 1)[1].split("</form>", 1)[0]
+    labels = re.findall(r"<label[^>]*>([^<]+)</label>", form)
+    assert len(labels) == 6 and len(set(labels)) == 6, labels
+    for select in re.findall(r"<select[^>]*>(.*?)</select>", form, re.S):
+        options = re.findall(r"<option[^>]*>([^<]*)</option>", select)
+        assert len(options) == len(set(options)), "an option label twice"

@@ -1,3 +1,4 @@
+import re
 from io import BytesIO
 
 import pytest
@@ -5,6 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from huiguang.core.models import AuditEntry
+from huiguang.ledger.models import VolunteerHours
 from huiguang.volunteers.models import Volunteer
 
 from ..factories import VolunteerFactory, member
@@ -93,3 +95,63 @@ def test_filters_by_region_subtree_and_name(city, as_role):
     assert "王小红" in body and "张小明" not in body
     body = client.get(reverse("volunteers:console_list") + "?region=999").content.decode()
     assert "没有符合条件的志愿者" in body
+
+
+# --- labelled filters, hours and star, sorting -----------------------------------------------------
+
+
+def _hours(volunteer, minutes: int, star: int = 0):
+    VolunteerHours.objects.update_or_create(
+        volunteer=volunteer, defaults={"total_minutes": minutes, "star": star}
+    )
+
+
+def _names(body: str) -> list[str]:
+    return re.findall(r'<a href="/console/volunteers/\d+/">([^<]+)</a>', body)
+
+
+def test_filters_are_labelled(city, as_role):
+    body = as_role("city_admin").get(reverse("volunteers:console_list")).content.decode()
+    for label in ("姓名或志愿者编号", "区域代码", "状态"):
+        assert f">{label}</label>" in body
+
+
+def test_hours_and_star_columns_and_sorting_by_hours(city, as_role):
+    _hours(Volunteer.objects.get(real_name="王小红"), 750, star=2)
+    _hours(Volunteer.objects.get(real_name="张小明"), 90)
+    client = as_role("city_admin")
+    body = client.get(reverse("volunteers:console_list") + "?sort=-hours").content.decode()
+    assert _names(body)[:2] == ["王小红", "张小明"]
+    assert 'data-testid="hours">12.5<' in body and "2★" in body and 'data-testid="hours">1.5<' in body
+    body = client.get(reverse("volunteers:console_list") + "?sort=hours").content.decode()
+    assert _names(body)[-2:] == ["张小明", "王小红"]
+
+
+def test_sorting_by_name_and_registration(city, as_role):
+    client = as_role("city_admin")
+    url = reverse("volunteers:console_list")
+    names = _names(client.get(url + "?sort=name").content.decode())
+    assert names == sorted(names) and len(names) == 3
+    assert _names(client.get(url + "?sort=-name").content.decode()) == names[::-1]
+    newest = _names(client.get(url).content.decode())
+    assert _names(client.get(url + "?sort=registered").content.decode()) == newest[::-1]
+
+
+@pytest.mark.parametrize("sort", ["bogus", "hours__total_minutes", "-id;drop", "x" * 500, "__str__"])
+def test_an_unknown_sort_key_sorts_by_the_default(city, as_role, sort):
+    client = as_role("city_admin")
+    url = reverse("volunteers:console_list")
+    response = client.get(url, {"sort": sort, "q": "小"})
+    assert response.status_code == 200
+    assert _names(response.content.decode()) == _names(client.get(url, {"q": "小"}).content.decode())
+
+
+def test_sorted_by_hours_query_count_does_not_grow_with_rows(city, as_role, assert_queries_constant):
+    client = as_role("city_admin")
+    url = reverse("volunteers:console_list") + "?sort=-hours"
+
+    def add_volunteers():
+        for n in range(20):
+            _hours(VolunteerFactory(residence_region=city.village_a1), 60 * n, star=n % 3)
+
+    assert_queries_constant(lambda: client.get(url), add_volunteers)

@@ -12,94 +12,15 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from huiguang.core.masking import safe_cell
 from huiguang.core.models import AuditEntry
 from huiguang.core.phone import normalize_phone
 from huiguang.core.selectors import get_or_404
 
+from .audit_labels import ACTION_LABELS, action_label, detail_text
 from .models import ApiToken, User
 from .permissions import may_manage_all_tokens, may_read_audit_log
-
-# Labels of the audit log's actions. An action missing here is shown as written.
-ACTION_LABELS = {
-    "login": _("logged in"),
-    "login_failed": _("failed login"),
-    "volunteer_registered": _("volunteer registered"),
-    "id_number_viewed": _("full ID number viewed"),
-    "grant_created": _("role granted"),
-    "grant_revoked": _("role revoked"),
-    "token_created": _("API token created"),
-    "token_revoked": _("API token revoked"),
-    "volunteers_imported": _("volunteers imported"),
-    "export": _("data exported"),
-    "guardian_consent": _("guardian's consent given"),
-    "membership_applied": _("membership applied for"),
-    "membership_approved": _("membership approved"),
-    "membership_rejected": _("membership rejected"),
-    "membership_left": _("membership ended"),
-    "membership_removed": _("member removed"),
-    "membership_role_changed": _("member's role changed"),
-    "organization_created": _("organization created"),
-    "organization_updated": _("organization changed"),
-    "organization_approved": _("organization approved"),
-    "organization_rejected": _("organization rejected"),
-    "organization_suspended": _("organization suspended"),
-    "organization_reactivated": _("organization reactivated"),
-    "organization_applied": _("organization applied for registration"),
-    "membership_withdrawn": _("membership application withdrawn"),
-    "region_updated": _("region changed"),
-    "site_created": _("service site created"),
-    "site_updated": _("service site changed"),
-    "demo_city_seeded": _("demo city seeded"),
-    "notification_preferences_changed": _("notification channels changed"),
-    "calendar_link_regenerated": _("calendar link regenerated"),
-    "activity_created": _("activity created"),
-    "activity_updated": _("activity changed"),
-    "activity_submitted": _("activity submitted for review"),
-    "activity_published": _("activity published"),
-    "activity_approved": _("activity approved"),
-    "activity_rejected": _("activity returned for changes"),
-    "activity_cancelled": _("activity cancelled"),
-    "activity_finished": _("activity finished"),
-    "activity_outcome_recorded": _("activity outcome recorded"),
-    "activity_archived": _("activity archived"),
-    "activity_copied": _("activity copied"),
-    "shift_created": _("shift created"),
-    "shifts_created": _("shifts created"),
-    "shift_updated": _("shift changed"),
-    "shift_deleted": _("shift deleted"),
-    "activity_photo_added": _("activity photo added"),
-    "activity_photo_deleted": _("activity photo removed"),
-    "series_created": _("recurring activity created"),
-    "series_updated": _("recurring activity changed"),
-    "enrollment_created": _("signed up"),
-    "enrollment_cancelled": _("sign-up cancelled"),
-    "enrollment_withdrawn": _("sign-up withdrawn"),
-    "enrollment_promoted": _("promoted from the waitlist"),
-    "enrollment_approved": _("sign-up approved"),
-    "enrollment_rejected": _("sign-up not accepted"),
-    "enrollment_team_signup": _("team signed up"),
-    "enrollments_cancelled_with_activity": _("sign-ups cancelled with the activity"),
-}
-
-# Families of actions whose members other apps may add later: "membership_transferred" is
-# shown as "membership: transferred" rather than raw.
-ACTION_FAMILY_LABELS = {
-    "membership_": pgettext_lazy("audit action family", "membership"),
-    "organization_": pgettext_lazy("audit action family", "organization"),
-}
-
-
-def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action)
-    if label is not None:
-        return str(label)
-    for prefix, family in ACTION_FAMILY_LABELS.items():
-        if action.startswith(prefix) and len(action) > len(prefix):
-            return f"{family}: {action[len(prefix) :].replace('_', ' ')}"
-    return action
 
 
 @lru_cache(maxsize=256)
@@ -201,7 +122,8 @@ def audit_row(entry: AuditEntry) -> dict:
         "actor_label": entry.actor_label,
         "action": action_label(entry.action),
         "object_type": object_type_label(entry.object_type),
-        "detail": ", ".join(f"{k}: {v}" for k, v in sorted((entry.detail or {}).items())),
+        "at": timezone.localtime(entry.at),  # the city's time (Asia/Shanghai), not UTC
+        "detail": detail_text(entry.detail),
     }
 
 

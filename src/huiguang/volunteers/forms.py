@@ -79,8 +79,8 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
 
 
 class VolunteerFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_("Name or volunteer number"), required=False)
-    region = forms.CharField(label=_("Region code"), required=False)
+    q = forms.CharField(label=_("Name or volunteer number"), max_length=64, required=False)
+    region = forms.CharField(label=_("Region code"), max_length=15, required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + list(Volunteer.Status.choices)
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from huiguang.accounts.models import User
@@ -59,15 +60,36 @@ def volunteer_search_for(
     return qs
 
 
+# The console list's sort keys ("-" first: descending) and their ordering; anything else sorts by
+# DEFAULT_SORT. The hours and the star are the ledger's VolunteerHours row (related_name "hours"),
+# joined into the same query: volunteers names the relation and imports nothing from the ledger.
+VOLUNTEER_SORTS = {
+    "registered": (F("registered_at").asc(), F("id").asc()),
+    "-registered": (F("registered_at").desc(), F("id").desc()),
+    "name": (F("real_name").asc(), F("id").asc()),
+    "-name": (F("real_name").desc(), F("id").desc()),
+    "hours": (F("hours_minutes").asc(), F("id").asc()),
+    "-hours": (F("hours_minutes").desc(), F("id").desc()),
+}
+DEFAULT_SORT = "-registered"
+
+
+def volunteer_sort_key(sort: str | None) -> str:
+    return sort if sort in VOLUNTEER_SORTS else DEFAULT_SORT
+
+
 def volunteer_console_list_for(
-    user, *, q: str = "", region_code: str = "", status: str = ""
+    user, *, q: str = "", region_code: str = "", status: str = "", sort: str = DEFAULT_SORT
 ) -> QuerySet[Volunteer]:
-    """The console's list, newest first; an unknown region code finds nobody."""
-    qs = volunteer_search_for(user, q=q, status=status)
+    """The console's list with each volunteer's hours and star, sorted by a whitelisted key (newest
+    first by default); an unknown region code finds nobody."""
+    qs = volunteer_search_for(user, q=q, status=status).annotate(
+        hours_minutes=Coalesce(F("hours__total_minutes"), 0), hours_star=Coalesce(F("hours__star"), 0)
+    )
     if region_code:
         path = Region.objects.filter(code=region_code.strip()).values_list("path", flat=True).first()
         qs = qs.none() if path is None else qs.filter(residence_region__path__startswith=path)
-    return qs.order_by("-registered_at", "-id")
+    return qs.order_by(*VOLUNTEER_SORTS[volunteer_sort_key(sort)])
 
 
 def volunteer_own_get(user) -> Volunteer:

@@ -1,52 +1,116 @@
-"""The navigation, built from the user's grants."""
+"""The navigation, shaped by what the user does.
+
+A volunteer sees a few daily items (home, activities, check in, my activities, my hours) and the
+rest under "Mine"; a console user sees one "Console" menu in groups (activities, hours and records,
+network, volunteers, administration). Every console link is shown only to the roles whose page
+answers it: each is guarded by the same permission function the page itself asks (the test
+tests/web/test_navigation.py opens every link as every persona and expects no 404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from huiguang.accounts.permissions import may_read_audit_log
-from huiguang.network.permissions import may_manage_roles
+from huiguang.accounts.permissions import may_manage_all_tokens, may_read_audit_log
+from huiguang.activities.permissions import is_reviewer, may_create_activities
+from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
+from huiguang.network.permissions import may_list_regions, may_manage_roles
 from huiguang.network.scope import scope_for
+from huiguang.volunteers.permissions import may_import
+
+
+@dataclass
+class NavItem:
+    label: str | Promise
+    url: str
+    divider_before: bool = False  # a line above it in its menu
+    unread_badge: bool = False  # shows the count of unread notifications
+
+
+@dataclass
+class NavGroup:
+    label: str | Promise
+    items: list[NavItem] = field(default_factory=list)
+
+    def add(self, allowed: bool, label, url_name: str, query: str = "", **flags: bool) -> None:
+        if allowed:
+            self.items.append(NavItem(label, reverse(url_name) + query, **flags))
+
+
+def _daily_items(is_volunteer: bool | None) -> list[NavItem]:
+    """None: not logged in."""
+    daily = NavGroup("")
+    daily.add(True, _("Home"), "web:home")
+    daily.add(True, _("Activities"), "activities:list")
+    daily.add(bool(is_volunteer), _("Check in"), "attendance:code")
+    daily.add(bool(is_volunteer), _("My activities"), "activities:my")
+    daily.add(bool(is_volunteer), _("My hours"), "ledger:my_hours")
+    daily.add(not is_volunteer, _("Organizations"), "network:directory")
+    return daily.items
+
+
+def _mine(user, is_volunteer: bool) -> NavGroup:
+    """The volunteer's less frequent pages, and the account's settings (tokens tucked away last)."""
+    mine = NavGroup(_("Mine"))
+    mine.add(is_volunteer, _("My profile and e-card"), "volunteers:me")
+    mine.add(is_volunteer, _("Shifts I can take"), "activities:can_take")
+    mine.add(is_volunteer, _("My organizations"), "network:my_memberships")
+    mine.add(is_volunteer, _("My certificates"), "ledger:my_certificates")
+    mine.add(is_volunteer, _("Browse organizations"), "network:directory")
+    mine.add(True, _("Notifications"), "notifications:center", divider_before=is_volunteer, unread_badge=True)
+    mine.add(True, _("API tokens"), "accounts:token_list", divider_before=True)
+    return mine
+
+
+def _console(user) -> list[NavGroup]:
+    scope = scope_for(user)
+    if not scope.is_console_user:
+        return []
+    activities = NavGroup(_("Activities"))
+    activities.add(True, _("Our activities"), "activities:console_list")
+    activities.add(may_create_activities(user), _("Start an activity"), "activities:console_create")
+    activities.add(is_reviewer(user), _("Review queue"), "activities:review_queue")
+
+    hours = NavGroup(_("Hours and records"))
+    hours.add(may_confirm_any(user), _("Records to confirm"), "ledger:pending")
+    hours.add(True, _("Service records"), "ledger:records")
+    # The export page lists the organizations the user manages: the writing roles (may_confirm_any).
+    hours.add(may_confirm_any(user), _("Export records"), "ledger:records_export")
+    hours.add(True, _("Make-up hours"), "ledger:makeup_list")
+    hours.add(True, _("Disputes"), "ledger:disputes")
+    hours.add(may_issue_certificates(user), _("Certificates"), "ledger:certificate_queue")
+    hours.add(may_edit_star_policy(user), _("Star policy"), "ledger:star_policy")
+
+    network = NavGroup(_("Network"))
+    network.add(may_list_regions(user), _("Regions"), "network:region_list")
+    network.add(True, _("Organizations"), "network:org_list")
+    network.add(True, _("Sites"), "network:site_list")
+    network.add(True, _("Memberships"), "network:membership_list")
+
+    volunteers = NavGroup(_("Volunteers"))
+    volunteers.add(True, _("Volunteer list"), "volunteers:console_list")
+    volunteers.add(may_import(user), _("Import volunteers"), "volunteers:import_upload")
+
+    admin = NavGroup(_("Administration"))
+    admin.add(may_manage_roles(user), _("Roles"), "network:grant_list")
+    admin.add(may_read_audit_log(user), _("Audit log"), "accounts:audit_list")
+    admin.add(may_manage_all_tokens(user), _("All API tokens"), "accounts:token_list", "?all=1")
+    return [g for g in (activities, hours, network, volunteers, admin) if g.items]
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     scope = scope_for(user)
-    items = [
-        (_("Home"), reverse("web:home")),
-        (_("Activities"), reverse("activities:list")),
-        (_("Organizations"), reverse("network:directory")),
-    ]
-    console = []
-    if user is not None and user.is_authenticated:
-        if hasattr(user, "volunteer"):
-            items.append((_("Check in"), reverse("attendance:code")))
-            items.append((_("Shifts I can take"), reverse("activities:can_take")))
-            items.append((_("My activities"), reverse("activities:my")))
-            items.append((_("My hours"), reverse("ledger:my_hours")))
-            items.append((_("My certificates"), reverse("ledger:my_certificates")))
-            items.append((_("My profile"), reverse("volunteers:me")))
-            items.append((_("My organizations"), reverse("network:my_memberships")))
-        if scope.is_console_user:
-            console.append((_("Console"), reverse("web:console")))
-            if scope.city_wide or scope.region_paths:
-                console.append((_("Regions"), reverse("network:region_list")))
-            console.append((_("Activities"), reverse("activities:console_list")))
-            if scope.can_write:
-                console.append((_("Review queue"), reverse("activities:review_queue")))
-            if scope.can_write:
-                console.append((_("Records to confirm"), reverse("ledger:pending")))
-                console.append((_("Make-up hours"), reverse("ledger:makeup_list")))
-                console.append((_("Disputes"), reverse("ledger:disputes")))
-                console.append((_("Certificates"), reverse("ledger:certificate_queue")))
-            console.append((_("Organizations"), reverse("network:org_list")))
-            console.append((_("Sites"), reverse("network:site_list")))
-            console.append((_("Memberships"), reverse("network:membership_list")))
-            console.append((_("Volunteers"), reverse("volunteers:console_list")))
-            if scope.can_write:
-                console.append((_("Import volunteers"), reverse("volunteers:import_upload")))
-            if may_manage_roles(user):
-                console.append((_("Roles"), reverse("network:grant_list")))
-            if may_read_audit_log(user):
-                console.append((_("Audit log"), reverse("accounts:audit_list")))
-        items.append((_("API tokens"), reverse("accounts:token_list")))
-    return {"nav_items": items, "console_items": console, "scope": scope}
+    if user is None or not user.is_authenticated:
+        return {"nav_items": _daily_items(None), "nav_mine": None, "console_groups": [], "scope": scope}
+    is_volunteer = hasattr(user, "volunteer")
+    return {
+        "nav_items": _daily_items(is_volunteer),
+        "nav_mine": _mine(user, is_volunteer),
+        "console_groups": _console(user),
+        "scope": scope,
+    }

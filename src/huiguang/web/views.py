@@ -4,10 +4,16 @@ from django.shortcuts import render
 
 from huiguang.network.scope import scope_for
 
-from .selectors import city_overview, console_overview
+from .selectors import city_overview, console_overview, volunteer_home
 
 
 def home(request):
+    """A logged-in volunteer's own home (next shift, hours, sign-ups); the city's for everyone else."""
+    volunteer = getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
+    if volunteer is not None:
+        return render(
+            request, "web/volunteer_home.html", {"volunteer": volunteer, "home": volunteer_home(volunteer)}
+        )
     return render(request, "web/home.html", {"overview": city_overview()})
 
 

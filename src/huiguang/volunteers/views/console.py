@@ -23,11 +23,13 @@ def console_list(request):
         q=filters.get("q", ""),
         region_code=filters.get("region", ""),
         status=filters.get("status", ""),
+        sort=request.GET.get("sort", ""),
     )
     if request.GET.get("format") == "xlsx":
         return exports.volunteer_list_xlsx(request=request, queryset=qs)
     page = paginate(request, qs)
-    return render(request, "volunteers/console_list.html", {"form": form, "page_obj": page})
+    context = {"form": form, "page_obj": page, "sort": selectors.volunteer_sort_key(request.GET.get("sort"))}
+    return render(request, "volunteers/console_list.html", context)
 
 
 @console_view

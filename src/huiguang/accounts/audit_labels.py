@@ -1,0 +1,203 @@
+"""The audit log in words: a label for every action code the code base writes (a test reads the
+`audit_log(` calls in the source and fails on a code without one) and readable details."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from huiguang.core.formatting import format_hours
+
+# Labels of the audit log's actions. An action missing here is shown as written.
+ACTION_LABELS = {
+    "login": _("logged in"),
+    "login_failed": _("failed login"),
+    "volunteer_registered": _("volunteer registered"),
+    "id_number_viewed": _("full ID number viewed"),
+    "grant_created": _("role granted"),
+    "grant_revoked": _("role revoked"),
+    "token_created": _("API token created"),
+    "token_revoked": _("API token revoked"),
+    "volunteers_imported": _("volunteers imported"),
+    "export": _("data exported"),
+    "guardian_consent": _("guardian's consent given"),
+    "membership_applied": _("membership applied for"),
+    "membership_approved": _("membership approved"),
+    "membership_rejected": _("membership rejected"),
+    "membership_left": _("membership ended"),
+    "membership_removed": _("member removed"),
+    "membership_role_changed": _("member's role changed"),
+    "organization_created": _("organization created"),
+    "organization_updated": _("organization changed"),
+    "organization_approved": _("organization approved"),
+    "organization_rejected": _("organization rejected"),
+    "organization_suspended": _("organization suspended"),
+    "organization_reactivated": _("organization reactivated"),
+    "organization_applied": _("organization applied for registration"),
+    "membership_withdrawn": _("membership application withdrawn"),
+    "region_updated": _("region changed"),
+    "site_created": _("service site created"),
+    "site_updated": _("service site changed"),
+    "demo_city_seeded": _("demo city seeded"),
+    "notification_preferences_changed": _("notification channels changed"),
+    "calendar_link_regenerated": _("calendar link regenerated"),
+    "activity_created": _("activity created"),
+    "activity_updated": _("activity changed"),
+    "activity_submitted": _("activity submitted for review"),
+    "activity_published": _("activity published"),
+    "activity_approved": _("activity approved"),
+    "activity_rejected": _("activity returned for changes"),
+    "activity_cancelled": _("activity cancelled"),
+    "activity_finished": _("activity finished"),
+    "activity_outcome_recorded": _("activity outcome recorded"),
+    "activity_archived": _("activity archived"),
+    "activity_copied": _("activity copied"),
+    "shift_created": _("shift created"),
+    "shifts_created": _("shifts created"),
+    "shift_updated": _("shift changed"),
+    "shift_deleted": _("shift deleted"),
+    "activity_photo_added": _("activity photo added"),
+    "activity_photo_deleted": _("activity photo removed"),
+    "series_created": _("recurring activity created"),
+    "series_updated": _("recurring activity changed"),
+    "enrollment_created": _("signed up"),
+    "enrollment_cancelled": _("sign-up cancelled"),
+    "enrollment_withdrawn": _("sign-up withdrawn"),
+    "enrollment_promoted": _("promoted from the waitlist"),
+    "enrollment_approved": _("sign-up approved"),
+    "enrollment_rejected": _("sign-up not accepted"),
+    "enrollment_team_signup": _("team signed up"),
+    "enrollments_cancelled_with_activity": _("sign-ups cancelled with the activity"),
+    # attendance
+    "attendance.check_in": _("checked in"),
+    "attendance.check_out": _("checked out"),
+    "attendance.auto_close": _("check-ins closed automatically"),
+    # the ledger
+    "records.confirm": _("service records confirmed"),
+    "record.reject": _("service records rejected"),
+    "record.append.service": _("service record written"),
+    "record.append.makeup": _("make-up record written"),
+    "record.append.correction": _("correcting record written"),
+    "record.append.reversal": _("reversing record written"),
+    "record.append.import": _("imported record written"),
+    "makeup.request": _("make-up hours requested"),
+    "makeup.approve": _("make-up hours approved"),
+    "makeup.reject": _("make-up hours rejected"),
+    "dispute.open": _("dispute opened"),
+    "dispute.accept": _("dispute accepted"),
+    "dispute.reject": _("dispute rejected"),
+    "star_policy.create": _("star policy changed"),
+    "rollups.rebuild": _("monthly totals rebuilt"),
+    "certificate_requested": _("certificate requested"),
+    "certificate_issued": _("certificate issued"),
+    "certificate_refused": _("certificate refused"),
+    "certificate_revoked": _("certificate revoked"),
+    "certificate_official_print": _("certificate printed with the full ID number"),
+}
+
+# Families of actions whose members other apps may add later: "membership_transferred" is
+# shown as "membership: transferred" rather than raw.
+ACTION_FAMILY_LABELS = {
+    "membership_": pgettext_lazy("audit action family", "membership"),
+    "organization_": pgettext_lazy("audit action family", "organization"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    if label is not None:
+        return str(label)
+    for prefix, family in ACTION_FAMILY_LABELS.items():
+        if action.startswith(prefix) and len(action) > len(prefix):
+            return f"{family}: {action[len(prefix) :].replace('_', ' ')}"
+    return action
+
+
+# The keys of `detail` that the services write; an unknown key is shown with spaces for "_".
+DETAIL_LABELS = {
+    "reason": _("reason"),
+    "rows": _("rows"),
+    "fields": _("fields"),
+    "for_user": _("for account"),
+    "what": _("what"),
+    "status": _("status"),
+    "count": _("how many"),
+    "before": _("before"),
+    "role": _("role"),
+    "minutes": _("hours"),
+    "record": _("record"),
+    "created": _("created"),
+    "activity": _("activity"),
+    "photo": _("photo"),
+    "was": _("was"),
+    "seed": _("seed"),
+    "counts": _("numbers"),
+    "method": _("method"),
+    "enrollment": _("sign-up"),
+    "recorded": _("recorded"),
+    "note": _("note"),
+    "email": _("e-mail"),
+    "sms": _("SMS"),
+    "thresholds": _("thresholds (hours)"),
+    "upgraded": _("upgraded"),
+    "ids": _("records"),
+    "differences": _("differences"),
+    "volunteer": _("volunteer"),
+    "reversal": _("reversing record"),
+    "correction": _("correcting record"),
+    "number": _("number"),
+    "phones": _("mobile numbers"),
+    "template": _("template"),
+    "rule": _("rule"),
+    "generated": _("generated"),
+    "grid": _("grid"),
+    "updated": _("updated"),
+    "times_kept": _("times kept"),
+    "cancelled": _("cancelled"),
+    "kind": _("kind"),
+    "shift": _("shift"),
+    "by_organizer": _("by the organizer"),
+    "volunteers": _("volunteers"),
+    "told": _("told"),
+    "without_review": _("without review"),
+    "enrollments": _("sign-ups"),
+    "source": _("source"),
+    "format": _("format"),
+    "filters": _("filters"),
+    "organization": _("organization"),
+    "file": _("file"),
+    "sha256": _("SHA-256"),
+    "joined": _("joined"),
+    "already": _("already"),
+}
+
+# A long list of ids is cut to its first few, with the number of the others.
+MAX_LISTED = 5
+
+
+def _value(key: str, value) -> str:
+    if key == "minutes" and isinstance(value, int) and not isinstance(value, bool):
+        return f"{format_hours(value)} h"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        shown = ", ".join(str(v) for v in value[:MAX_LISTED])
+        more = len(value) - MAX_LISTED
+        return shown + (" " + gettext("and %(n)d more") % {"n": more} if more > 0 else "")
+    if isinstance(value, dict):
+        return ", ".join(f"{_key(k)} {_value(k, v)}" for k, v in value.items())
+    return str(value)
+
+
+def _key(key: str) -> str:
+    label = DETAIL_LABELS.get(key)
+    return str(label) if label is not None else key.replace("_", " ")
+
+
+def detail_text(detail: dict | None) -> str:
+    """ "hours: 3.5 h · records: 1, 2, 3, 4, 5 and 410 more" — labels translated, in key order."""
+    if not isinstance(detail, dict):
+        return str(detail or "")
+    return " · ".join(f"{_key(k)}: {_value(k, v)}" for k, v in sorted(detail.items()))

@@ -6,17 +6,8 @@ from django.urls import reverse
 
 from huiguang.ledger.services import corrections
 
-ROLES = [
-    "anonymous",
-    "volunteer",
-    "volunteer_b",
-    "leader",
-    "org_admin",
-    "town_admin",
-    "outsider",
-    "auditor",
-    "city_admin",
-]
+from ..factories import ROLES
+
 #           anon vol  vol_b lead org  town out  aud  city
 MATRIX = {
     "ledger:my_hours": (302, 200, 200, 200, 200, 200, 200, 200, 200),

@@ -1,8 +1,10 @@
+import datetime as dt
 import io
 
 import pytest
 import segno
 from django.urls import reverse
+from django.utils import timezone
 
 from huiguang.activities.models import CalendarToken
 from huiguang.core.links import absolute_url, site_host, site_url
@@ -74,3 +76,15 @@ def test_ics_and_the_calendar_feed_use_the_public_address(city, client, as_role,
     html = volunteer.get(reverse("activities:my")).content.decode()
     assert f"{SITE}/calendar/{token}.ics" in html
     assert f"webcal://zyz.pinghu.example/calendar/{token}.ics" in html
+
+
+@pytest.mark.django_db
+def test_check_in_qr_link_uses_the_public_address_not_the_request_host(city, as_role, public_site):
+    activity = make_activity(city.org_a, starts_at=timezone.now() - dt.timedelta(hours=1), hours=4)
+    shift = make_shift(activity)
+    leader = as_role("leader")
+    html = leader.get(reverse("attendance:qr", args=[shift.pk])).content.decode()
+    assert f'data-checkin-url="{SITE}/checkin/' in html
+    state = leader.get(reverse("attendance:qr_state", args=[shift.pk])).json()
+    assert state["url"].startswith(f"{SITE}/checkin/")
+    assert "testserver" not in html

@@ -6,6 +6,9 @@ HG := $(BIN)/huiguang
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The public address in share links, QR codes, calendars and certificates: the one `make run`
+# serves unless set in the environment (behind a proxy or on 0.0.0.0, set it to what users reach).
+HUIGUANG_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install messages migrate seed run test test-fast lint bench clean
 
@@ -30,7 +33,8 @@ seed: migrate
 # In development tasks (notification deliveries) run in the web process, so SMS and e-mail print
 # to this console; production runs `huiguang db_worker` (README).
 run: seed
-	$(HG) demo_logins
+	HUIGUANG_SITE_URL=$(HUIGUANG_SITE_URL) $(HG) demo_logins
+	HUIGUANG_SITE_URL=$(HUIGUANG_SITE_URL) \
 	HUIGUANG_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(HG) runserver $(HOST):$(PORT)
 
 test: messages

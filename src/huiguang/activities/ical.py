@@ -20,7 +20,6 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiguang.core.audit import audit_log
+from huiguang.core.links import absolute_url, site_host
 
 from .models import Activity, CalendarToken, Enrollment, Shift
 from .selectors.public import activity_coordinates
@@ -64,14 +64,6 @@ def fold(line: str) -> str:
 
 def utc_stamp(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def site_url(path: str) -> str:
-    return settings.HUIGUANG_SITE_URL.rstrip("/") + path
-
-
-def _host() -> str:
-    return urlsplit(settings.HUIGUANG_SITE_URL).hostname or "huiguang"
 
 
 def _uri(value: str) -> str:
@@ -160,10 +152,10 @@ def shift_event(shift: Shift, *, enrollment: Enrollment | None = None) -> Event:
     if activity.status == Activity.Status.CANCELLED:
         status = "CANCELLED"
         summary = _("(cancelled) %(title)s") % {"title": summary}
-    url = site_url(reverse("activities:detail", args=[activity.pk]))
+    url = absolute_url(reverse("activities:detail", args=[activity.pk]))
     description.append(url)
     return Event(
-        uid=f"shift-{shift.pk}@{_host()}",
+        uid=f"shift-{shift.pk}@{site_host()}",
         start=shift.starts_at,
         end=shift.ends_at,
         summary=summary,

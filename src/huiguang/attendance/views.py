@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from huiguang.core.errors import FieldErrors, Refused
+from huiguang.core.links import absolute_url
 from huiguang.network.permissions import console_view
 
 from . import codes, selectors, services
@@ -59,7 +60,7 @@ def leader_view(view):
 
 def _scan_url(request, shift_id: int) -> str:
     path = reverse("attendance:scan", args=[codes.qr_token(shift_id)])
-    return request.build_absolute_uri(path)
+    return absolute_url(path)
 
 
 def _qr_state(request, shift) -> dict:

@@ -1,18 +1,29 @@
-"""The certificate as a one-page A4 PDF (reportlab, the built-in STSong-Light CID font).
+"""The certificate as a one-page A4 PDF (reportlab).
 
 Every field of the 2015 guidance (DESIGN §5): name, ID type + number (masked unless printed for an
 official purpose by a city admin, audited by the caller), volunteer number, hours and service
 content, issuer, responsible person, handler, contact, certificate number, date, the seal image
 if the organization has one, and a QR code of the Ed25519-signed payload (no full ID number).
+
+The font: a CJK TrueType font embedded (subset) where the system has one (Debian's
+fonts-wqy-microhei; CI installs it, the README's deploy notes too), so the PDF prints the same on
+every viewer. Without one, reportlab's STSong-Light, which is not embedded: the viewer supplies it
+through Adobe's UniGB-UCS2-H map, and that map has no glyph for a few characters a certificate can
+hold (the "·" of a name such as 买买提·艾力 or of an activity such as 金平湖·志愿服务日), so those
+are written as the nearest character it has.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import os
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -22,33 +33,62 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from huiguang.core.formatting import format_hours
+from huiguang.core.links import absolute_url
 
 from .models import Certificate
 
-FONT = "STSong-Light"
-_registered = False
+# TrueType collections to embed, the first one present wins (OpenType CFF fonts such as Noto CJK
+# cannot be embedded by reportlab).
+TRUETYPE_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)
+FALLBACK_FONT = "STSong-Light"
+# What STSong-Light's map lacks → the nearest character it has (U+30FB, the middle dot of GB 2312).
+_FALLBACK_SUBSTITUTES = str.maketrans(
+    {"\u00b7": "\u30fb", "\u2022": "\u30fb", "\u2027": "\u30fb", "\u22c5": "\u30fb", "\u00a0": " "}
+)
+
+
+@functools.cache
+def _font_from(paths: tuple[str, ...]) -> str:
+    """The name of the registered font: the first TrueType file of `paths` that loads, else
+    STSong-Light. Registered once per process."""
+    for path in paths:
+        if not os.path.isfile(path):
+            continue
+        name = "HuiguangCJK-" + os.path.splitext(os.path.basename(path))[0]
+        try:
+            pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
+        except (TTFError, OSError):
+            continue  # unreadable or not TrueType outlines: try the next one
+        return name
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
+    return FALLBACK_FONT
 
 
 def _font() -> str:
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered = True
-    return FONT
+    return _font_from(TRUETYPE_FONTS)
+
+
+def font_text(text: str, font: str) -> str:
+    """`text` as `font` can draw it."""
+    return text.translate(_FALLBACK_SUBSTITUTES) if font == FALLBACK_FONT else text
 
 
 def verify_url(cert: Certificate) -> str:
-    return f"{settings.HUIGUANG_SITE_URL.rstrip('/')}/verify/{quote(cert.number or '')}/"
+    return absolute_url(reverse("ledger:verify_lookup") + quote(cert.number or "") + "/")
 
 
 def qr_url(cert: Certificate) -> str:
     """What the QR code holds: the verification page carrying the signed payload, so a phone
     camera opens it, and `huiguang verify_certificate` accepts the same text offline."""
-    return f"{settings.HUIGUANG_SITE_URL.rstrip('/')}/verify/?payload={cert.payload}"
+    return absolute_url(reverse("ledger:verify_lookup") + f"?payload={cert.payload}")
 
 
 def _qr_png(data: str) -> ImageReader:
@@ -81,9 +121,16 @@ def certificate_pdf(cert: Certificate, *, id_number: str | None = None) -> bytes
 
 def _render(cert: Certificate, id_text: str) -> bytes:
     font = _font()
+
+    def t(value: object) -> str:
+        return font_text(str(value), font)
+
+    def para(value: object, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(escape(t(value)), style)  # a Paragraph reads markup: "<" or "&" in a name
+
     volunteer = cert.volunteer
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
+    c = canvas.Canvas(buf, pagesize=A4, initialFontName=font)  # no stray Helvetica
     c.setTitle(_("Volunteer service record certificate"))
     width, height = A4
     left, right = 22 * mm, width - 22 * mm
@@ -95,7 +142,9 @@ def _render(cert: Certificate, id_text: str) -> bytes:
     c.setFont(font, 24)
     c.drawCentredString(width / 2, height - 40 * mm, _("Volunteer service record certificate"))
     c.setFont(font, 10.5)
-    c.drawRightString(right, height - 50 * mm, _("Certificate number: %(number)s") % {"number": cert.number})
+    c.drawRightString(
+        right, height - 50 * mm, t(_("Certificate number: %(number)s") % {"number": cert.number})
+    )
 
     body = ParagraphStyle("body", fontName=font, fontSize=12, leading=21, wordWrap="CJK", firstLineIndent=24)
     cell = ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
@@ -122,7 +171,7 @@ def _render(cert: Certificate, id_text: str) -> bytes:
         "hours": format_hours(cert.total_minutes),
         "credit": format_hours(cert.credit_minutes),
     }
-    p = Paragraph(text, body)
+    p = para(text, body)
     _w, h = p.wrap(right - left, 80 * mm)
     top = height - 60 * mm
     p.drawOn(c, left, top - h)
@@ -145,12 +194,13 @@ def _render(cert: Certificate, id_text: str) -> bytes:
         (_("Date of issue"), _date(timezone.localdate(cert.issued_at)) if cert.issued_at else ""),
     ]
     table = Table(
-        [[Paragraph(k, cell), Paragraph(str(v), cell)] for k, v in rows],
+        [[para(k, cell), para(v, cell)] for k, v in rows],
         colWidths=[34 * mm, right - left - 34 * mm],
     )
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), font),  # else the table sets Helvetica
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f5f5f5")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -164,7 +214,7 @@ def _render(cert: Certificate, id_text: str) -> bytes:
     # The issuer's block at the bottom right, the seal over it; the QR code at the bottom left.
     c.setFont(font, 12)
     block_x = right - 60 * mm
-    c.drawString(block_x, y - 6 * mm, cert.issuer.name)
+    c.drawString(block_x, y - 6 * mm, t(cert.issuer.name))
     c.drawString(block_x, y - 14 * mm, _date(timezone.localdate(cert.issued_at)) if cert.issued_at else "")
     seal = _seal(cert)
     if seal is not None:

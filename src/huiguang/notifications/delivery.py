@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from huiguang.core.links import absolute_url
 from huiguang.core.masking import mask_phone
 
 from .models import Delivery, Notification
@@ -24,20 +25,14 @@ from .sms import SmsError, send_sms
 logger = logging.getLogger(__name__)
 
 
-def _absolute(url: str) -> str:
-    if url.startswith("/"):
-        return settings.HUIGUANG_SITE_URL.rstrip("/") + url
-    return url
-
-
 def _email_text(notification: Notification) -> tuple[str, str]:
     subject = _("[Huiguang] %(title)s") % {"title": notification.title}
     parts = [notification.body] if notification.body else []
     if notification.url:
-        parts.append(_("Open: %(link)s") % {"link": _absolute(notification.url)})
+        parts.append(_("Open: %(link)s") % {"link": absolute_url(notification.url)})
     parts.append(
         _("You get these e-mails because you chose them. Change your choice: %(link)s")
-        % {"link": _absolute(reverse("notifications:preferences"))}
+        % {"link": absolute_url(reverse("notifications:preferences"))}
     )
     return subject, "\n\n".join(parts)
 
@@ -45,7 +40,7 @@ def _email_text(notification: Notification) -> tuple[str, str]:
 def _sms_text(notification: Notification) -> str:
     text = _("[Huiguang] %(title)s") % {"title": notification.title}
     if notification.url:
-        text += " " + _absolute(notification.url)
+        text += " " + absolute_url(notification.url)
     return text
 
 

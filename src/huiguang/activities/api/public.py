@@ -7,7 +7,6 @@ and the sign-up decision for each shift (the same rules as the web page).
 
 from datetime import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -15,16 +14,13 @@ from ninja.pagination import paginate
 
 from huiguang.accounts.auth import PUBLIC_AUTH, PUBLIC_SECURITY
 from huiguang.core.api import ERRORS, Pagination, RegionCode, ShortText
+from huiguang.core.links import absolute_url
 from huiguang.network.schemas import OrganizationRef, RegionRef
 
 from ..selectors import public as sel
 from ..selectors import search
 
 router = Router(tags=["activities"])
-
-
-def _site(path: str) -> str:
-    return settings.HUIGUANG_SITE_URL.rstrip("/") + path
 
 
 # --- schemas -----------------------------------------------------------------------------------
@@ -100,7 +96,7 @@ class PublicActivityOut(Schema):
     shifts: list[PublicShiftOut]
 
     @staticmethod
-    def resolve_site(obj) -> str | None:
+    def resolveabsolute_url(obj) -> str | None:
         return obj.site.name if obj.site_id else None
 
     @staticmethod
@@ -123,7 +119,7 @@ class PublicActivityOut(Schema):
 
     @staticmethod
     def resolve_url(obj) -> str:
-        return _site(reverse("activities:detail", args=[obj.pk]))
+        return absolute_url(reverse("activities:detail", args=[obj.pk]))
 
     @staticmethod
     def resolve_shifts(obj) -> list:
@@ -170,7 +166,7 @@ class ActivityOutcomeOut(Schema):
 
 
 def _photo(p) -> dict:
-    return {"url": _site(p.image.url), "caption": p.caption, "kind": p.kind}
+    return {"url": absolute_url(p.image.url), "caption": p.caption, "kind": p.kind}
 
 
 class PublicActivityDetailOut(PublicActivityOut):
@@ -225,11 +221,11 @@ class PublicActivityDetailOut(PublicActivityOut):
 
     @staticmethod
     def resolve_share_qr_url(obj) -> str:
-        return _site(reverse("activities:share_qr", args=[obj.pk]))
+        return absolute_url(reverse("activities:share_qr", args=[obj.pk]))
 
     @staticmethod
     def resolve_ics_url(obj) -> str:
-        return _site(reverse("activities:ics", args=[obj.pk]))
+        return absolute_url(reverse("activities:ics", args=[obj.pk]))
 
     @staticmethod
     def resolve_shifts(obj) -> list[dict]:

@@ -24,13 +24,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huiguang.core.links import absolute_url
 from huiguang.network.models import Membership, Region
 from huiguang.volunteers.models import Volunteer
 
@@ -262,7 +262,7 @@ def activity_coordinates(activity: Activity) -> tuple[float, float] | None:
 
 
 def activity_share_url(activity: Activity) -> str:
-    return settings.HUIGUANG_SITE_URL.rstrip("/") + reverse("activities:detail", args=[activity.pk])
+    return absolute_url(reverse("activities:detail", args=[activity.pk]))
 
 
 def activity_requirements(activity: Activity) -> list[str]:

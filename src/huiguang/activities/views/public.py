@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from huiguang.core.errors import FieldErrors
 from huiguang.core.forms import INVALID_FORM_STATUS
+from huiguang.core.links import absolute_url
 from huiguang.core.pagination import paginate
 
 from .. import ical
@@ -82,7 +83,7 @@ def activity_share_qr(request, pk: int):
     """An SVG QR code of the activity's address on the site, to print or show on a screen."""
     activity = sel.activity_get_public(request.user, pk)
     buffer = io.BytesIO()
-    qr = segno.make(ical.site_url(reverse("activities:detail", args=[activity.pk])), error="m")
+    qr = segno.make(absolute_url(reverse("activities:detail", args=[activity.pk])), error="m")
     qr.save(buffer, kind="svg", scale=8, border=2, dark="#111", title=activity.title)
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=3600"
@@ -108,7 +109,7 @@ def my_activities(request):
     if volunteer is not None:
         now = timezone.now()
         token = mine.calendar_token_of(volunteer)
-        feed = ical.site_url(reverse("activities:ical_feed", args=[token.token])) if token else ""
+        feed = absolute_url(reverse("activities:ical_feed", args=[token.token])) if token else ""
         context |= {
             "now": now,
             "active_statuses": Enrollment.ACTIVE,

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from huiguang.core.links import site_url
 from huiguang.demo.accounts import DEMO_PASSWORD
 from huiguang.demo.selectors import demo_login_list
 
@@ -31,7 +32,11 @@ class Command(BaseCommand):
     help = "Print the demo accounts (role, name, mobile number, password, scope) and where to log in."
 
     def add_arguments(self, parser):
-        parser.add_argument("--url", default="http://127.0.0.1:8000", help="base URL of the running site")
+        parser.add_argument(
+            "--url",
+            default="",
+            help="base URL of the running site (default: HUIGUANG_SITE_URL, as `make run` sets it)",
+        )
 
     def handle(self, *args, url, **options):
         logins = demo_login_list()
@@ -49,7 +54,7 @@ class Command(BaseCommand):
             else [str(login.account.label), _("(missing)"), login.phone, "", ""]
             for login in logins
         ]
-        base = url.rstrip("/")
+        base = url.rstrip("/") or site_url()
         self.stdout.write(
             _("Demo accounts (one password for all: %(password)s)") % {"password": DEMO_PASSWORD}
         )

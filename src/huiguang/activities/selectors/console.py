@@ -41,6 +41,7 @@ from huiguang.network.selectors import organization_list_for
 
 from ..models import Activity, ActivityPhoto, Enrollment, Series, Shift
 from ..permissions import editor_q, reviewer_q
+from ..rules import GUARDIAN_PENDING
 
 # --- who may change what ------------------------------------------------------------------------------
 
@@ -114,6 +115,7 @@ def _with_counts(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     correlated subqueries, so a page costs one query whatever its size."""
     applied = (
         Enrollment.objects.filter(shift__activity=OuterRef("pk"), status=Enrollment.Status.APPLIED)
+        .exclude(reason=GUARDIAN_PENDING)  # the child's guardian decides first
         .order_by()
         .values("shift__activity")
         .annotate(n=Count("pk"))
@@ -202,7 +204,11 @@ def review_queue_for(user) -> QuerySet[Activity]:
 
 def activity_shifts(activity: Activity) -> QuerySet[Shift]:
     return activity.shifts.annotate(
-        applied_count=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.APPLIED))
+        applied_count=Count(
+            "enrollments",
+            filter=Q(enrollments__status=Enrollment.Status.APPLIED)
+            & ~Q(enrollments__reason=GUARDIAN_PENDING),
+        )
     ).order_by("starts_at", "name", "pk")
 
 

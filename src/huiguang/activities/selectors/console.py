@@ -40,7 +40,7 @@ from huiguang.network.scope import scope_for
 from huiguang.network.selectors import organization_list_for
 
 from ..models import Activity, ActivityPhoto, Enrollment, Series, Shift
-from ..permissions import editor_q, reviewer_q
+from ..permissions import editor_q, held_in_region_q, reviewer_q
 from ..rules import GUARDIAN_PENDING
 
 # --- who may change what ------------------------------------------------------------------------------
@@ -83,9 +83,15 @@ S = Activity.Status
 
 
 def activity_list_for(user) -> QuerySet[Activity]:
+    """The console's read scope: the activities of the organizations the user sees, and for a
+    region admin also every activity held in the region (permissions.held_in_region_q)."""
     if not scope_for(user).is_console_user:
         return Activity.objects.none()
-    return Activity.objects.filter(organization__in=organization_list_for(user).values("pk")).select_related(
+    q = Q(organization__in=organization_list_for(user).values("pk"))
+    in_region = held_in_region_q(user)
+    if in_region is not None:
+        q |= in_region
+    return Activity.objects.filter(q).select_related(
         "organization", "organization__region", "organization__parent", "category", "region"
     )
 

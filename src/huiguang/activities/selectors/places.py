@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, QuerySet
+from django.utils.functional import Promise
 
 from huiguang.network.models import Region, Site
 
@@ -30,7 +31,9 @@ def town_code_of(region_path: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-def group_sites_by_town(sites: Iterable[Site], towns: dict[str, str], other_label: str) -> list[SiteGroup]:
+def group_sites_by_town(
+    sites: Iterable[Site], towns: dict[str, str], other_label: str | Promise
+) -> list[SiteGroup]:
     """`sites` (with `region` loaded) in one group per town, towns in code order, sites by name;
     sites above the towns go to a last group called `other_label`."""
     groups: dict[str, SiteGroup] = {}

@@ -13,12 +13,13 @@
     input.setAttribute("data-filter-for", select.name);
     select.parentNode.insertBefore(input, select);
 
-    function matches(option, words) {
+    // An option stays when every word is in its text or in its group's label (a town's name).
+    function matches(option, groupLabel, words) {
       if (!option.value || option.selected) {
         return true;
       }
       var text = option.textContent.toLowerCase();
-      var group = option.parentNode.tagName === "OPTGROUP" ? option.parentNode.label.toLowerCase() : "";
+      var group = groupLabel.toLowerCase();
       return words.every(function (word) {
         return text.indexOf(word) !== -1 || group.indexOf(word) !== -1;
       });
@@ -34,7 +35,7 @@
           Array.prototype.forEach.call(child.children, function (option) {
             var copy = option.cloneNode(true);
             copy.selected = option.value === chosen;
-            if (matches(copy, words)) {
+            if (matches(copy, child.label, words)) {
               group.appendChild(copy);
             }
           });
@@ -44,7 +45,7 @@
         } else {
           var copy = child.cloneNode(true);
           copy.selected = child.value === chosen;
-          if (matches(copy, words)) {
+          if (matches(copy, "", words)) {
             select.appendChild(copy);
           }
         }
@@ -53,5 +54,11 @@
     });
   }
 
-  document.querySelectorAll("select[data-filter-select]").forEach(setUp);
+  // Only long lists get the box (data-filter-min options, default 15): a short one reads at a glance.
+  document.querySelectorAll("select[data-filter-select]").forEach(function (select) {
+    var min = parseInt(select.getAttribute("data-filter-min") || "15", 10);
+    if (select.options.length > min) {
+      setUp(select);
+    }
+  });
 })();

@@ -77,6 +77,7 @@ GET = [
     ("ledger:my_certificates", [], [302, 200, 200, 200, 404, 404, 404, 404, 404]),
     ("ledger:certificate_queue", [], [302, 404, 404, 404, 200, 200, 200, 404, 200]),
     ("ledger:my_hours", [], [302, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("ledger:ward", ["ward"], [302, 200, 404, 404, 404, 404, 404, 404, 404]),  # the guardian only
 ]
 
 # State-changing endpoints, posted with no data: a role outside the scope gets 404 (or the
@@ -97,6 +98,7 @@ POST = [
     ("network:membership_role", ["membership"], [302, 404, 404, 404, 422, 422, 404, 404, 422]),
     ("volunteers:reveal_own_id", [], [302, 200, 200, 200, 404, 404, 404, 404, 404]),
     ("volunteers:guardian_consent", ["ward"], [302, 302, 404, 404, 404, 404, 404, 404, 404]),
+    ("volunteers:ward_standing_consent", ["ward"], [302, 302, 404, 404, 404, 404, 404, 404, 404]),
     ("volunteers:console_reveal_id", ["volunteer"], [302, 404, 404, 404, 404, 404, 404, 404, 200]),
     ("volunteers:import_upload", [], [302, 404, 404, 404, 422, 422, 422, 404, 422]),
     ("notifications:mark_all_read", [], [302, 302, 302, 302, 302, 302, 302, 302, 302]),

@@ -32,6 +32,7 @@ def test_201_confirmed_then_waitlisted_then_full(city):
     assert first.json() == {
         "id": Enrollment.objects.get(volunteer=a).pk,
         "status": "confirmed",
+        "reason": None,  # GUARDIAN_APPROVAL only for a child's sign-up that waits for the guardian
         "shift_id": shift.pk,
         "detail": "报名成功。",
     }

@@ -43,6 +43,15 @@ WEB = [
         {"action": "approve", "ids": "TARGET"},
         [302, 404, 404, 302, 302, 302, 404, 404, 302],
     ),
+    # Only a child's guardian decides (张小明 is nobody's ward here; the guardian's own row is in
+    # tests/volunteers/test_guardian.py).
+    (
+        "POST",
+        "activities:guardian_decide",
+        "target",
+        {"decision": "approve"},
+        [302, 404, 404, 404, 404, 404, 404, 404, 404],
+    ),
 ]
 
 
@@ -74,6 +83,12 @@ API = [
         "/api/v1/shifts/{shift}/team-enrollments",
         {"volunteer_ids": [], "agreement_accepted": False},
         [401, 404, 404, 422, 422, 422, 404, 404, 422],
+    ),
+    (
+        "POST",
+        "/api/v1/enrollments/{target}/guardian-decision",
+        {"approve": True},
+        [401, 404, 404, 404, 404, 404, 404, 404, 404],
     ),
 ]
 

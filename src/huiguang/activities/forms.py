@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from huiguang.volunteers.models import Skill, Volunteer
 
 from .models import Activity, ActivityPhoto, Category, Series
 from .selectors.console import organizations_for_new_activities
+from .selectors.places import group_sites_by_town, town_names
 from .services.shifts import parse_counted_lines, parse_time_slots
 
 
@@ -77,6 +79,21 @@ ORDINAL_CHOICES = [
 ]
 
 
+class SitesByTown(ModelChoiceIterator):
+    """The sites in one <optgroup> per town or street (a city has a few hundred sites): a plain
+    select that works without JavaScript; select_filter.js adds a filter box above it."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for group in group_sites_by_town(self.queryset, town_names(), _("Whole city")):
+            yield (group.name, [self.choice(site) for site in group.sites])
+
+
+class SiteChoiceField(forms.ModelChoiceField):
+    iterator = SitesByTown
+
+
 def weekday_choices():
     return [(str(i + 1), WEEKDAYS[i]) for i in range(7)]
 
@@ -92,13 +109,16 @@ def _place_and_rules_fields() -> dict[str, forms.Field]:
             max_length=10000,
             widget=forms.Textarea(attrs={"rows": 5}),
         ),
-        "site": forms.ModelChoiceField(
+        "site": SiteChoiceField(
             label=_label("site"),
             required=False,
             queryset=Site.objects.filter(is_active=True)
             .select_related("region")
             .order_by("region__path", "name"),
             help_text=_("A site fills in the address, coordinates and region you leave empty."),
+            widget=forms.Select(
+                attrs={"data-filter-select": "", "data-filter-placeholder": _("Filter the places")}
+            ),
         ),
         "region": forms.ModelChoiceField(
             label=_label("region"),

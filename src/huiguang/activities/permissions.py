@@ -41,6 +41,16 @@ def editor_q(user, prefix: str = "") -> Q | None:
     return q
 
 
+def held_in_region_q(user, prefix: str = "") -> Q | None:
+    """Activities held in a region the user administers, whoever organizes them: a town admin
+    reads (only reads: editing stays with the organizer's managers, `may_edit`) an activity that
+    a city-level team holds in the town. None for anyone without a region grant."""
+    scope = scope_for(user)
+    if not scope.region_paths:
+        return None
+    return scope.regions_q(f"{prefix}region__")
+
+
 def may_create_activities(user) -> bool:
     return editor_q(user) is not None
 

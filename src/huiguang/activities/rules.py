@@ -26,7 +26,13 @@ The rules, in the order they are checked (the first one that fails is the answer
     are fine);
 12. the written agreement (书面协议) is accepted when the activity requires one;
 13. capacity: a free place → confirmed (approval mode: applied); otherwise a free waitlist place
-    → waitlisted (approval mode: applied, decided later); otherwise FULL.
+    → waitlisted (approval mode: applied, decided later); otherwise FULL;
+14. a child under HUIGUANG_GUARDIAN_AGE on the day of the sign-up (the 条例: a minor takes part
+    with the guardian's consent) whose guardian has not given the standing consent: the sign-up is
+    held as `applied` with the reason GUARDIAN_APPROVAL and claims nothing; when the guardian
+    approves (services.enrollments.enrollment_guardian_decide), every rule and the capacity are
+    checked again (`guardian_approved=True`) and the place is taken then. A child without a
+    guardian on record cannot sign up alone (NO_GUARDIAN).
 
 `signup_context()` loads everything about the volunteer that the rules need in a fixed number of
 queries, so checking a whole list of shifts (D's "shifts I can take") costs no query per shift,
@@ -38,7 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db import models
@@ -103,7 +109,20 @@ class Reason(models.TextChoices):
         gettext_lazy("Nobody was signed up: some of the chosen volunteers cannot take this shift."),
     )
     NOBODY_CHOSEN = "NOBODY_CHOSEN", gettext_lazy("Choose at least one volunteer.")
+    # Rule 14: not a refusal but the outcome's reason (Decision.ok is True, outcome "applied").
+    GUARDIAN_APPROVAL = (
+        "GUARDIAN_APPROVAL",
+        gettext_lazy("Your guardian must agree to this sign-up: we will ask them."),
+    )
+    NO_GUARDIAN = (
+        "NO_GUARDIAN",
+        gettext_lazy("Young volunteers sign up with a guardian's consent, and none is on record."),
+    )
 
+
+# `Enrollment.reason` of an application that waits for the child's guardian (rule 14); the
+# organizer's decisions and counts skip it, the guardian's decision clears it.
+GUARDIAN_PENDING = Reason.GUARDIAN_APPROVAL.value
 
 # Refusals that mean "your request is missing something" (422) rather than "not now" (409).
 UNPROCESSABLE = frozenset({Reason.AGREEMENT_REQUIRED, Reason.NOBODY_CHOSEN})
@@ -112,6 +131,8 @@ UNPROCESSABLE = frozenset({Reason.AGREEMENT_REQUIRED, Reason.NOBODY_CHOSEN})
 @dataclass(frozen=True)
 class Decision:
     ok: bool
+    # A refusal's code; for a sign-up that waits for the guardian (ok, outcome "applied"):
+    # GUARDIAN_APPROVAL.
     reason: str | None
     message: str
     outcome: str | None  # "confirmed" | "applied" | "waitlisted" when ok
@@ -219,6 +240,18 @@ def signup_contexts(volunteers: Iterable[Volunteer | int], *, now=None) -> dict[
 def signup_context(volunteer: Volunteer, *, now=None) -> SignupContext:
     """Everything about `volunteer` that enrollment_check needs, in at most 5 queries."""
     return signup_contexts([volunteer], now=now)[volunteer.pk]
+
+
+def context_without_shift(context: SignupContext, shift_id: int) -> SignupContext:
+    """The context as if the volunteer held nothing on `shift_id`: for re-checking a sign-up that
+    already exists (one waiting for the guardian)."""
+    return replace(context, active=tuple(a for a in context.active if a.shift_id != shift_id))
+
+
+def guardian_approval_needed(volunteer: Volunteer, now: dt.datetime) -> bool:
+    """Rule 14: under HUIGUANG_GUARDIAN_AGE today and no standing consent of the guardian."""
+    age = age_on(volunteer.birth_date, timezone.localtime(now).date())
+    return age < settings.HUIGUANG_GUARDIAN_AGE and volunteer.guardian_standing_consent_at is None
 
 
 def _refuse(reason: Reason, message: str | None = None) -> Decision:
@@ -334,11 +367,13 @@ def enrollment_check(
     context: SignupContext | None = None,
     now: dt.datetime | None = None,
     agreement_accepted: bool = True,
+    guardian_approved: bool = False,
 ) -> Decision:
     """May `volunteer` sign up for `shift`, and with which outcome? See the module docstring.
 
     With a `context` (signup_context) and a shift that comes with its activity and the activity's
-    required skills, this makes no query at all.
+    required skills, this makes no query at all. `guardian_approved`: the guardian has just
+    approved this sign-up (rule 14 is then satisfied).
     """
     now = now or (context.now if context is not None else timezone.now())
     if context is None:
@@ -349,6 +384,22 @@ def enrollment_check(
     outcome = capacity_outcome(shift)
     if outcome is None:
         return _refuse(Reason.FULL)
+    if not guardian_approved and guardian_approval_needed(volunteer, now):
+        if volunteer.guardian_id is None:
+            return _refuse(
+                Reason.NO_GUARDIAN,
+                _(
+                    "Volunteers under %(age)d sign up with a guardian's consent, and none is on record: "
+                    "please ask the organizer."
+                )
+                % {"age": settings.HUIGUANG_GUARDIAN_AGE},
+            )
+        return Decision(
+            ok=True,
+            reason=Reason.GUARDIAN_APPROVAL.value,
+            message=str(Reason.GUARDIAN_APPROVAL.label),
+            outcome=str(Enrollment.Status.APPLIED),
+        )
     messages: dict[str, str] = {
         Enrollment.Status.CONFIRMED: _("You can sign up: a place is free."),
         Enrollment.Status.WAITLISTED: _("Every place is taken: you can join the waitlist."),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import certificates, corrections, hours, records, seals
+from .views import certificates, corrections, hours, records, seals, wards
 
 app_name = "ledger"
 
@@ -23,6 +23,7 @@ hours_urls = [
         name="volunteer_hours_export",
     ),
     path("console/records/export/", hours.organization_export, name="records_export"),
+    path("me/wards/<int:pk>/", wards.ward, name="ward"),
 ]
 
 corrections_urls = [

@@ -78,6 +78,12 @@ class Volunteer(models.Model):
         related_name="wards",
     )
     guardian_consented_at = models.DateTimeField(_("guardian's consent"), null=True, blank=True)
+    # The guardian's standing consent: a child under HUIGUANG_GUARDIAN_AGE signs up without asking
+    # the guardian each time. Set and cleared only by the guardian (volunteer_standing_consent_set);
+    # the audit log keeps every grant and revocation with its time.
+    guardian_standing_consent_at = models.DateTimeField(
+        _("guardian's standing consent to sign-ups"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("volunteer")

@@ -115,6 +115,20 @@ def ward_get_for(guardian: Volunteer, pk) -> Volunteer:
     return get_or_404(Volunteer.objects.filter(guardian=guardian), pk)
 
 
+def ward_list(guardian: Volunteer) -> QuerySet[Volunteer]:
+    """Every child whose guardian is `guardian`, by name."""
+    return guardian.wards.order_by("real_name", "pk")
+
+
+def ward_of_user_get(user, pk) -> Volunteer:
+    """A ward of the logged-in user (who must be the ward's guardian); anything else is 404."""
+    if user is None or user.pk is None:  # `guardian__user_id=None` would match every adult
+        raise Http404
+    return get_or_404(
+        Volunteer.objects.filter(guardian__user_id=user.pk).select_related("guardian", "user"), pk
+    )
+
+
 def ward_awaiting_list(guardian: Volunteer) -> QuerySet[Volunteer]:
     return guardian.wards.filter(status=Volunteer.Status.AWAITING_GUARDIAN)
 

@@ -180,6 +180,32 @@ def volunteer_guardian_consent(*, guardian_user, ward: Volunteer, request=None) 
     return ward
 
 
+def volunteer_standing_consent_set(*, guardian_user, ward: Volunteer, given: bool, request=None) -> Volunteer:
+    """The guardian gives ("my child may sign up without asking me each time") or withdraws the
+    standing consent to the child's sign-ups. The time is kept on the child's row while it
+    stands; the audit log keeps every grant and revocation."""
+    if ward.guardian is None or ward.guardian.user_id != guardian_user.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        if given:
+            updated = Volunteer.objects.filter(pk=ward.pk, guardian_standing_consent_at__isnull=True).update(
+                guardian_standing_consent_at=timezone.now()
+            )
+        else:
+            updated = Volunteer.objects.filter(pk=ward.pk, guardian_standing_consent_at__isnull=False).update(
+                guardian_standing_consent_at=None
+            )
+        if updated:
+            audit_log(
+                action="guardian_standing_consent_given" if given else "guardian_standing_consent_withdrawn",
+                actor=guardian_user,
+                obj=ward,
+                request=request,
+            )
+    ward.refresh_from_db()
+    return ward
+
+
 def volunteer_reveal_id(*, actor, volunteer: Volunteer, request=None) -> str:
     """The full ID number, written to the audit log; refused (and audited) for anyone else."""
     if not may_reveal_id(actor, volunteer):

@@ -30,9 +30,10 @@ from huiguang.core.api import (
 from huiguang.network.selectors import volunteer_of
 
 from ..models import Enrollment
-from ..rules import Reason
+from ..rules import GUARDIAN_PENDING, Reason
 from ..selectors.enrollments import (
     enrollment_cancellable_get,
+    guardian_enrollment_get,
     my_enrollment_list,
     shift_for_signup,
     shift_organized_get,
@@ -40,6 +41,7 @@ from ..selectors.enrollments import (
 )
 from ..services import enrollments as services
 from ..services.enrollments import EnrollmentRefused
+from ..services.guardians import enrollment_guardian_decide
 from ..texts import decision_messages
 
 router = Router(tags=["activities"])
@@ -69,8 +71,27 @@ class SignupOut(Schema):
     status: str = Field(
         ..., description="confirmed, waitlisted or applied (approval mode: the organizer decides)."
     )
+    reason: str | None = Field(
+        None,
+        description="GUARDIAN_APPROVAL when the sign-up (status applied) waits for the child's guardian "
+        "(under HUIGUANG_GUARDIAN_AGE, no standing consent); otherwise null.",
+    )
     shift_id: int
     detail: str = Field(..., description="What happened, in the user's language.")
+
+
+class GuardianDecisionIn(Schema):
+    approve: Flag = Field(..., description="true: approve the child's sign-up; false: decline it.")
+
+
+class GuardianDecisionOut(Schema):
+    id: int
+    status: str = Field(
+        ...,
+        description="After approval: confirmed, waitlisted or applied (approval mode: now the organizer "
+        "decides); after declining: rejected.",
+    )
+    detail: str
 
 
 class CancelOut(Schema):
@@ -201,9 +222,12 @@ class TeamRefusedOut(Schema):
     "place), `waitlisted` (every place taken, a waitlist place free) or `applied` (the organizer "
     "decides). Otherwise 409 with a `reason` code (FULL, OVERLAPS, NOT_OPEN, CLOSED, STARTED, "
     "UNDER_AGE, OVER_AGE, MISSING_SKILL, NOT_MEMBER, POLITICAL_STATUS, BLOCKED_NO_SHOWS, "
-    "ALREADY_ENROLLED, NOT_PUBLISHED, VOLUNTEER_INACTIVE, NOT_VOLUNTEER) and a `detail` to show "
-    "the volunteer; 422 with reason AGREEMENT_REQUIRED when the activity's written agreement was "
-    "not accepted. Places are never overbooked, however many volunteers sign up at once.",
+    "ALREADY_ENROLLED, NOT_PUBLISHED, VOLUNTEER_INACTIVE, NOT_VOLUNTEER, NO_GUARDIAN) and a `detail` "
+    "to show the volunteer; a child under HUIGUANG_GUARDIAN_AGE whose guardian has not given the "
+    "standing consent gets 201 `applied` with `reason` GUARDIAN_APPROVAL: the guardian decides "
+    "(`POST /enrollments/{id}/guardian-decision`), and the place is taken only then; 422 with "
+    "reason AGREEMENT_REQUIRED when the activity's written agreement was not accepted. Places are "
+    "never overbooked, however many volunteers sign up at once.",
 )
 def enrollment_create(request, shift_id: int, payload: SignupIn):
     shift = shift_for_signup(shift_id)
@@ -219,13 +243,15 @@ def enrollment_create(request, shift_id: int, payload: SignupIn):
         Enrollment.Status.WAITLISTED: _("Every place is taken: you are on the waitlist."),
         Enrollment.Status.APPLIED: _("Your sign-up has been sent: the organizer will decide."),
     }
+    waits = enrollment.reason == GUARDIAN_PENDING
     return Status(
         201,
         {
             "id": enrollment.pk,
             "status": enrollment.status,
+            "reason": GUARDIAN_PENDING if waits else None,
             "shift_id": shift.pk,
-            "detail": details[enrollment.status],
+            "detail": str(Reason.GUARDIAN_APPROVAL.label) if waits else details[enrollment.status],
         },
     )
 
@@ -255,6 +281,29 @@ def enrollment_cancel(request, enrollment_id: int, reason: Annotated[str, text(2
     else:
         detail = _("The sign-up is cancelled.")
     return {"id": cancelled.pk, "status": cancelled.status, "detail": detail}
+
+
+@router.post(
+    "/enrollments/{int:enrollment_id}/guardian-decision",
+    response={200: GuardianDecisionOut, **ERRORS, **REFUSALS},
+    summary="A guardian approves or declines a child's sign-up",
+    description="Only the child's guardian finds the sign-up (others: 404). Approving checks every "
+    "sign-up rule and the places again and takes a place now: 200 with `confirmed`, `waitlisted` or "
+    "`applied` (approval mode: the organizer decides next); when a rule fails now (FULL, STARTED, "
+    "CLOSED, OVERLAPS, ...) 409 with its `reason` and the sign-up keeps waiting. Declining: "
+    "`rejected`. A sign-up that no longer waits for the guardian: 409 NOT_ACTIVE. The child is told.",
+)
+def enrollment_guardian_decision(request, enrollment_id: int, payload: GuardianDecisionIn):
+    enrollment = guardian_enrollment_get(request.user, enrollment_id)
+    done = enrollment_guardian_decide(
+        actor=request.user, enrollment=enrollment, approve=payload.approve, request=request
+    )
+    detail = (
+        _("You declined the sign-up.")
+        if done.status == Enrollment.Status.REJECTED
+        else _("You approved the sign-up: %(status)s.") % {"status": done.get_status_display()}
+    )
+    return {"id": done.pk, "status": done.status, "detail": detail}
 
 
 @router.get(

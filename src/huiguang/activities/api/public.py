@@ -128,7 +128,11 @@ class PublicActivityOut(Schema):
 
 class SignupDecisionOut(Schema):
     ok: bool
-    reason: str | None = Field(None, description="The refusal's code (rules.Reason) when not ok.")
+    reason: str | None = Field(
+        None,
+        description="The refusal's code (rules.Reason) when not ok; GUARDIAN_APPROVAL when ok but the "
+        "sign-up would wait for the child's guardian (outcome applied).",
+    )
     message: str
     outcome: str | None = Field(None, description="confirmed / applied / waitlisted when ok.")
 

@@ -40,7 +40,8 @@ from huiguang.network.scope import scope_for
 from huiguang.network.selectors import organization_list_for
 
 from ..models import Activity, ActivityPhoto, Enrollment, Series, Shift
-from ..permissions import editor_q, reviewer_q
+from ..permissions import editor_q, held_in_region_q, reviewer_q
+from ..rules import GUARDIAN_PENDING
 
 # --- who may change what ------------------------------------------------------------------------------
 
@@ -82,9 +83,15 @@ S = Activity.Status
 
 
 def activity_list_for(user) -> QuerySet[Activity]:
+    """The console's read scope: the activities of the organizations the user sees, and for a
+    region admin also every activity held in the region (permissions.held_in_region_q)."""
     if not scope_for(user).is_console_user:
         return Activity.objects.none()
-    return Activity.objects.filter(organization__in=organization_list_for(user).values("pk")).select_related(
+    q = Q(organization__in=organization_list_for(user).values("pk"))
+    in_region = held_in_region_q(user)
+    if in_region is not None:
+        q |= in_region
+    return Activity.objects.filter(q).select_related(
         "organization", "organization__region", "organization__parent", "category", "region"
     )
 
@@ -114,6 +121,7 @@ def _with_counts(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     correlated subqueries, so a page costs one query whatever its size."""
     applied = (
         Enrollment.objects.filter(shift__activity=OuterRef("pk"), status=Enrollment.Status.APPLIED)
+        .exclude(reason=GUARDIAN_PENDING)  # the child's guardian decides first
         .order_by()
         .values("shift__activity")
         .annotate(n=Count("pk"))
@@ -202,7 +210,11 @@ def review_queue_for(user) -> QuerySet[Activity]:
 
 def activity_shifts(activity: Activity) -> QuerySet[Shift]:
     return activity.shifts.annotate(
-        applied_count=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.APPLIED))
+        applied_count=Count(
+            "enrollments",
+            filter=Q(enrollments__status=Enrollment.Status.APPLIED)
+            & ~Q(enrollments__reason=GUARDIAN_PENDING),
+        )
     ).order_by("starts_at", "name", "pk")
 
 

@@ -3,7 +3,7 @@ enrollment the user may cancel, a shift the user organizes, the chosen team memb
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from huiguang.network.selectors import volunteer_of
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, Enrollment, Shift
-from ..rules import enrollments_organized_by, shifts_organized_by, team_members_q
+from ..rules import GUARDIAN_PENDING, enrollments_organized_by, shifts_organized_by, team_members_q
 
 # Activities that have been public at some point: a sign-up for them is answered with a reason;
 # drafts and activities under review do not exist for volunteers (404).
@@ -96,3 +96,34 @@ def my_enrollment_list(user, *, status: str | None = None, upcoming: bool = Fals
     if upcoming:
         return qs.filter(shift__ends_at__gt=timezone.now()).order_by("shift__starts_at", "pk")
     return qs.order_by("-shift__starts_at", "-pk")
+
+
+# --- a guardian ------------------------------------------------------------------------------------
+
+
+def guardian_enrollment_get(user, pk) -> Enrollment:
+    """A sign-up of one of the user's wards (the user is the child's guardian); anything else is 404."""
+    if user is None or user.pk is None:  # `volunteer__guardian__user_id=None` would match adults
+        return get_or_404(Enrollment.objects.none(), pk)
+    return get_or_404(
+        Enrollment.objects.filter(volunteer__guardian__user_id=user.pk).select_related(
+            "shift__activity", "volunteer"
+        ),
+        pk,
+    )
+
+
+def ward_enrollment_list(ward: Volunteer) -> QuerySet[Enrollment]:
+    """A child's sign-ups for the guardian's page: those waiting for the guardian first, then the
+    newest shift first."""
+    return (
+        Enrollment.objects.filter(volunteer=ward)
+        .select_related("shift__activity__organization")
+        .annotate(
+            waits_for_guardian=ExpressionWrapper(
+                Q(status=Enrollment.Status.APPLIED, reason=GUARDIAN_PENDING),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-waits_for_guardian", "-shift__starts_at", "-pk")
+    )

@@ -19,6 +19,7 @@ from huiguang.core.params import BadParam, date_param
 from huiguang.network.models import Region
 
 from ..models import Activity, Category
+from .places import centre_point
 
 DEFAULT_KM = 10.0
 MAX_KM = 200.0
@@ -40,6 +41,8 @@ class ActivityFilters:
     lng: float | None = None
     km: float | None = None
     past: bool = False
+    centre: str = ""  # a chosen centre, "site:<id>" or "region:<code>" (its point is lat, lng)
+    centre_name: str = ""
 
     @property
     def near(self) -> bool:
@@ -84,7 +87,8 @@ def parse_activity_filters(data: Mapping) -> ActivityFilters:
     `region`: a region code, its whole subtree; `category`: a category code; `date_from` /
     `date_to`: ISO dates, activities that take place on any day of the range; `q`: words in the
     title, description or organization name; `lat`, `lng`, `km`: within `km` (default 10) of a
-    point; `when=past`: activities that have ended (otherwise, without dates, upcoming ones).
+    point; `centre`: the point of a town (`region:<code>`) or a site (`site:<id>`) instead of `lat`
+    and `lng`; `when=past`: activities that have ended (otherwise, without dates, upcoming ones).
     """
     errors: dict[str, list[str]] = {}
     q = _text(data, "q")
@@ -110,6 +114,18 @@ def parse_activity_filters(data: Mapping) -> ActivityFilters:
     lat = _number(data, "lat", -90, 90, errors)
     lng = _number(data, "lng", -180, 180, errors)
     km = _number(data, "km", 0.1, MAX_KM, errors)
+    # A chosen centre (a town or a well-known site) wins over coordinates: the page's "use my
+    # location" clears the choice, and old links and the API send only lat and lng.
+    centre = _text(data, "centre", 32)
+    centre_name = ""
+    if centre:
+        point = centre_point(centre)
+        if point is None:
+            errors["centre"] = [_("This place has no known position: choose another one.")]
+        else:
+            lat, lng, centre_name = point
+            errors.pop("lat", None)
+            errors.pop("lng", None)
     if "lat" not in errors and "lng" not in errors:
         if lat is None and lng is not None:
             errors["lat"] = [_("Give both the latitude and the longitude.")]
@@ -139,6 +155,8 @@ def parse_activity_filters(data: Mapping) -> ActivityFilters:
         lng=lng,
         km=km,
         past=when == "past",
+        centre=centre if centre_name else "",
+        centre_name=centre_name,
     )
 
 

@@ -36,6 +36,7 @@ from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, Enrollment, Shift
 from ..rules import (
+    GUARDIAN_PENDING,
     UNPROCESSABLE,
     Reason,
     enrollment_check,
@@ -46,6 +47,7 @@ from ..rules import (
     signup_contexts,
     team_members_q,
 )
+from .guardian_notices import tell_guardian_to_decide
 from .notices import (
     site_language,
     tell_activity_cancelled,
@@ -207,17 +209,22 @@ def enrollment_create(
             )
             if not decision.ok or decision.outcome is None:
                 raise EnrollmentRefused(str(decision.reason), decision.message)
-            status = _claim(locked, decision.outcome)
+            waits_for_guardian = decision.reason == Reason.GUARDIAN_APPROVAL
+            # Waiting for the guardian claims nothing: the place is taken when the guardian approves.
+            status = S.APPLIED if waits_for_guardian else _claim(locked, decision.outcome)
             enrollment = Enrollment.objects.create(
                 shift=locked,
                 volunteer=volunteer,
                 status=status,
                 signed_up_by=actor,
+                reason=GUARDIAN_PENDING if waits_for_guardian else "",
                 **_agreement_fields(locked.activity, now, agreement_accepted),
             )
             audit_log(
                 action="enrollment_created", actor=actor, obj=enrollment, request=request, status=status
             )
+            if waits_for_guardian:
+                tell_guardian_to_decide(enrollment, locked)
     except IntegrityError:
         # Only a racing duplicate can get here: the partial unique constraint held.
         if Enrollment.objects.filter(
@@ -291,7 +298,8 @@ def enrollment_decide(
 
     Approving takes a place through the same guard as a sign-up; when the places are gone the
     applicant goes to the waitlist, and when that is full too the application is turned down and
-    the applicant told why. Ids that are not applications of this shift are skipped. Returns the
+    the applicant told why. Ids that are not applications of this shift (or that still wait for a
+    child's guardian) are skipped. Returns the
     counts {"confirmed", "waitlisted", "rejected", "full", "skipped"} ("full" are among "rejected").
     """
     if not shifts_organized_by(actor).filter(pk=shift.pk).exists():
@@ -303,6 +311,7 @@ def enrollment_decide(
         locked = _lock_shift(shift.pk)
         applications = list(
             Enrollment.objects.filter(shift_id=locked.pk, pk__in=ids, status=S.APPLIED)
+            .exclude(reason=GUARDIAN_PENDING)  # the guardian decides first
             .select_related("volunteer__user")
             .order_by("created_at", "pk")
         )

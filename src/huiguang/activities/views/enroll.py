@@ -25,9 +25,10 @@ from huiguang.network.forms import parse_ids
 from huiguang.network.selectors import volunteer_of
 
 from ..models import Enrollment, Shift
-from ..rules import rule_refusal, signup_contexts
+from ..rules import GUARDIAN_PENDING, rule_refusal, signup_contexts
 from ..selectors.enrollments import (
     enrollment_cancellable_get,
+    guardian_enrollment_get,
     shift_for_signup,
     shift_organized_get,
     team_members_chosen,
@@ -35,6 +36,7 @@ from ..selectors.enrollments import (
 )
 from ..services import enrollments as services
 from ..services.enrollments import EnrollmentRefused
+from ..services.guardians import enrollment_guardian_decide
 from ..texts import TEAM_NOTES, decision_messages
 
 YES = {"1", "on", "true", "yes"}
@@ -96,6 +98,12 @@ def enroll(request, shift_id):
             )
             % text,
         )
+    elif enrollment.reason == GUARDIAN_PENDING:
+        messages.info(
+            request,
+            _("Your sign-up for %(shift)s (%(when)s) waits for your guardian's consent: we have told them.")
+            % text,
+        )
     else:
         messages.info(
             request,
@@ -133,6 +141,40 @@ def enrollment_cancel(request, pk):
     else:
         messages.success(request, _("Your sign-up for %(shift)s (%(when)s) is cancelled.") % text)
     return redirect(_next_url(request, reverse("activities:my")))
+
+
+# --- a guardian -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def guardian_decide(request, pk):
+    """The guardian approves (`decision=approve`) or declines (`decline`) a child's sign-up that
+    waits for them; only the child's guardian finds it (404 otherwise)."""
+    enrollment = guardian_enrollment_get(request.user, pk)
+    decision = request.POST.get("decision", "")
+    back = _next_url(request, reverse("ledger:ward", args=[enrollment.volunteer_id]))
+    if decision not in {"approve", "decline"}:
+        return render(
+            request,
+            "activities/enroll/message.html",
+            {"heading": _("Nothing was decided"), "message": _("Choose approve or decline."), "back": back},
+            status=INVALID_FORM_STATUS,
+        )
+    try:
+        done = enrollment_guardian_decide(
+            actor=request.user, enrollment=enrollment, approve=decision == "approve", request=request
+        )
+    except EnrollmentRefused as exc:
+        return _refused_page(request, enrollment.shift, exc, heading=_("This sign-up cannot be approved now"))
+    shift = enrollment.shift
+    text = {"name": enrollment.volunteer.real_name, "shift": f"{shift.activity.title} · {shift.name}"}
+    if done.status == Enrollment.Status.REJECTED:
+        messages.success(request, _("You declined %(name)s's sign-up for %(shift)s.") % text)
+    else:
+        text["status"] = done.get_status_display()
+        messages.success(request, _("You approved %(name)s's sign-up for %(shift)s: %(status)s.") % text)
+    return redirect(back)
 
 
 # --- organizers ---------------------------------------------------------------------------------------

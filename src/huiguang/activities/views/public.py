@@ -25,7 +25,7 @@ from huiguang.core.pagination import paginate
 
 from .. import ical
 from ..models import Activity, Enrollment
-from ..selectors import mine, search
+from ..selectors import mine, places, search
 from ..selectors import public as sel
 
 PAGE_SIZE = 20
@@ -46,11 +46,16 @@ def _filter_context(request, filters: search.ActivityFilters, errors) -> dict:
     return {
         "raw": {
             k: request.GET.get(k, "")[:64]
-            for k in ("q", "region", "category", "date_from", "date_to", "lat", "lng", "km", "when")
+            for k in ("q", "region", "category", "date_from", "date_to", "lat", "lng", "km", "when", "centre")
         },
         "errors": errors,
+        "filters": filters,
         "km_choices": (1, 3, 5, 10, 20, 50),
         "region_other": other,
+        # The centre of a distance search: a town or street, or a well-known site, grouped by town.
+        "centre_groups": places.group_sites_by_town(
+            places.located_sites(), {t.code: t.name for t in choices["towns"]}, _("Whole city")
+        ),
         **choices,
     }
 

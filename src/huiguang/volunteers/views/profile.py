@@ -39,6 +39,7 @@ def me(request):
         "volunteer": volunteer,
         "memberships": selectors.membership_list_of(volunteer),
         "wards": selectors.ward_awaiting_list(volunteer),
+        "all_wards": selectors.ward_list(volunteer),
         "skills": volunteer.skills.all(),
     }
     return render(request, "volunteers/me.html", context)

@@ -1,6 +1,8 @@
-// "Use my location" on the activity search forms: fills latitude and longitude from the phone's
-// position and submits the form. A static file, because the CSP forbids inline scripts.
-// Messages come translated in data-msg-* attributes of the button.
+// Distance search on the activity search forms. A static file, because the CSP forbids inline
+// scripts; without it the form still works (choose a town or a site as the centre).
+// "Use my location" fills the hidden latitude and longitude from the phone's position, clears the
+// chosen centre and submits the form; choosing a centre clears the coordinates. Messages come
+// translated in data-msg-* attributes of the button.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-locate]");
   if (!button) {
@@ -24,6 +26,10 @@ document.addEventListener("click", function (event) {
     function (position) {
       form.querySelector("[name=lat]").value = position.coords.latitude.toFixed(5);
       form.querySelector("[name=lng]").value = position.coords.longitude.toFixed(5);
+      var centre = form.querySelector("[name=centre]");
+      if (centre) {
+        centre.value = "";
+      }
       var km = form.querySelector("[name=km]");
       if (km && !km.value) {
         km.value = "10";
@@ -38,4 +44,18 @@ document.addEventListener("click", function (event) {
     },
     { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 }
   );
+});
+
+document.addEventListener("change", function (event) {
+  var centre = event.target.closest("[data-centre]");
+  if (!centre || !centre.value) {
+    return;
+  }
+  var form = centre.closest("form");
+  ["lat", "lng"].forEach(function (name) {
+    var input = form.querySelector("[name=" + name + "]");
+    if (input) {
+      input.value = "";
+    }
+  });
 });

@@ -29,6 +29,7 @@ def _leader_phone(browser):
 
 def test_qr_leader_screen_to_volunteer_phone(day, live_server, phone, browser, settings):
     settings.HUIGUANG_QR_ROTATE_SECONDS = 5  # the screen refreshes within the test
+    settings.HUIGUANG_SITE_URL = live_server.url  # the QR link is on the public address
     leader_context = _leader_phone(browser)
     try:
         volunteer = phone.new_page()

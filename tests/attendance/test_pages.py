@@ -15,15 +15,16 @@ from .conftest import LAT, LNG, enrol, member
 pytestmark = pytest.mark.django_db
 
 
-def test_the_qr_screen_shows_the_link_the_code_and_who_is_in(day, as_role):
+def test_the_qr_screen_shows_the_link_the_code_and_who_is_in(day, as_role, settings):
+    settings.HUIGUANG_SITE_URL = "https://zyz.pinghu.example"  # the public address, not the request's host
     response = as_role("leader").get(reverse("attendance:qr", args=[day.shift.pk]))
     html = response.content.decode()
     assert "签到二维码" in html
-    assert 'data-checkin-url="http://testserver/checkin/' in html
+    assert 'data-checkin-url="https://zyz.pinghu.example/checkin/' in html
     assert codes.activity_code(day.activity.pk) in html
     assert "<svg" in html
     state = as_role("leader").get(reverse("attendance:qr_state", args=[day.shift.pk])).json()
-    assert state["url"].startswith("http://testserver/checkin/")
+    assert state["url"].startswith("https://zyz.pinghu.example/checkin/")
     assert state["inside"] == 0 and state["code"] == codes.activity_code(day.activity.pk)
     token = state["url"].rsplit("/", 2)[-2]
     assert codes.qr_verify(token).shift_id == day.shift.pk

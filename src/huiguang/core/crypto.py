@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -78,13 +79,18 @@ def _load(source: keys.KeySource, make: Callable[[], str]) -> str:
     can_record = keys.guard_new_key(source)
     path = source.path
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole to a private temporary file, then linked into place: a second process that
+    # loses the race reads the winner's complete key, never a half-written file.
+    raw = make()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(raw)
+        os.link(tmp, path)
     except FileExistsError:  # another process generated it meanwhile
         return path.read_text().strip()
-    raw = make()
-    with os.fdopen(fd, "w") as fh:
-        fh.write(raw)
+    finally:
+        os.unlink(tmp)
     if can_record:
         for purpose, (key_id, value) in fingerprints(source, raw).items():
             keys.record(purpose, value, key_id=key_id)

@@ -2,7 +2,7 @@
 approves a sign-up that waits for them; the search page's "use my location" with the phone's
 position; the activity form's site picker with its filter box.
 
-Screenshots go to /tmp/shots-guardian/ (HUIGUANG_SHOTS_GUARDIAN), outside the repository.
+Screenshots go to var/screenshots/guardian/ (or HUIGUANG_SHOTS_GUARDIAN), which git ignores.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from huiguang.activities.models import Enrollment
@@ -22,7 +23,9 @@ from tests.factories import PASSWORD, SiteFactory, VolunteerFactory, make_activi
 from ..activities_public.conftest import PINGHU, point_east
 from .conftest import DESKTOP, PHONE, login
 
-SHOTS = Path(os.environ.get("HUIGUANG_SHOTS_GUARDIAN", "/tmp/shots-guardian"))
+SHOTS = Path(
+    os.environ.get("HUIGUANG_SHOTS_GUARDIAN", str(Path(settings.VAR_DIR) / "screenshots" / "guardian"))
+)
 
 
 def shot(page, name: str) -> None:

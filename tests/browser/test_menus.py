@@ -1,12 +1,13 @@
 """The menus at 375 px (collapsed navbar, dropdowns) and 1366 px: a volunteer's daily items without
 the console, a city admin's console groups; the pending records keep their hours column in view.
-Screenshots go to /tmp/shots-menus/ (outside the repository) for a person to look at."""
+Screenshots go to var/screenshots/menus/ (ignored by git) for a person to look at."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from tests.factories import PASSWORD, make_activity, make_shift
@@ -14,7 +15,7 @@ from tests.ledger_hours.conftest import attended_record
 
 from .conftest import login
 
-SHOTS = Path("/tmp/shots-menus")
+SHOTS = Path(settings.VAR_DIR) / "screenshots" / "menus"
 
 
 def shot(page, name: str) -> None:

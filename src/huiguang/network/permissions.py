@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Organization, Region
@@ -21,6 +22,21 @@ def console_view(view):
         if not scope_for(request.user).is_console_user:
             raise Http404
         return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def console_page(view):
+    """A console page whose services refuse with PermissionDenied: that answers 404 too (not yours
+    to change), like an object outside the scope."""
+
+    @console_view
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            raise Http404 from None
 
     return wrapped
 

@@ -15,6 +15,7 @@ from huiguang.core.forms import INVALID_FORM_STATUS
 from huiguang.core.pagination import paginate
 from huiguang.core.params import read_filters
 from huiguang.core.text import posted_text
+from huiguang.network.permissions import console_page
 
 from .. import permissions as perms
 from ..forms import ActivityForm, CopyForm, OutcomeForm, PhotoForm
@@ -27,7 +28,6 @@ from .organizer import (
     errors_page,
     filters_of,
     form_page,
-    organizer_view,
     posted,
     run_service,
     status_for,
@@ -36,7 +36,7 @@ from .organizer import (
 # --- list, review queue ---------------------------------------------------------------------------------
 
 
-@organizer_view
+@console_page
 def console_list(request):
     values, errors = read_filters(
         request.GET, texts=("status", "q"), dates=("date_from", "date_to"), ids=("organization",)
@@ -58,7 +58,7 @@ def console_list(request):
     )
 
 
-@organizer_view
+@console_page
 def review_queue(request):
     if not perms.is_reviewer(request.user):
         raise Http404
@@ -69,12 +69,12 @@ def review_queue(request):
 # --- detail and decisions --------------------------------------------------------------------------------
 
 
-@organizer_view
+@console_page
 def console_detail(request, pk):
     return detail_page(request, sel.activity_get_for(request.user, pk))
 
 
-@organizer_view
+@console_page
 @require_POST
 def console_submit(request, pk):
     def action(activity):
@@ -85,7 +85,7 @@ def console_submit(request, pk):
     return decision(request, pk, action, _("%(activity)s was submitted."))
 
 
-@organizer_view
+@console_page
 @require_POST
 def console_review(request, pk):
     choice = request.POST.get("action", "")
@@ -112,7 +112,7 @@ def console_review(request, pk):
     return decision(request, pk, action, success)
 
 
-@organizer_view
+@console_page
 @require_POST
 def console_cancel(request, pk):
     def action(activity):
@@ -128,7 +128,7 @@ def console_cancel(request, pk):
     return decision(request, pk, action, _("%(activity)s was cancelled."))
 
 
-@organizer_view
+@console_page
 @require_POST
 def console_archive(request, pk):
     def action(activity):
@@ -140,7 +140,7 @@ def console_archive(request, pk):
 # --- editor ----------------------------------------------------------------------------------------------
 
 
-@organizer_view
+@console_page
 def console_create(request):
     if not perms.may_create_activities(request.user):
         raise Http404
@@ -168,7 +168,7 @@ def console_create(request):
     )
 
 
-@organizer_view
+@console_page
 def console_edit(request, pk):
     activity = sel.activity_get_for(request.user, pk)
     if not perms.may_edit(request.user, activity):
@@ -216,7 +216,7 @@ def console_edit(request, pk):
     )
 
 
-@organizer_view
+@console_page
 def console_copy(request, pk):
     activity = sel.activity_get_for(request.user, pk)
     if not perms.organization_may_edit_activities(request.user, activity.organization):
@@ -280,12 +280,12 @@ def _outcome_page(request, pk, *, finishing: bool):
     )
 
 
-@organizer_view
+@console_page
 def console_finish(request, pk):
     return _outcome_page(request, pk, finishing=True)
 
 
-@organizer_view
+@console_page
 def console_outcome(request, pk):
     return _outcome_page(request, pk, finishing=False)
 
@@ -293,7 +293,7 @@ def console_outcome(request, pk):
 # --- photos ---------------------------------------------------------------------------------------------
 
 
-@organizer_view
+@console_page
 @require_POST
 def photo_add(request, pk):
     activity = sel.activity_get_for(request.user, pk)
@@ -316,7 +316,7 @@ def photo_add(request, pk):
     return decision(request, pk, action, _("The photo was added to %(activity)s."))
 
 
-@organizer_view
+@console_page
 @require_POST
 def photo_delete(request, pk):
     photo = sel.photo_get_for(request.user, pk)

@@ -10,16 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huiguang.network.permissions import console_page
+
 from .. import permissions as perms
 from ..forms import SeriesEditForm, SeriesForm, default_series_start
 from ..selectors import console as sel
 from ..services import series as series_services
 from ..services.series import rule_display
 from ..services.series_edit import series_update
-from .organizer import form_page, organizer_view, posted, run_service, status_for
+from .organizer import form_page, posted, run_service, status_for
 
 
-@organizer_view
+@console_page
 def series_create(request, pk):
     activity = sel.activity_get_for(request.user, pk)
     if not perms.organization_may_manage_activities(request.user, activity.organization):
@@ -60,7 +62,7 @@ def series_create(request, pk):
     )
 
 
-@organizer_view
+@console_page
 def series_detail(request, pk):
     series = sel.series_get_for(request.user, pk)
     return render(
@@ -75,7 +77,7 @@ def series_detail(request, pk):
     )
 
 
-@organizer_view
+@console_page
 def series_edit(request, pk):
     series = sel.series_get_for(request.user, pk)
     if (

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from huiguang.core.formatting import format_time_range
 from huiguang.core.pagination import paginate
+from huiguang.network.permissions import console_page
 
 from .. import permissions as perms
 from ..exports import XLSX, roster_phone
@@ -21,7 +22,7 @@ from ..forms import ShiftForm, ShiftGridForm
 from ..models import Activity, Enrollment
 from ..selectors import console as sel
 from ..services import shifts
-from .organizer import decision, form_page, organizer_view, posted, run_service, status_for
+from .organizer import decision, form_page, posted, run_service, status_for
 
 ROSTER_PAGE = 100
 
@@ -33,7 +34,7 @@ def _editable_activity(request, pk) -> Activity:
     return activity
 
 
-@organizer_view
+@console_page
 def shift_create(request, pk):
     activity = _editable_activity(request, pk)
     form = ShiftForm(
@@ -63,7 +64,7 @@ def shift_create(request, pk):
     )
 
 
-@organizer_view
+@console_page
 def shift_grid(request, pk):
     activity = _editable_activity(request, pk)
     form = ShiftGridForm(posted(request)[0], initial={"on": timezone.localtime(activity.starts_at).date()})
@@ -109,7 +110,7 @@ def _editable_shift(request, pk):
     return shift
 
 
-@organizer_view
+@console_page
 def shift_edit(request, pk):
     shift = _editable_shift(request, pk)
     initial = {
@@ -141,7 +142,7 @@ def shift_edit(request, pk):
     )
 
 
-@organizer_view
+@console_page
 @require_POST
 def shift_delete(request, pk):
     shift = _editable_shift(request, pk)
@@ -155,7 +156,7 @@ def shift_delete(request, pk):
 # --- roster ------------------------------------------------------------------------------------------------
 
 
-@organizer_view
+@console_page
 def roster(request, pk):
     shift = sel.shift_get_for(request.user, pk)
     activity = shift.activity
@@ -180,7 +181,7 @@ def roster(request, pk):
     )
 
 
-@organizer_view
+@console_page
 def roster_export(request, pk):
     """The roster as .xlsx: masked as on the page, formula cells neutralized, audited."""
     shift = sel.shift_get_for(request.user, pk)

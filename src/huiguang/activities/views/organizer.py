@@ -10,17 +10,13 @@ here, like the network console does. An invalid form answers 422, a refusal 409.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.forms import INVALID_FORM_STATUS, form_status, show_errors
-from huiguang.network.permissions import console_view
 from huiguang.volunteers.models import Volunteer
 
 from .. import permissions as perms
@@ -28,20 +24,6 @@ from ..forms import PhotoForm
 from ..models import Activity
 from ..selectors import console as sel
 from ..services.series import rule_display
-
-
-def organizer_view(view):
-    """A console page; a PermissionDenied from a service answers 404 (not yours to change)."""
-
-    @console_view
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            raise Http404 from None
-
-    return wrapped
 
 
 def posted(request):

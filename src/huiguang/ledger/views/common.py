@@ -3,32 +3,14 @@ that explains a refusal, the signed-in volunteer."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from huiguang.core.errors import Refused
-from huiguang.network.permissions import console_view
 from huiguang.network.selectors import volunteer_of
 
 PAGE = 30
-
-
-def console(view):
-    """A console page; a PermissionDenied from a service answers 404 (not yours to change)."""
-
-    @console_view
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            raise Http404 from None
-
-    return wrapped
 
 
 def volunteer_or_404(request):

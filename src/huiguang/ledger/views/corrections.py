@@ -18,6 +18,7 @@ from huiguang.core.formatting import hours_from_minutes
 from huiguang.core.forms import form_status, show_errors
 from huiguang.core.pagination import paginate
 from huiguang.core.text import posted_text
+from huiguang.network.permissions import console_page
 
 from ..forms import AnswerForm, DisputeForm, MakeupForm, RatingForm
 from ..models import ActivityRating, Dispute, MakeupRequest
@@ -31,7 +32,7 @@ from ..selectors.corrections import (
 )
 from ..selectors.records import own_record_get
 from ..services import corrections
-from .common import PAGE, console, refused, volunteer_or_404
+from .common import PAGE, refused, volunteer_or_404
 
 # --- the volunteer ------------------------------------------------------------------------------------
 
@@ -90,7 +91,7 @@ def _status_filter(request, statuses, default: str) -> str:
     return status if status in statuses.values else ""
 
 
-@console
+@console_page
 def makeup_list(request):
     status = _status_filter(request, MakeupRequest.Status, MakeupRequest.Status.PENDING)
     qs = makeup_list_for(request.user)
@@ -103,7 +104,7 @@ def makeup_list(request):
     return render(request, "ledger/hours/makeup_list.html", context)
 
 
-@console
+@console_page
 def makeup_create(request):
     if not may_request_makeup(request.user):
         raise Http404
@@ -136,7 +137,7 @@ def makeup_create(request):
 
 
 @require_POST
-@console
+@console_page
 def makeup_decide(request, pk: int):
     makeup = makeup_get_for(request.user, pk)
     back = reverse("ledger:makeup_list")
@@ -159,7 +160,7 @@ def makeup_decide(request, pk: int):
 # --- the console: disputes --------------------------------------------------------------------------------
 
 
-@console
+@console_page
 def dispute_list(request):
     status = _status_filter(request, Dispute.Status, Dispute.Status.OPEN)
     qs = dispute_list_for(request.user)
@@ -185,7 +186,7 @@ def _answer(request, dispute: Dispute, data: dict) -> None:
     )
 
 
-@console
+@console_page
 def dispute_answer(request, pk: int):
     dispute = dispute_get_for(request.user, pk)
     record = dispute.record

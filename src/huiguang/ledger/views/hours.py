@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from huiguang.core.forms import form_status
 from huiguang.core.pagination import paginate
+from huiguang.network.permissions import console_page
 from huiguang.network.selectors import organization_managed_by, volunteer_of
 from huiguang.volunteers.selectors import volunteer_get_for
 
@@ -17,7 +18,7 @@ from ..forms import OrgExportForm
 from ..selectors.corrections import own_disputes
 from ..selectors.hours import hours_summary
 from ..selectors.records import organization_records, records_for_volunteer, volunteer_records
-from .common import PAGE, console, volunteer_or_404
+from .common import PAGE, volunteer_or_404
 
 
 @login_required
@@ -46,7 +47,7 @@ def my_hours_export(request):
     )
 
 
-@console
+@console_page
 def volunteer_hours(request, pk: int):
     volunteer = volunteer_get_for(request.user, pk)
     context = {
@@ -57,7 +58,7 @@ def volunteer_hours(request, pk: int):
     return render(request, "ledger/hours/volunteer_hours.html", context)
 
 
-@console
+@console_page
 def volunteer_hours_export(request, pk: int):
     volunteer = volunteer_get_for(request.user, pk)
     return records_xlsx(
@@ -69,7 +70,7 @@ def volunteer_hours_export(request, pk: int):
     )
 
 
-@console
+@console_page
 def organization_export(request):
     """An organization's records (and those below it) for a period, as .xlsx."""
     if not organization_managed_by(request.user).exists():

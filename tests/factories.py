@@ -3,9 +3,12 @@
 import datetime as dt
 import itertools
 import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import factory
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -212,3 +215,26 @@ def enrol(shift: Shift, volunteer: Volunteer, status=Enrollment.Status.CONFIRMED
         Shift.objects.filter(pk=shift.pk).update(waitlisted=shift.waitlisted + 1)
         shift.waitlisted += 1
     return enrollment
+
+
+# --- concurrency ---------------------------------------------------------------------------------
+
+
+def at_once(jobs, work) -> list:
+    """Runs `work(job)` for every job in its own thread, all released together by a barrier; each
+    thread closes its database connection. Returns the outcomes (an exception as "error: …")."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes: list = []
+
+    def run(job):
+        try:
+            barrier.wait()
+            outcomes.append(work(job))
+        except Exception as exc:  # noqa: BLE001 - reported by the caller's assertion
+            outcomes.append(f"error: {exc!r}")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        list(pool.map(run, jobs))
+    return outcomes

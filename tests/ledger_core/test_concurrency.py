@@ -1,8 +1,6 @@
 """Two (twenty) confirmations of one volunteer at once never fork the chain (PostgreSQL, threads)."""
 
 import datetime as dt
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 
 import pytest
@@ -12,6 +10,7 @@ from django.db import connection
 from huiguang.ledger.models import ChainHead, ServiceRecord, VolunteerHours
 from huiguang.ledger.services.records import records_confirm
 
+from ..factories import at_once
 from .conftest import attend, make_shift, ten_days_ago
 
 pytestmark = [
@@ -20,24 +19,6 @@ pytestmark = [
 ]
 
 WORKERS = 10
-
-
-def _at_once(jobs, work):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = []
-
-    def run(job):
-        try:
-            barrier.wait()
-            outcomes.append(work(job))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion
-            outcomes.append(f"error: {exc!r}")
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        list(pool.map(run, jobs))
-    return outcomes
 
 
 def test_parallel_confirmations_of_one_volunteer_never_fork_the_chain(city):
@@ -55,7 +36,7 @@ def test_parallel_confirmations_of_one_volunteer_never_fork_the_chain(city):
         (admins[(k + 1) % 3], list(reversed(ids[(2 * k) % len(ids) : (2 * k) % len(ids) + 2])))
         for k in range(WORKERS)
     ]
-    outcomes = _at_once(jobs, lambda job: records_confirm(actor=job[0], ids=job[1], rating=4))
+    outcomes = at_once(jobs, lambda job: records_confirm(actor=job[0], ids=job[1], rating=4))
     assert not [o for o in outcomes if isinstance(o, str)], outcomes
     assert sum(outcomes) == len(ids)  # each record confirmed once
 
@@ -91,6 +72,6 @@ def test_control_without_the_head_lock_confirmations_collide(city, monkeypatch):
     ]
     ChainHead.objects.create(volunteer=volunteer)
     admin = city.users["org_admin"]
-    outcomes = _at_once([r.pk for r in records], lambda pk: records_confirm(actor=admin, ids=[pk]))
+    outcomes = at_once([r.pk for r in records], lambda pk: records_confirm(actor=admin, ids=[pk]))
     errors = [o for o in outcomes if isinstance(o, str)]
     assert errors and all("one_chain_position" in e or "IntegrityError" in e for e in errors), outcomes

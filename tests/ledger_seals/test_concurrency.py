@@ -1,8 +1,5 @@
 """Confirmations at once never fork the chain of seals (PostgreSQL, threads, a real database)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.db import connection
 
@@ -11,7 +8,7 @@ from huiguang.ledger.models import Seal, SealHead
 from huiguang.ledger.services import sealing
 from huiguang.ledger.services.records import records_confirm
 
-from ..factories import member
+from ..factories import at_once, member
 from ..ledger_core.conftest import attend, make_shift
 from .conftest import verify
 
@@ -23,24 +20,6 @@ pytestmark = [
 WORKERS = 10
 
 
-def _at_once(jobs, work):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = []
-
-    def run(job):
-        try:
-            barrier.wait()
-            outcomes.append(work(job))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion
-            outcomes.append(f"error: {exc!r}")
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        list(pool.map(run, jobs))
-    return outcomes
-
-
 def _one_record_each(city) -> list[int]:
     shift = make_shift(city.org_a)
     return [attend(shift, member(city.org_a)).pk for _ in range(WORKERS)]
@@ -49,7 +28,7 @@ def _one_record_each(city) -> list[int]:
 def test_parallel_confirmations_make_one_unbroken_chain_of_seals(city):
     ids = _one_record_each(city)
     admin = city.users["org_admin"]
-    outcomes = _at_once(ids, lambda pk: records_confirm(actor=admin, ids=[pk]))
+    outcomes = at_once(ids, lambda pk: records_confirm(actor=admin, ids=[pk]))
     assert outcomes == [1] * WORKERS
     seals = list(Seal.objects.order_by("sequence"))
     assert [s.sequence for s in seals] == list(range(1, WORKERS + 1))
@@ -71,6 +50,6 @@ def test_control_without_the_seal_head_lock_confirmations_fork_or_collide(city, 
     monkeypatch.setattr(sealing, "lock_seal_head", unlocked)
     ids = _one_record_each(city)
     admin = city.users["org_admin"]
-    outcomes = _at_once(ids, lambda pk: records_confirm(actor=admin, ids=[pk]))
+    outcomes = at_once(ids, lambda pk: records_confirm(actor=admin, ids=[pk]))
     errors = [o for o in outcomes if isinstance(o, str)]
     assert errors and all("sequence" in e or "IntegrityError" in e for e in errors), outcomes

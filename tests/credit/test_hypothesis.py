@@ -43,6 +43,8 @@ def test_score_and_every_component_stay_within_bounds(i):
     for row in result.components:
         if row["key"] == "penalties":
             assert row["cap"] <= row["points"] <= 0
+        elif row["key"] == "review":
+            assert row["points"] == i.review_adjustment == 0
         else:
             assert 0 <= row["points"] <= row["cap"]
 

@@ -40,10 +40,10 @@ def test_nightly_equals_on_demand(city, volunteer):
     nightly = CreditSnapshot.objects.get(volunteer=volunteer)
     CreditSnapshot.objects.all().delete()
     on_demand = snapshot_compute(volunteer=volunteer)
-    assert (on_demand.score, on_demand.components, on_demand.inputs_digest) == (
+    assert (on_demand.score, on_demand.components, on_demand.inputs_key) == (
         nightly.score,
         nightly.components,
-        nightly.inputs_digest,
+        nightly.inputs_key,
     )
 
 

@@ -38,7 +38,6 @@ def test_volunteer_asks_and_city_admin_corrects(city, volunteer):
     assert review.outcome.component("review") == {
         "key": "review",
         "inputs": {"reviews_corrected": 1},
-        "params": {},
         "points": 20,
         "cap": None,
     }

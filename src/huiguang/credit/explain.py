@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from huiguang.core.formatting import format_hours
 
+from .scoring import COMPONENT_KEYS, merged_params
+
 LABELS = {
     "hours": gettext_lazy("Credit hours"),
     "regularity": gettext_lazy("Regularity"),
@@ -79,10 +81,12 @@ def _formula(key: str, i: dict, p: dict, points: int) -> str:
     return f"Σ = {points:+d}"
 
 
-def explain(components: list[dict]) -> list[dict]:
+def explain(components: list[dict], policy) -> list[dict]:
+    """`policy`: the snapshot's own version (policies are never edited: a change is a new one)."""
     rows = []
     for c in components:
-        key, inputs, params = c["key"], c["inputs"], c.get("params") or {}
+        key, inputs = c["key"], c["inputs"]
+        params = merged_params(policy.components, key) if key in COMPONENT_KEYS else {}
         rows.append(
             {
                 "key": key,
@@ -91,6 +95,7 @@ def explain(components: list[dict]) -> list[dict]:
                 "formula": _formula(key, inputs, params, c["points"]),
                 "points": c["points"],
                 "cap": c["cap"],
+                "params": params,
             }
         )
     return rows

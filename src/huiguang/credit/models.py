@@ -5,7 +5,6 @@ was computed under and keeps its own copy of the components (inputs, formula, po
 a later policy never rewrites an old snapshot. Scale 0–1000; a newcomer scores about 300.
 """
 
-
 import uuid
 from pathlib import Path
 
@@ -47,15 +46,19 @@ class CreditSnapshot(models.Model):
         ON_DEMAND = "on_demand", _("computed on request")
         REVIEW = "review", _("review outcome")
 
+    # No index of their own: (volunteer, -id) below serves the volunteer's look-ups, and policies
+    # are never looked up by snapshot (an index fewer for the nightly insert of every volunteer).
     volunteer = models.ForeignKey(
-        "volunteers.Volunteer", on_delete=models.CASCADE, related_name="credit_snapshots"
+        "volunteers.Volunteer", on_delete=models.CASCADE, related_name="credit_snapshots", db_index=False
     )
-    policy = models.ForeignKey(CreditPolicy, on_delete=models.PROTECT, related_name="snapshots")
+    policy = models.ForeignKey(
+        CreditPolicy, on_delete=models.PROTECT, related_name="snapshots", db_index=False
+    )
     policy_version = models.PositiveIntegerField(_("policy version"))
     score = models.IntegerField(_("score"))
     band = models.CharField(_("band"), max_length=40, blank=True)
     components = models.JSONField(_("components"))  # [{"key", "inputs", "formula", "points", "cap"}]
-    inputs_digest = models.CharField(max_length=64)  # sha256 of the inputs and the policy version
+    inputs_key = models.CharField(max_length=200)  # the inputs and the policy version (scoring.inputs_key)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     computed_at = models.DateTimeField(_("computed"))
 

@@ -10,8 +10,6 @@ Rounding is half up to whole points (`half_up`), the same on every machine.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from dataclasses import asdict, dataclass, field
 
@@ -44,7 +42,7 @@ COMPONENT_KEYS = tuple(DEFAULT_COMPONENTS)
 
 @dataclass(frozen=True)
 class Inputs:
-    """What the score is computed from, for one volunteer (selectors.inputs_for / inputs_all)."""
+    """What the score is computed from, for one volunteer (read by the statement of sql.py)."""
 
     credit_minutes: int = 0  # confirmed credit minutes (VolunteerHours)
     active_months: int = 0  # months with credit minutes among the window (MonthlyRollup)
@@ -71,15 +69,20 @@ def half_up(x: float) -> int:
     return int(math.floor(x + 0.5))
 
 
-def _p(policy_components: dict, key: str) -> dict:
+INPUT_FIELDS = tuple(Inputs.__dataclass_fields__)
+
+
+def merged_params(policy_components: dict, key: str) -> dict:
+    """A component's numbers under a policy (the defaults for anything the policy leaves out)."""
     merged = dict(DEFAULT_COMPONENTS[key])
     merged.update(policy_components.get(key) or {})
     return merged
 
 
 def hours_points(credit_minutes: int, p: dict) -> int:
+    # log10 as ln(x)/ln(10): the same operations as the SQL statement (sql.py), bit for bit.
     hours = max(credit_minutes, 0) / 60
-    return min(int(p["cap"]), half_up(p["weight"] * math.log10(1 + hours)))
+    return min(int(p["cap"]), half_up(p["weight"] * (math.log(1 + hours) / math.log(10))))
 
 
 def regularity_points(active_months: int, p: dict) -> int:
@@ -120,34 +123,29 @@ def band_for(score: int, bands: list[dict]) -> str:
 
 def score(inputs: Inputs, *, base: int, components: dict, bands: list[dict]) -> Result:
     """The score of `inputs` under a policy's base, components and bands."""
-    ph, pr, pl = _p(components, "hours"), _p(components, "regularity"), _p(components, "reliability")
-    pq, pg, pp = _p(components, "quality"), _p(components, "growth"), _p(components, "penalties")
+    ph, pr, pl, pq, pg, pp = (merged_params(components, key) for key in COMPONENT_KEYS)
     rows: list[dict] = [
         {
             "key": "hours",
             "inputs": {"credit_minutes": inputs.credit_minutes},
-            "params": ph,
             "points": hours_points(inputs.credit_minutes, ph),
             "cap": int(ph["cap"]),
         },
         {
             "key": "regularity",
             "inputs": {"active_months": inputs.active_months},
-            "params": pr,
             "points": regularity_points(inputs.active_months, pr),
             "cap": int(pr["cap"]),
         },
         {
             "key": "reliability",
             "inputs": {"attended": inputs.attended, "no_shows": inputs.no_shows},
-            "params": pl,
             "points": reliability_points(inputs.attended, inputs.no_shows, pl),
             "cap": int(pl["cap"]),
         },
         {
             "key": "quality",
             "inputs": {"ratings_count": inputs.ratings_count, "ratings_sum": inputs.ratings_sum},
-            "params": pq,
             "points": quality_points(inputs.ratings_count, inputs.ratings_sum, pq),
             "cap": int(pq["cap"]),
         },
@@ -158,36 +156,32 @@ def score(inputs: Inputs, *, base: int, components: dict, bands: list[dict]) -> 
                 "honors_province": inputs.honors_province,
                 "honors_national": inputs.honors_national,
             },
-            "params": pg,
             "points": growth_points(inputs.honors_city, inputs.honors_province, inputs.honors_national, pg),
             "cap": int(pg["cap"]),
         },
         {
             "key": "penalties",
             "inputs": {"revoked_records": inputs.revoked_records},
-            "params": pp,
             "points": penalty_points(inputs.revoked_records, pp),
             "cap": -int(pp["cap"]),
         },
     ]
-    if inputs.reviews_corrected:
-        rows.append(
-            {
-                "key": "review",
-                "inputs": {"reviews_corrected": inputs.reviews_corrected},
-                "params": {},
-                "points": inputs.review_adjustment,
-                "cap": None,
-            }
-        )
+    rows.append(
+        {
+            "key": "review",
+            "inputs": {"reviews_corrected": inputs.reviews_corrected},
+            "points": inputs.review_adjustment,
+            "cap": None,
+        }
+    )
     total = max(SCALE_MIN, min(SCALE_MAX, base + sum(r["points"] for r in rows)))
     return Result(score=total, band=band_for(total, bands), components=rows)
 
 
-def digest(inputs: Inputs, policy_version: int) -> str:
-    """Names the inputs and the policy: an unchanged digest means an unchanged score."""
-    raw = json.dumps({"v": policy_version, **asdict(inputs)}, sort_keys=True)
-    return hashlib.sha256(raw.encode()).hexdigest()
+def inputs_key(inputs: Inputs, policy_version: int) -> str:
+    """Names the inputs and the policy ("v1:300,2,…"): an unchanged key means an unchanged score.
+    sql.py builds the same text."""
+    return f"v{policy_version}:" + ",".join(str(getattr(inputs, f)) for f in INPUT_FIELDS)
 
 
 def inputs_of(snapshot_components: list[dict]) -> Inputs:
@@ -222,7 +216,7 @@ def hints(inputs: Inputs, policy) -> list[dict]:
     """What would raise the score, computed from the policy: each hint names the change and the
     points it would add now ({"key", "minutes"/"count", "gain"}); the page words them."""
     out: list[dict] = []
-    ph = _p(policy.components, "hours")
+    ph = merged_params(policy.components, "hours")
     now = hours_points(inputs.credit_minutes, ph)
     if now < ph["cap"]:
         target = min(int(ph["cap"]), now + 10)
@@ -230,7 +224,7 @@ def hints(inputs: Inputs, policy) -> list[dict]:
         gain = _gain(inputs, policy, credit_minutes=minutes)
         if gain > 0:
             out.append({"key": "hours", "minutes": minutes, "gain": gain})
-    pr = _p(policy.components, "regularity")
+    pr = merged_params(policy.components, "regularity")
     if inputs.active_months < pr["months"]:
         gain = _gain(inputs, policy, active_months=1)
         if gain > 0:

@@ -55,8 +55,8 @@ def _manager(request) -> None:
 
 def snapshot_out(snapshot) -> dict:
     components = [
-        {**row, "label": str(row["label"]), "params": c.get("params") or {}, "inputs": c["inputs"]}
-        for row, c in zip(explain(snapshot.components), snapshot.components, strict=True)
+        {**row, "label": str(row["label"]), "inputs": c["inputs"]}
+        for row, c in zip(explain(snapshot.components, snapshot.policy), snapshot.components, strict=True)
     ]
     return {
         "id": snapshot.pk,

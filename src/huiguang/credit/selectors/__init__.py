@@ -1,6 +1,6 @@
-"""Reads of the credit app (scoped to the user where a user asks)."""
+"""Reads of the credit app (scoped to the user where a user asks). `latest_snapshot(volunteer)`
+is the public interface for the apps above (benefits)."""
 
-from .inputs import inputs_all, inputs_for
 from .scores import current_policy, latest_snapshot
 
-__all__ = ["current_policy", "inputs_all", "inputs_for", "latest_snapshot"]
+__all__ = ["current_policy", "latest_snapshot"]

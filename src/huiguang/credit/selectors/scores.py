@@ -49,11 +49,6 @@ def newest_snapshots() -> QuerySet[CreditSnapshot]:
     return CreditSnapshot.objects.filter(id__in=newest)
 
 
-def latest_digests() -> dict[int, str]:
-    """volunteer id → inputs digest of the newest snapshot, in one statement."""
-    return dict(newest_snapshots().values_list("volunteer_id", "inputs_digest"))
-
-
 def own_reviews(volunteer) -> QuerySet[CreditReview]:
     return CreditReview.objects.filter(volunteer=volunteer).select_related("snapshot", "outcome")
 
@@ -65,7 +60,7 @@ def open_review(volunteer) -> CreditReview | None:
 def review_list_for(user, *, status: str = "") -> QuerySet[CreditReview]:
     if not may_read_credit_console(user):
         return CreditReview.objects.none()
-    qs = CreditReview.objects.select_related("volunteer", "snapshot", "answered_by", "outcome")
+    qs = CreditReview.objects.select_related("volunteer", "snapshot__policy", "answered_by", "outcome")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")

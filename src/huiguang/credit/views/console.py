@@ -79,7 +79,8 @@ def review_detail(request, pk: int):
             else:
                 messages.success(request, _("The answer was recorded and the volunteer told."))
                 return redirect("credit:reviews")
-    context = {"review": review, "form": form, "rows": explain(review.snapshot.components)}
+    rows = explain(review.snapshot.components, review.snapshot.policy)
+    context = {"review": review, "form": form, "rows": rows}
     return render(request, "credit/console/review.html", context, status=form_status(form))
 
 

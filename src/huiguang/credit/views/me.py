@@ -43,7 +43,7 @@ def score_context(volunteer) -> dict:
     return {
         "volunteer": volunteer,
         "snapshot": snapshot,
-        "rows": explain(snapshot.components),
+        "rows": explain(snapshot.components, snapshot.policy),
         "hints": [hint_text(h) for h in hints(inputs_of(snapshot.components), snapshot.policy)],
         "history": snapshot_history(volunteer)[:HISTORY],
         "honors": honors_of(volunteer),

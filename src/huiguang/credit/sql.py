@@ -80,7 +80,7 @@ def inputs_sql(volunteer_id: int | None, months: int) -> tuple[str, list]:
     one = volunteer_id is not None
     only = " AND volunteer_id = %s" if one else ""
     vid = [volunteer_id] if one else []
-    ctes = [
+    ctes: list[tuple[str, list]] = [
         (
             "hv AS (SELECT volunteer_id, credit_minutes FROM ledger_volunteerhours "
             f"WHERE credit_minutes > 0{only})",

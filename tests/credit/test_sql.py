@@ -31,7 +31,7 @@ def _values(rows: list[Inputs]) -> str:
 def test_statement_equals_reference(db, rows):
     policy = current_policy()
     with connection.cursor() as cursor:
-        cursor.execute(scores_select_sql(policy, _values(rows)))
+        cursor.execute(scores_select_sql(policy, _values(rows)), [])  # [] : %% is unescaped
         got = {r[0]: r[1:] for r in cursor.fetchall()}
     for n, i in enumerate(rows, 1):
         want = scoring.score(i, base=policy.base, components=policy.components, bands=policy.bands)

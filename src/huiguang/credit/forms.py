@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from huiguang.core.forms import BootstrapFormMixin
 from huiguang.core.params import WindowDateField
 
+from .explain import LABELS
 from .models import CreditReview, Honor
 from .scoring import COMPONENT_KEYS, DEFAULT_COMPONENTS
 from .services.reviews import MAX_ADJUSTMENT
@@ -54,10 +55,6 @@ class ReviewAnswerForm(BootstrapFormMixin, forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["decision"].widget.attrs["class"] = "form-check-input"
-
 
 class PolicyForm(BootstrapFormMixin, forms.Form):
     """Every weight, cap and prior as a number field named `<component>_<param>`, the base, up to
@@ -93,7 +90,8 @@ class PolicyForm(BootstrapFormMixin, forms.Form):
             self.fields["description"].initial = policy.description
 
     def component_fields(self):
-        return [(key, [self[f"{key}_{name}"] for name in DEFAULT_COMPONENTS[key]]) for key in COMPONENT_KEYS]
+        keys = COMPONENT_KEYS
+        return [(LABELS[key], [self[f"{key}_{n}"] for n in DEFAULT_COMPONENTS[key]]) for key in keys]
 
     def band_fields(self):
         return [(self[f"band{i}_min"], self[f"band{i}_label"]) for i in range(MAX_BANDS)]

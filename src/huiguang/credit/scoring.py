@@ -38,6 +38,10 @@ DEFAULT_BANDS = [
     {"min": 800, "label": "卓越"},
 ]
 COMPONENT_KEYS = tuple(DEFAULT_COMPONENTS)
+DEFAULT_DESCRIPTION = (
+    "志愿信用分满分 1000 分，新注册志愿者约 300 分。分数由信用时数（对数）、服务规律性（近 12 个月）、"
+    "守约率（含先验）、组织方评价、表彰（资质类输入待培训模块上线后加入）和扣分（被核减的服务记录）组成。"
+)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -11,15 +13,26 @@ from huiguang.volunteers.selectors import volunteer_get_for
 
 from ..models import CreditPolicy, CreditReview, CreditSnapshot, Honor
 from ..permissions import may_read_credit_console
+from ..scoring import DEFAULT_BANDS, DEFAULT_BASE, DEFAULT_COMPONENTS, DEFAULT_DESCRIPTION
 
 DISTRIBUTION_STEP = 50
 
 
 def current_policy() -> CreditPolicy:
-    """The policy in force (the data migration creates version 1)."""
+    """The policy in force. The data migration creates version 1; a database emptied since
+    (`huiguang flush`, a test server) gets the same default version 1 back here."""
     policy = CreditPolicy.objects.filter(effective_from__lte=timezone.now()).order_by("-version").first()
     if policy is None:
-        raise CreditPolicy.DoesNotExist("no credit policy: run the migrations")
+        policy, _created = CreditPolicy.objects.get_or_create(
+            version=1,
+            defaults={
+                "base": DEFAULT_BASE,
+                "components": DEFAULT_COMPONENTS,
+                "bands": DEFAULT_BANDS,
+                "description": DEFAULT_DESCRIPTION,
+                "effective_from": dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+            },
+        )
     return policy
 
 

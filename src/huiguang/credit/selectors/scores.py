@@ -105,15 +105,17 @@ def honors_of(volunteer) -> QuerySet[Honor]:
 def score_distribution() -> dict:
     """The newest snapshot of every volunteer, counted in bands of 50 points and by band label."""
     latest = newest_snapshots()
-    buckets = {b: 0 for b in range(0, 1000 + 1, DISTRIBUTION_STEP)}
+    top = 1000 - DISTRIBUTION_STEP  # the last band holds 1000 too
+    buckets = {b: 0 for b in range(0, top + 1, DISTRIBUTION_STEP)}
     total = 0
     for score, n in latest.order_by().values_list("score").annotate(n=Count("id")):
-        buckets[min(score // DISTRIBUTION_STEP * DISTRIBUTION_STEP, 1000)] += n
+        buckets[min(score // DISTRIBUTION_STEP * DISTRIBUTION_STEP, top)] += n
         total += n
     by_band = list(latest.order_by().values("band").annotate(n=Count("id")).order_by("band"))
     return {
         "buckets": [
-            {"low": low, "high": low + DISTRIBUTION_STEP - 1, "count": n} for low, n in buckets.items()
+            {"low": low, "high": 1000 if low == top else low + DISTRIBUTION_STEP - 1, "count": n}
+            for low, n in buckets.items()
         ],
         "by_band": by_band,
         "total": total,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CreditPolicy(models.Model):
@@ -135,9 +136,9 @@ class Honor(models.Model):
     feed the growth component of the score and go into the volunteer's record export."""
 
     class Level(models.TextChoices):
-        CITY = "city", _("city")
-        PROVINCE = "province", _("province")
-        NATIONAL = "national", _("national")
+        CITY = "city", pgettext_lazy("honor level", "city")
+        PROVINCE = "province", pgettext_lazy("honor level", "province")
+        NATIONAL = "national", pgettext_lazy("honor level", "national")
 
     volunteer = models.ForeignKey(
         "volunteers.Volunteer",

@@ -23,7 +23,19 @@ def statistics_xlsx(*, user, partner: Partner | None, request=None) -> HttpRespo
     wb = Workbook()
     ws = wb.active
     ws.title = _("Offers")
-    ws.append([_("Partner"), _("Offer"), _("Category"), _("Stock"), _("Taken"), _("Left"), _("Claims"), _("Redeemed"), _("Cancelled")])
+    ws.append(
+        [
+            _("Partner"),
+            _("Offer"),
+            _("Category"),
+            _("Stock"),
+            _("Taken"),
+            _("Left"),
+            _("Claims"),
+            _("Redeemed"),
+            _("Cancelled"),
+        ]
+    )
     offers = offer_statistics(partner)
     for row in offers:
         ws.append(

@@ -13,7 +13,9 @@ urlpatterns = [
     path("console/partners/<int:pk>/", partners.partner_detail, name="partner_detail"),
     path("console/partners/<int:pk>/edit/", partners.partner_edit, name="partner_edit"),
     path("console/partners/<int:pk>/staff/", partners.staff_add, name="staff_add"),
-    path("console/partners/<int:pk>/staff/<int:staff_pk>/active/", partners.staff_active, name="staff_active"),
+    path(
+        "console/partners/<int:pk>/staff/<int:staff_pk>/active/", partners.staff_active, name="staff_active"
+    ),
     path("console/partners/<int:pk>/offers/new/", partners.offer_create, name="offer_create"),
     path("console/offers/<int:pk>/edit/", partners.offer_edit, name="offer_edit"),
     path("console/offers/statistics/", stats.city_stats, name="city_stats"),
@@ -27,7 +29,9 @@ urlpatterns = [
     path("me/stores/", offers.stores, name="stores"),
     # who can see my data (consent ledger)
     path("me/data-access/", consent.my_data, name="my_data"),
-    path("me/data-access/consents/<int:pk>/withdraw/", consent.consent_withdraw_view, name="consent_withdraw"),
+    path(
+        "me/data-access/consents/<int:pk>/withdraw/", consent.consent_withdraw_view, name="consent_withdraw"
+    ),
     # the partner's own pages
     path("partner/", redeem.partner_home, name="partner_home"),
     path("partner/<int:pk>/redeem/", redeem.redeem, name="redeem"),

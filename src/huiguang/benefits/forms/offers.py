@@ -27,14 +27,23 @@ class OfferForm(BootstrapFormMixin, forms.Form):
     )
     min_star = forms.IntegerField(label=_label("min_star"), min_value=0, max_value=5, initial=0)
     min_score = forms.IntegerField(
-        label=_label("min_score"), min_value=0, max_value=1000, required=False, help_text=_("Empty: no minimum.")
+        label=_label("min_score"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text=_("Empty: no minimum."),
     )
     new_residents_only = forms.BooleanField(label=_label("new_residents_only"), required=False)
     region = RegionChoiceField(
-        label=_label("region"), queryset=Region.objects.none(), required=False, empty_label=_("(the whole city)")
+        label=_label("region"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("(the whole city)"),
     )
     quota = forms.IntegerField(label=_label("quota"), min_value=1, max_value=100, initial=1)
-    period = forms.ChoiceField(label=_label("period"), choices=Offer.Period.choices, initial=Offer.Period.MONTH)
+    period = forms.ChoiceField(
+        label=_label("period"), choices=Offer.Period.choices, initial=Offer.Period.MONTH
+    )
     stock = forms.IntegerField(label=_label("stock"), min_value=0, max_value=1_000_000)
     valid_from = forms.DateTimeField(
         label=_label("valid_from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -55,7 +64,12 @@ class CodeForm(BootstrapFormMixin, forms.Form):
         label=_("Code"),
         max_length=300,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "autofocus": True}
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
         ),
         help_text=_("The 8 characters on the volunteer's phone, or scan its QR code."),
     )

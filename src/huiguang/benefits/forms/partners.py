@@ -50,7 +50,10 @@ class PartnerForm(BootstrapFormMixin, forms.Form):
     contact_name = forms.CharField(label=_label(Partner, "contact_name"), max_length=64, required=False)
     contact_phone = forms.CharField(label=_label(Partner, "contact_phone"), max_length=20, required=False)
     description = forms.CharField(
-        label=_label(Partner, "description"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_label(Partner, "description"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -38,7 +38,9 @@ class Offer(models.Model):
         YEAR = "year", _("per year")
         EVER = "ever", _("once and for all")
 
-    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="offers")
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="offers"
+    )
     title = models.CharField(_("title"), max_length=100)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     description = models.CharField(_("description"), max_length=500, blank=True)
@@ -69,7 +71,9 @@ class Offer(models.Model):
         verbose_name_plural = _("offers")
         ordering = ["-valid_from", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(taken__lte=models.F("stock")), name="offer_taken_within_stock"),
+            models.CheckConstraint(
+                condition=models.Q(taken__lte=models.F("stock")), name="offer_taken_within_stock"
+            ),
             models.CheckConstraint(
                 condition=models.Q(valid_until__gt=models.F("valid_from")), name="offer_has_a_validity"
             ),
@@ -92,11 +96,16 @@ class Offer(models.Model):
 class Redemption(models.Model):
     """A volunteer's claim of an offer, with its one-time code (used once, at the offer's partner)."""
 
-    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="redemptions")
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="redemptions"
+    )
     # The offer's partner, copied so that the redeeming UPDATE can say "… AND partner = mine".
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="redemptions")
     volunteer = models.ForeignKey(
-        "volunteers.Volunteer", verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="redemptions"
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.CASCADE,
+        related_name="redemptions",
     )
     code = models.CharField(_("code"), max_length=12, unique=True)
     period_key = models.CharField(max_length=10)  # "2026-12", "2026-W49", … (the quota's period)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
+from huiguang.core.links import absolute_url
 from huiguang.core.selectors import get_or_404
 
 from ..eligibility import offer_check, volunteer_facts
@@ -60,6 +62,11 @@ def redemption_get_of(volunteer, pk) -> Redemption:
     return get_or_404(redemptions_of(volunteer), pk)
 
 
+def claim_qr_url(claim: Redemption) -> str:
+    """The URL in a claim's QR code: a clerk who scans it with any camera lands on their code page."""
+    return absolute_url(reverse("benefits:code_link", args=[claim.code]))
+
+
 def redemption_lookup(partner: Partner, code: str) -> Redemption | None:
     """A code of `partner`'s offers, or None (another partner's codes are never found here)."""
     return (
@@ -87,7 +94,11 @@ def offer_statistics(partner: Partner | None = None) -> list[dict]:
     )
     labels = dict(Offer.Category.choices)
     return [
-        {**row, "left": max(row["stock"] - row["taken"], 0), "category_label": labels.get(row["category"], "")}
+        {
+            **row,
+            "left": max(row["stock"] - row["taken"], 0),
+            "category_label": labels.get(row["category"], ""),
+        }
         for row in qs
     ]
 
@@ -104,7 +115,9 @@ def monthly_statistics(partner: Partner | None = None) -> list[dict]:
 
 
 def statistics_totals(partner: Partner | None = None) -> dict:
-    offers = Offer.objects.filter(_scope(partner)).aggregate(stock=Sum("stock"), taken=Sum("taken"), n=Count("pk"))
+    offers = Offer.objects.filter(_scope(partner)).aggregate(
+        stock=Sum("stock"), taken=Sum("taken"), n=Count("pk")
+    )
     claims = Redemption.objects.filter(_scope(partner)).aggregate(
         claims=Count("pk"), redeemed=Count("pk", filter=Q(used_at__isnull=False))
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -51,7 +53,9 @@ def partner_acting_for(user, pk, *, manager: bool = False) -> Partner:
 
 def partner_managed_by(user) -> QuerySet[Partner]:
     """The partners whose statistics `user` reads as their manager."""
-    return partners_of(user).filter(staff__user=user, staff__role=PartnerStaff.Role.MANAGER, staff__active=True)
+    return partners_of(user).filter(
+        staff__user=user, staff__role=PartnerStaff.Role.MANAGER, staff__active=True
+    )
 
 
 def store_list() -> QuerySet[Partner]:
@@ -64,6 +68,20 @@ def store_list() -> QuerySet[Partner]:
     )
 
 
+def _degrees(raw, limit: float) -> float | None:
+    try:
+        value = float(str(raw or "").strip()[:20])
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and -limit <= value <= limit else None
+
+
+def point_from(lat_raw, lng_raw) -> tuple[float | None, float | None]:
+    """The volunteer's position from a query string; anything unreadable is no position."""
+    lat, lng = _degrees(lat_raw, 90), _degrees(lng_raw, 180)
+    return (lat, lng) if lat is not None and lng is not None else (None, None)
+
+
 def stores_by_distance(lat: float | None, lng: float | None) -> list[Partner]:
     """The stores, nearest first when a position is given (`.distance` in km, else None); stores
     without coordinates come last."""
@@ -71,7 +89,10 @@ def stores_by_distance(lat: float | None, lng: float | None) -> list[Partner]:
     for store in stores:
         store.distance = (  # type: ignore[attr-defined]
             round(haversine_km(lat, lng, float(store.latitude), float(store.longitude)), 2)
-            if lat is not None and lng is not None and store.latitude is not None and store.longitude is not None
+            if lat is not None
+            and lng is not None
+            and store.latitude is not None
+            and store.longitude is not None
             else None
         )
     if lat is not None and lng is not None:

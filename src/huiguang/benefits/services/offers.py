@@ -63,7 +63,7 @@ def normalize_code(raw: str) -> str:
     raw = (raw or "").strip()[:300]
     if "/" in raw:
         raw = raw.rstrip("/").rsplit("/", 1)[-1]
-    return "".join(ch for ch in raw.upper() if ch.isalnum())[:CODE_LENGTH + 4]
+    return "".join(ch for ch in raw.upper() if ch.isalnum())[: CODE_LENGTH + 4]
 
 
 def format_code(code: str) -> str:
@@ -106,7 +106,12 @@ def offer_update(*, user, offer: Offer, request=None, **data) -> Offer:
     with transaction.atomic():
         if not Offer.objects.filter(pk=offer.pk, taken__lte=values["stock"]).update(**values):
             raise FieldErrors(
-                {"stock": [_("%(n)s units are already claimed: the stock cannot be smaller.") % {"n": offer.taken}]}
+                {
+                    "stock": [
+                        _("%(n)s units are already claimed: the stock cannot be smaller.")
+                        % {"n": offer.taken}
+                    ]
+                }
             )
         offer.refresh_from_db()
         audit_log(action="offer.update", actor=user, obj=offer, request=request, stock=offer.stock)
@@ -119,7 +124,11 @@ def offer_update(*, user, offer: Offer, request=None, **data) -> Offer:
 def _lock(volunteer_id: int, offer_id: int) -> Offer:
     """Lock the volunteer, then the offer (PostgreSQL; no-ops on SQLite)."""
     list(Volunteer.objects.select_for_update(of=("self",), no_key=True).filter(pk=volunteer_id))
-    return Offer.objects.select_for_update(of=("self",), no_key=True).select_related("partner", "region").get(pk=offer_id)
+    return (
+        Offer.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("partner", "region")
+        .get(pk=offer_id)
+    )
 
 
 def redemption_claim(*, volunteer, offer: Offer, request=None) -> Redemption:
@@ -212,6 +221,11 @@ def redemption_redeem(*, user, partner: Partner, code: str, request=None) -> Red
             return claim
     exc = _why_not(code, partner, now)
     audit_log(
-        action="offer.redeem", actor=user, outcome="denied", request=request, partner=partner.pk, reason=exc.reason
+        action="offer.redeem",
+        actor=user,
+        outcome="denied",
+        request=request,
+        partner=partner.pk,
+        reason=exc.reason,
     )
     raise exc

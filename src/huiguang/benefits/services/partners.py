@@ -59,7 +59,13 @@ def partner_update(*, user, partner: Partner, request=None, **data) -> Partner:
 
 
 def partner_staff_add(
-    *, user, partner: Partner, phone: str, display_name: str = "", role: str = PartnerStaff.Role.STAFF, request=None
+    *,
+    user,
+    partner: Partner,
+    phone: str,
+    display_name: str = "",
+    role: str = PartnerStaff.Role.STAFF,
+    request=None,
 ) -> tuple[PartnerStaff, str]:
     """Link the account with `phone` to `partner` (creating the account when there is none, with
     a one-time password returned here to hand over). A deactivated link is activated again."""
@@ -82,7 +88,12 @@ def partner_staff_add(
             staff.role, staff.active = role, True
             staff.save(update_fields=["role", "active"])
         audit_log(
-            action="partner.staff_add", actor=user, obj=staff, request=request, role=role, new_account=bool(password)
+            action="partner.staff_add",
+            actor=user,
+            obj=staff,
+            request=request,
+            role=role,
+            new_account=bool(password),
         )
     return staff, password
 

@@ -20,7 +20,10 @@ from .common import volunteer_or_404
 @require_GET
 def my_data(request):
     volunteer = volunteer_or_404(request)
-    context = {"consents": consent_list_of(volunteer), "page_obj": paginate(request, access_list_of(volunteer))}
+    context = {
+        "consents": consent_list_of(volunteer),
+        "page_obj": paginate(request, access_list_of(volunteer)),
+    }
     return render(request, "benefits/consent/my_data.html", context)
 
 
@@ -31,6 +34,7 @@ def consent_withdraw_view(request, pk):
     consent = consent_get_of(volunteer, pk)
     consent_withdraw(consent=consent, user=request.user)
     messages.success(
-        request, _("Consent withdrawn: %(partner)s can no longer read your data.") % {"partner": consent.partner.name}
+        request,
+        _("Consent withdrawn: %(partner)s can no longer read your data.") % {"partner": consent.partner.name},
     )
     return redirect("benefits:my_data")

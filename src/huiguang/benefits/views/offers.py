@@ -9,17 +9,21 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huiguang.core.errors import Refused
-from huiguang.core.links import absolute_url
 from huiguang.core.pagination import paginate
 
 from ..models import Offer
-from ..selectors.offers import offer_get_open, offers_with_decisions, redemption_get_of, redemptions_of
-from ..selectors.partners import stores_by_distance
+from ..selectors.offers import (
+    claim_qr_url,
+    offer_get_open,
+    offers_with_decisions,
+    redemption_get_of,
+    redemptions_of,
+)
+from ..selectors.partners import point_from, stores_by_distance
 from ..services import offers as services
 from .common import volunteer_or_404
 
@@ -55,12 +59,9 @@ def offer_claim(request, pk):
 @require_GET
 def my_codes(request):
     volunteer = volunteer_or_404(request)
-    return render(request, "benefits/offers/mine.html", {"page_obj": paginate(request, redemptions_of(volunteer))})
-
-
-def code_url(claim) -> str:
-    """The URL in a claim's QR: a clerk who scans it with any camera lands on their code page."""
-    return absolute_url(reverse("benefits:code_link", args=[claim.code]))
+    return render(
+        request, "benefits/offers/mine.html", {"page_obj": paginate(request, redemptions_of(volunteer))}
+    )
 
 
 @login_required
@@ -69,7 +70,9 @@ def my_code(request, pk):
     claim = redemption_get_of(volunteer_or_404(request), pk)
     context = {"claim": claim, "code": services.format_code(claim.code)}
     if claim.state == "open":
-        context["svg"] = segno.make(code_url(claim), error="m").svg_inline(border=2, dark="#111", omitsize=True)
+        context["svg"] = segno.make(claim_qr_url(claim), error="m").svg_inline(
+            border=2, dark="#111", omitsize=True
+        )
     return render(request, "benefits/offers/code.html", context)
 
 
@@ -87,20 +90,10 @@ def my_code_cancel(request, pk):
     return redirect("benefits:my_codes")
 
 
-def _coordinate(raw, limit: float) -> float | None:
-    try:
-        value = float((raw or "").strip()[:20])
-    except ValueError:
-        return None
-    return value if -limit <= value <= limit else None
-
-
 @login_required
 @require_GET
 def stores(request):
-    lat, lng = _coordinate(request.GET.get("lat"), 90), _coordinate(request.GET.get("lng"), 180)
-    if lat is None or lng is None:
-        lat = lng = None
+    lat, lng = point_from(request.GET.get("lat"), request.GET.get("lng"))
     rows = stores_by_distance(lat, lng)
     context = {"stores": rows, "lat": lat, "lng": lng, "plot": scatter(rows, lat, lng)}
     return render(request, "benefits/offers/stores.html", context)

@@ -105,7 +105,10 @@ def staff_add(request, pk):
             if password:
                 messages.success(
                     request,
-                    _("Account %(phone)s created with the one-time password %(password)s: hand it over in person.")
+                    _(
+                        "Account %(phone)s created with the one-time password %(password)s: "
+                        "hand it over in person."
+                    )
                     % {"phone": staff.user.phone, "password": password},
                 )
             else:
@@ -139,7 +142,9 @@ def offer_create(request, pk):
     form = OfferForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            offer_services.offer_create(user=request.user, partner=partner, request=request, **form.cleaned_data)
+            offer_services.offer_create(
+                user=request.user, partner=partner, request=request, **form.cleaned_data
+            )
         except FieldErrors as exc:
             show_errors(form, exc)
         else:

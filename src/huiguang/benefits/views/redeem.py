@@ -94,4 +94,3 @@ def redeem(request, pk):
         if claim is None:
             form.add_error("code", _("This is not a code of %(partner)s.") % {"partner": partner.name})
     return _page(request, partner, form, claim=claim, status=form_status(form) if raw else 200)
-

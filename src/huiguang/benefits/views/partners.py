@@ -45,7 +45,7 @@ def _form_page(request, form, *, title, cancel_url):
 
 @partner_admin
 def partner_create(request):
-    form = PartnerForm(request.POST or None, initial={"kind": Partner.Kind.STORE})
+    form = PartnerForm(request.POST if request.method == "POST" else None, initial={"kind": Partner.Kind.STORE})
     if request.method == "POST" and form.is_valid():
         try:
             partner = services.partner_create(user=request.user, request=request, **form.cleaned_data)
@@ -61,7 +61,7 @@ def partner_create(request):
 def partner_edit(request, pk):
     partner = partner_get_for(request.user, pk)
     initial = {f: getattr(partner, f) for f in services.PARTNER_FIELDS}
-    form = PartnerForm(request.POST or None, initial=initial)
+    form = PartnerForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_update(user=request.user, partner=partner, request=request, **form.cleaned_data)
@@ -139,7 +139,7 @@ def offer_create(request, pk):
     partner = partner_get_for(request.user, pk)
     now = timezone.localtime().replace(second=0, microsecond=0)
     initial = {"valid_from": now, "valid_until": now + dt.timedelta(days=90)}
-    form = OfferForm(request.POST or None, initial=initial)
+    form = OfferForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             offer_services.offer_create(
@@ -159,7 +159,7 @@ def offer_edit(request, pk):
     initial = {f: getattr(offer, f) for f in offer_services.OFFER_FIELDS}
     for f in ("valid_from", "valid_until"):
         initial[f] = timezone.localtime(initial[f])
-    form = OfferForm(request.POST or None, initial=initial)
+    form = OfferForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             offer_services.offer_update(user=request.user, offer=offer, request=request, **form.cleaned_data)

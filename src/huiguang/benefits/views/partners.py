@@ -45,7 +45,9 @@ def _form_page(request, form, *, title, cancel_url):
 
 @partner_admin
 def partner_create(request):
-    form = PartnerForm(request.POST if request.method == "POST" else None, initial={"kind": Partner.Kind.STORE})
+    form = PartnerForm(
+        request.POST if request.method == "POST" else None, initial={"kind": Partner.Kind.STORE}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             partner = services.partner_create(user=request.user, request=request, **form.cleaned_data)

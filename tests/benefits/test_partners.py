@@ -145,3 +145,18 @@ def test_the_partner_list_runs_a_constant_number_of_queries(city, partners, asse
 
     assert_queries_constant(lambda: client.get(reverse("benefits:partner_list")), grow)
     assert_queries_constant(lambda: client.get(reverse("benefits:city_stats")), grow)
+
+
+def test_a_clerk_lands_on_the_code_page_and_the_menus_link_the_pages(city, partners):
+    from ..factories import PASSWORD
+
+    client = login_client(None)
+    client.post(reverse("accounts:login"), {"username": partners.users["clerk"].phone, "password": PASSWORD})
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("benefits:redeem", args=[partners.store.pk])
+    assert f'href="{reverse("benefits:partner_home")}"' in response.content.decode()
+    admin_home = login_client(city.users["city_admin"]).get("/").content.decode()
+    assert f'href="{reverse("benefits:partner_list")}"' in admin_home
+    mine = login_client(city.users["volunteer"]).get("/").content.decode()
+    for name in ("benefits:offers", "benefits:my_codes", "benefits:stores", "benefits:my_data"):
+        assert f'href="{reverse(name)}"' in mine

@@ -24,7 +24,9 @@ def test_the_demo_city_has_49_stores_with_rights_claims_and_working_logins():
     assert all(30.6 < float(s.latitude) < 30.8 and 120.9 < float(s.longitude) < 121.1 for s in stores)
     assert set(Offer.objects.values_list("category", flat=True)) == set(Offer.Category.values)
     # the stock counters equal the claims that hold a unit, never above the stock
-    offers = Offer.objects.annotate(held=Count("redemptions", filter=Q(redemptions__cancelled_at__isnull=True)))
+    offers = Offer.objects.annotate(
+        held=Count("redemptions", filter=Q(redemptions__cancelled_at__isnull=True))
+    )
     assert not offers.exclude(taken=F("held")).exists()
     assert not Offer.objects.filter(taken__gt=F("stock")).exists()
     assert Redemption.objects.filter(used_at__isnull=False).exists()

@@ -122,8 +122,9 @@ def offer_check(offer: Offer, facts: VolunteerFacts, at: dt.datetime | None = No
             no("SCORE", n=offer.min_score)
     if offer.new_residents_only and not facts.new_resident:
         no("NEW_RESIDENT")
-    if offer.region_id is not None and not facts.region_path.startswith(offer.region.path):
-        no("REGION", region=offer.region.name)
+    region = offer.region
+    if region is not None and not facts.region_path.startswith(region.path):
+        no("REGION", region=region.name)
     used = facts.claims.get((offer.pk, period_key(offer.period, at)), 0)
     if used >= offer.quota:
         no("QUOTA", n=used, period=offer.get_period_display())

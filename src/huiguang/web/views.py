@@ -3,7 +3,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from huiguang.benefits.permissions import is_partner_staff
-
 from huiguang.network.scope import scope_for
 
 from .selectors import city_overview, console_overview, volunteer_home

@@ -13,10 +13,11 @@ from huiguang.network.models import Region
 from huiguang.network.selectors import region_options
 
 from ..models import Offer
+from . import field_label
 
 
 def _label(name):
-    return Offer._meta.get_field(name).verbose_name
+    return field_label(Offer, name)
 
 
 class OfferForm(BootstrapFormMixin, forms.Form):

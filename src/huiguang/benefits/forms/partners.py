@@ -15,10 +15,7 @@ from huiguang.network.models import Region
 from huiguang.network.selectors import region_options
 
 from ..models import Partner, PartnerStaff
-
-
-def _label(model, name):
-    return model._meta.get_field(name).verbose_name
+from . import field_label as _label
 
 
 class PartnerForm(BootstrapFormMixin, forms.Form):

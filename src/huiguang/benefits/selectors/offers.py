@@ -11,7 +11,7 @@ from django.utils import timezone
 from huiguang.core.links import absolute_url
 from huiguang.core.selectors import get_or_404
 
-from ..eligibility import offer_check, volunteer_facts
+from ..eligibility import Decision, offer_check, volunteer_facts
 from ..models import Offer, Partner, Redemption
 from ..permissions import may_manage_partners
 
@@ -42,7 +42,7 @@ def offer_get_open(pk) -> Offer:
     return get_or_404(offers_open(), pk)
 
 
-def offers_with_decisions(volunteer, offers=None, *, category: str = "") -> list[tuple[Offer, object]]:
+def offers_with_decisions(volunteer, offers=None, *, category: str = "") -> list[tuple[Offer, Decision]]:
     """[(offer, Decision)] for the open offers (eligible first), in a constant number of queries."""
     qs = offers if offers is not None else offers_open()
     if category:

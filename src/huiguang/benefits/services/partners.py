@@ -30,7 +30,9 @@ PARTNER_FIELDS = (
 
 def _check(data: dict, *, exclude: int | None = None) -> None:
     errors: dict[str, list[str]] = {}
-    clash = Partner.objects.filter(kind=data["kind"], name=data["name"]).exclude(pk=exclude)
+    clash = Partner.objects.filter(kind=data["kind"], name=data["name"])
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
     if clash.exists():
         errors["name"] = [_("A partner of this kind already has this name.")]
     if (data.get("latitude") is None) != (data.get("longitude") is None):

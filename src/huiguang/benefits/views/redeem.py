@@ -16,7 +16,7 @@ from huiguang.core.forms import form_status, show_errors
 from huiguang.core.masking import mask_name
 
 from ..forms.offers import CodeForm
-from ..models import PartnerStaff
+from ..models import PartnerStaff, Redemption
 from ..permissions import staff_links
 from ..selectors.offers import redemption_lookup
 from ..selectors.partners import partner_acting_for
@@ -47,7 +47,7 @@ def code_link(request, code):
     return render(request, "benefits/redeem/not_staff.html", status=404)
 
 
-def _page(request, partner, form, *, claim=None, status=200):
+def _page(request, partner, form, *, claim: Redemption | None = None, status: int = 200):
     manager = staff_links(request.user).filter(partner=partner, role=PartnerStaff.Role.MANAGER).exists()
     context = {
         "partner": partner,
@@ -86,11 +86,15 @@ def redeem(request, pk):
                 )
                 return redirect("benefits:redeem", partner.pk)
         return _page(request, partner, form, status=form_status(form))
+    return _lookup(request, partner)
+
+
+def _lookup(request, partner):
     raw = request.GET.get("code", "")
     form = CodeForm(request.GET if raw else None)
-    claim = None
+    found: Redemption | None = None
     if raw and form.is_valid():
-        claim = redemption_lookup(partner, services.normalize_code(form.cleaned_data["code"]))
-        if claim is None:
+        found = redemption_lookup(partner, services.normalize_code(form.cleaned_data["code"]))
+        if found is None:
             form.add_error("code", _("This is not a code of %(partner)s.") % {"partner": partner.name})
-    return _page(request, partner, form, claim=claim, status=form_status(form) if raw else 200)
+    return _page(request, partner, form, claim=found, status=form_status(form) if raw else 200)

@@ -238,3 +238,16 @@ def test_the_stores_are_listed_nearest_first(city, partners):
     # nonsense coordinates are no position, never an error
     assert client.get("/api/v1/stores?lat=abc&lng=999").status_code == 200
     assert json.loads(client.get("/api/v1/stores").content)[0]["distance_km"] is None
+
+
+def test_the_minimum_credit_score_reads_the_latest_snapshot(city, partners):
+    from huiguang.credit.services.snapshots import snapshot_compute
+
+    v = volunteer_of(city)
+    score = snapshot_compute(volunteer=v).score
+    above = make_offer(partners.store, title="高信用分礼遇", min_score=score + 1)
+    at = make_offer(partners.store, title="信用分达标礼遇", min_score=score)
+    data = {r["offer"]["id"]: r for r in login_client(v.user).get("/api/v1/me/offers").json()}
+    assert [r["code"] for r in data[above.pk]["reasons"]] == ["SCORE"]
+    assert data[at.pk]["eligible"] is True
+    assert redemption_claim(volunteer=v, offer=at).offer == at

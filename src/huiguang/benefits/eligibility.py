@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huiguang.credit.selectors import latest_snapshot
 from huiguang.ledger.models import VolunteerHours
 
 from .models import Offer, Partner, Redemption
@@ -74,8 +75,9 @@ class VolunteerFacts:
 
 
 def credit_score_of(volunteer) -> int | None:
-    """The volunteer's latest credit score, or None while none has been computed."""
-    return None
+    """The volunteer's latest credit score (志愿信用分), or None while none has been computed."""
+    snapshot = latest_snapshot(volunteer)
+    return snapshot.score if snapshot is not None else None
 
 
 def volunteer_facts(volunteer, offers, at: dt.datetime | None = None) -> VolunteerFacts:

@@ -12,6 +12,7 @@ from huiguang.activities.api import router as activities_router
 from huiguang.attendance.api import router as attendance_router
 from huiguang.benefits.api import router as benefits_router
 from huiguang.core.errors import FieldErrors, Refused
+from huiguang.credit.api import router as credit_router
 from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
@@ -121,4 +122,5 @@ api.add_router("/", activities_router)
 api.add_router("/", notifications_router)
 api.add_router("/", attendance_router)
 api.add_router("/", ledger_router)
+api.add_router("/", credit_router)
 api.add_router("/", benefits_router)

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from huiguang.credit.selectors import latest_snapshot
 from huiguang.benefits.permissions import is_partner_staff
 from huiguang.network.scope import scope_for
 
@@ -17,7 +18,9 @@ def home(request):
         return redirect("benefits:partner_home")
     if volunteer is not None:
         return render(
-            request, "web/volunteer_home.html", {"volunteer": volunteer, "home": volunteer_home(volunteer)}
+            request,
+            "web/volunteer_home.html",
+            {"volunteer": volunteer, "home": volunteer_home(volunteer), "credit": latest_snapshot(volunteer)},
         )
     return render(request, "web/home.html", {"overview": city_overview()})
 

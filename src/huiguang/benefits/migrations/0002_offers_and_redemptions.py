@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('category', models.CharField(choices=[('finance', 'finance'), ('shopping', 'shopping'), ('new_resident', 'new-resident points'), ('honor', 'honors'), ('medical', 'medical care'), ('culture', 'culture and tourism'), ('transport', 'transport'), ('education', 'education and training'), ('dining', 'dining'), ('life', 'everyday services')], max_length=20, verbose_name='category')),
+                ('category', models.CharField(choices=[('finance', 'finance'), ('shopping', 'shopping'), ('new_resident', 'new-resident points'), ('honor', 'honor rights'), ('medical', 'medical care'), ('culture', 'culture and tourism'), ('transport', 'transport'), ('education', 'education and training'), ('dining', 'dining'), ('life', 'everyday services')], max_length=20, verbose_name='category')),
                 ('description', models.CharField(blank=True, max_length=500, verbose_name='description')),
                 ('min_star', models.PositiveSmallIntegerField(default=0, verbose_name='minimum star')),
                 ('min_score', models.PositiveIntegerField(blank=True, null=True, verbose_name='minimum credit score')),

@@ -23,7 +23,7 @@ class Offer(models.Model):
         FINANCE = "finance", _("finance")  # 金融礼遇
         SHOPPING = "shopping", _("shopping")  # 购物礼遇
         NEW_RESIDENT = "new_resident", _("new-resident points")  # 新居民积分礼遇
-        HONOR = "honor", _("honors")  # 荣誉礼遇
+        HONOR = "honor", _("honor rights")  # 荣誉礼遇
         MEDICAL = "medical", _("medical care")  # 医疗健康礼遇
         CULTURE = "culture", _("culture and tourism")  # 文化旅游礼遇
         TRANSPORT = "transport", _("transport")  # 交通出行礼遇

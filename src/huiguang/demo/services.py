@@ -21,8 +21,8 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.models import Membership, Organization, Region
 
 from .activities import seed_activities
-from .credit import seed_credit
 from .benefits_stores import seed_benefit_stores
+from .credit import seed_credit
 from .ledger import seed_ledger
 from .memberships import MembershipBuilder
 from .network import NetworkBuilder

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from huiguang.accounts.permissions import may_manage_all_tokens, may_read_audit_log
 from huiguang.activities.permissions import is_reviewer, may_create_activities
-from huiguang.credit.permissions import may_manage_credit, may_read_credit_console
 from huiguang.benefits.permissions import is_partner_staff, may_manage_partners, may_read_partner_statistics
+from huiguang.credit.permissions import may_manage_credit, may_read_credit_console
 from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
 from huiguang.network.permissions import may_list_regions, may_manage_roles
 from huiguang.network.scope import scope_for

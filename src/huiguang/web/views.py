@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from huiguang.credit.selectors import latest_snapshot
 from huiguang.benefits.permissions import is_partner_staff
+from huiguang.credit.selectors import latest_snapshot
 from huiguang.network.scope import scope_for
 
 from .selectors import city_overview, console_overview, volunteer_home

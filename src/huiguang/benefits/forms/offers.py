@@ -62,7 +62,7 @@ class OfferForm(BootstrapFormMixin, forms.Form):
 
 class CodeForm(BootstrapFormMixin, forms.Form):
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Redemption code"),
         max_length=300,
         widget=forms.TextInput(
             attrs={

@@ -110,11 +110,14 @@ def scatter(stores, lat, lng, *, width: int = 320, height: int = 240, pad: int =
         return {"points": [], "width": width, "height": height}
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     shrink = math.cos(math.radians(sum(ys) / len(ys)))
-    span = max((max(xs) - min(xs)) * shrink, max(ys) - min(ys), 1e-4)
-    scale = min(width - 2 * pad, height - 2 * pad) / span
+    span_x, span_y = (max(xs) - min(xs)) * shrink, max(ys) - min(ys)
+    scale = min((width - 2 * pad) / max(span_x, 1e-4), (height - 2 * pad) / max(span_y, 1e-4))
+    # the points' box centred in the picture
+    left = (width - span_x * scale) / 2
+    bottom = (height + span_y * scale) / 2
 
     def place(x, y):
-        return round(pad + (x - min(xs)) * shrink * scale, 1), round(height - pad - (y - min(ys)) * scale, 1)
+        return round(left + (x - min(xs)) * shrink * scale, 1), round(bottom - (y - min(ys)) * scale, 1)
 
     points = [{"store": s, "xy": place(float(s.longitude), float(s.latitude))} for s in located]
     me = place(lng, lat) if lat is not None and lng is not None else None

@@ -100,6 +100,21 @@ ACTION_LABELS = {
     "consent.grant": _("consent to share data given"),
     "consent.withdraw": _("consent to share data withdrawn"),
 }
+# benefits: the consent ledger, the partner register, offers and their codes
+ACTION_LABELS |= {
+    "consent.grant": _("consent given to a partner"),
+    "consent.withdraw": _("consent withdrawn"),
+    "partner.create": _("partner registered"),
+    "partner.update": _("partner changed"),
+    "partner.staff_add": _("partner staff account added"),
+    "partner.staff_active": _("partner staff account (de)activated"),
+    "offer.create": _("offer published"),
+    "offer.update": _("offer changed"),
+    "offer.claim": _("offer claimed"),
+    "offer.cancel": _("claim cancelled"),
+    "offer.redeem": _("code redeemed"),
+    "offer.statistics_export": _("offer statistics exported"),
+}
 
 # Families of actions whose members other apps may add later: "membership_transferred" is
 # shown as "membership: transferred" rather than raw.

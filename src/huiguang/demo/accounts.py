@@ -171,6 +171,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         grant="region_admin",
         region=ZHAPU,
     ),
+    # partner staff of the first demo store (爱心店家): no grant, no volunteer profile
+    DemoAccount("store_clerk", _("partner store clerk"), "13800000021", "沈晓芸"),
+    DemoAccount("store_manager", _("partner store manager"), "13800000022", "陆建明"),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

@@ -1,6 +1,8 @@
 """The benefits app's models, one module per area: partners and their staff, the consent ledger."""
 
 from .consent import Consent, PartnerAccess
+from .offers import Offer, Redemption
 from .partners import Partner, PartnerStaff
 
 __all__ = ["Consent", "Partner", "PartnerAccess", "PartnerStaff"]
+__all__ += ["Offer", "Redemption"]

@@ -1,0 +1,1 @@
+"""The benefits app's forms, one module per area."""

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "huiguang.activities",
     "huiguang.attendance",
     "huiguang.ledger",
+    "huiguang.credit",
     "huiguang.benefits",
     "huiguang.web",
     "huiguang.demo",

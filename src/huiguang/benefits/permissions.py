@@ -45,16 +45,18 @@ def may_read_partner_statistics(user) -> bool:
 
 def may_edit_points_policy(user, partner: Partner) -> bool:
     """The school-points policy of an education partner: city admins, or that partner's manager."""
-    return may_manage_partners(user) or staff_links(user).filter(
-        partner=partner, role=PartnerStaff.Role.MANAGER
-    ).exists()
+    return (
+        may_manage_partners(user)
+        or staff_links(user).filter(partner=partner, role=PartnerStaff.Role.MANAGER).exists()
+    )
 
 
 def may_view_loan_products(user, partner: Partner) -> bool:
     """A bank's products: city admins edit them; the bank's manager may view them."""
-    return may_manage_partners(user) or staff_links(user).filter(
-        partner=partner, role=PartnerStaff.Role.MANAGER
-    ).exists()
+    return (
+        may_manage_partners(user)
+        or staff_links(user).filter(partner=partner, role=PartnerStaff.Role.MANAGER).exists()
+    )
 
 
 def managed_partners(user, kind: str) -> QuerySet[Partner]:

@@ -10,6 +10,8 @@ from huiguang.accounts.api import router as accounts_router
 from huiguang.accounts.auth import API_AUTH
 from huiguang.activities.api import router as activities_router
 from huiguang.attendance.api import router as attendance_router
+from huiguang.benefits.api.loans import router as benefits_loans_router
+from huiguang.benefits.api.points import router as benefits_points_router
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
@@ -120,3 +122,5 @@ api.add_router("/", activities_router)
 api.add_router("/", notifications_router)
 api.add_router("/", attendance_router)
 api.add_router("/", ledger_router)
+api.add_router("/", benefits_loans_router)
+api.add_router("/", benefits_points_router)

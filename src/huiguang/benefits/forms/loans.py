@@ -62,7 +62,16 @@ class LoanProductForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = LoanProduct
-        fields = ["partner", "name", "description", "max_amount", "base_rate", "valid_from", "valid_until", "active"]
+        fields = [
+            "partner",
+            "name",
+            "description",
+            "max_amount",
+            "base_rate",
+            "valid_from",
+            "valid_until",
+            "active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

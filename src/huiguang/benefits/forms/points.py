@@ -62,7 +62,9 @@ class PointsApplyForm(BootstrapFormMixin, forms.Form):
     grade = forms.ChoiceField(label=_("School and grade wanted"), choices=PointsApplication.Grade.choices)
     guardian_declared = forms.BooleanField(
         label=_("I am this child's parent or legal guardian."),
-        error_messages={"required": _("Only the child's parent or guardian may apply; confirm that you are.")},
+        error_messages={
+            "required": _("Only the child's parent or guardian may apply; confirm that you are.")
+        },
     )
     agree = forms.BooleanField(
         label=_("As the guardian, I agree that the education bureau reads the data listed above."),

@@ -70,9 +70,14 @@ class LoanReferral(models.Model):
         LoanProduct, verbose_name=_("loan product"), on_delete=models.PROTECT, related_name="referrals"
     )
     volunteer = models.ForeignKey(
-        "volunteers.Volunteer", verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="loan_referrals"
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="loan_referrals",
     )
-    consent = models.ForeignKey(Consent, verbose_name=_("consent"), on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(
+        Consent, verbose_name=_("consent"), on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     # What the attestation signs (copied, so that a later score never changes an old referral).
     score = models.IntegerField(_("credit score"))

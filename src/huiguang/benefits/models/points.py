@@ -79,7 +79,9 @@ class PointsApplication(models.Model):
         on_delete=models.PROTECT,
         related_name="points_applications",
     )
-    consent = models.ForeignKey(Consent, verbose_name=_("consent"), on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(
+        Consent, verbose_name=_("consent"), on_delete=models.PROTECT, related_name="+"
+    )
     child_name = models.CharField(_("child's name"), max_length=64)
     child_id_encrypted = models.TextField(editable=False)
     child_id_blind_index = models.CharField(max_length=64, editable=False)
@@ -96,7 +98,9 @@ class PointsApplication(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    certificate_number = models.CharField(_("certificate number"), max_length=32, null=True, blank=True, unique=True)
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=32, null=True, blank=True, unique=True
+    )
     certificate = models.TextField(_("signed certificate"), blank=True, editable=False)
 
     class Meta:

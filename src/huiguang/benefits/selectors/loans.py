@@ -88,7 +88,9 @@ def loan_totals_by_month(*, start: dt.date | None = None, end: dt.date | None = 
     tz = timezone.get_current_timezone()
     for item in asked.annotate(m=TruncMonth("created_at", tzinfo=tz)).values("m").annotate(n=Count("pk")):
         row(item["m"])["referrals"] = item["n"]
-    for item in lent.annotate(m=TruncMonth("disbursed_on")).values("m").annotate(n=Count("pk"), s=Sum("amount")):
+    for item in (
+        lent.annotate(m=TruncMonth("disbursed_on")).values("m").annotate(n=Count("pk"), s=Sum("amount"))
+    ):
         entry = row(item["m"])
         entry["loans"], entry["amount"] = item["n"], item["s"] or 0
     return [months[m] for m in sorted(months)]

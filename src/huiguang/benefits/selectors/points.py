@@ -16,7 +16,9 @@ from ..permissions import managed_partners, partners_of
 
 
 def policies_open() -> QuerySet[PointsPolicy]:
-    return PointsPolicy.objects.filter(open=True, partner__status=Partner.Status.ACTIVE).select_related("partner")
+    return PointsPolicy.objects.filter(open=True, partner__status=Partner.Status.ACTIVE).select_related(
+        "partner"
+    )
 
 
 def policy_open_get(pk) -> PointsPolicy:

@@ -111,7 +111,11 @@ def _check_product(data: dict) -> None:
 
 def _normalise_tiers(tiers: list[dict]) -> list[dict]:
     return [
-        {"min_score": int(t["min_score"]), "quota": int(t["quota"]), "discount": str(Decimal(str(t["discount"])))}
+        {
+            "min_score": int(t["min_score"]),
+            "quota": int(t["quota"]),
+            "discount": str(Decimal(str(t["discount"]))),
+        }
         for t in sorted(tiers, key=lambda t: int(t["min_score"]))
     ]
 
@@ -181,7 +185,9 @@ def referral_request(*, volunteer, product: LoanProduct, days: int, user, reques
         consent__withdrawn_at__isnull=True,
         valid_until__gt=timezone.now(),
     ).exists():
-        raise Refused("ALREADY_REFERRED", _("You already have a referral for this product awaiting the bank."))
+        raise Refused(
+            "ALREADY_REFERRED", _("You already have a referral for this product awaiting the bank.")
+        )
     hours = hours_summary(volunteer)
     statement = _(
         "I agree that %(bank)s may read my volunteer number, masked name, credit score, credit hours "
@@ -254,7 +260,9 @@ class BankCheck:
     referral: LoanReferral | None = None
 
 
-def referral_open(*, user, referral: LoanReferral, what: str, channel=PartnerAccess.Channel.WEB) -> LoanReferral:
+def referral_open(
+    *, user, referral: LoanReferral, what: str, channel=PartnerAccess.Channel.WEB
+) -> LoanReferral:
     """The bank officer opens a referral: 404 without a live consent, else an access row."""
     partner_read(
         user=user,
@@ -338,7 +346,9 @@ def referral_decide(
         "disbursed_on": disbursed_on if approve else None,
     }
     with transaction.atomic():
-        done = LoanReferral.objects.filter(pk=referral.pk, status=LoanReferral.Status.PENDING).update(**outcome)
+        done = LoanReferral.objects.filter(pk=referral.pk, status=LoanReferral.Status.PENDING).update(
+            **outcome
+        )
         if done != 1:
             raise Refused("DECIDED", _("This referral has already been decided."))
         referral.refresh_from_db()

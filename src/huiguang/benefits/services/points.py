@@ -49,7 +49,9 @@ ADULT_AGE = 18
 # --- policies ---------------------------------------------------------------------------------
 
 
-def points_policy_save(*, actor, data: dict, policy: PointsPolicy | None = None, request=None) -> PointsPolicy:
+def points_policy_save(
+    *, actor, data: dict, policy: PointsPolicy | None = None, request=None
+) -> PointsPolicy:
     """City admins, or a manager of the education partner for its own policies; others 404."""
     partner = data.get("partner")
     if partner is None or partner.kind != Partner.Kind.EDUCATION:
@@ -150,7 +152,9 @@ def _child_errors(volunteer, policy: PointsPolicy, child_name: str, child_id_num
         elif PointsApplication.blind_index_for(child.number) == volunteer.id_blind_index:
             errors["child_id_number"] = [_("Enter your child's ID number, not yours.")]
     if not declared:
-        errors["guardian_declared"] = [_("Only the child's parent or guardian may apply; confirm that you are.")]
+        errors["guardian_declared"] = [
+            _("Only the child's parent or guardian may apply; confirm that you are.")
+        ]
     if policy.new_residents_only and not volunteer.is_new_resident:
         errors["__all__"] = [_("This year's points are for new residents (新居民) only.")]
     return errors, child
@@ -219,7 +223,9 @@ def points_apply(
                 points=breakdown["points"],
             )
     except IntegrityError:  # the same child at the same moment from another request
-        raise FieldErrors({"child_id_number": [_("This child already has an application this year.")]}) from None
+        raise FieldErrors(
+            {"child_id_number": [_("This child already has an application this year.")]}
+        ) from None
     return application
 
 
@@ -283,7 +289,9 @@ def application_decide(
         application.refresh_from_db()
         if approve:
             application.certificate_number = f"JF{application.policy.year}-{application.pk:05d}"
-            application.certificate = attestation.sign(attestation.POINTS_KIND, certificate_fields(application))
+            application.certificate = attestation.sign(
+                attestation.POINTS_KIND, certificate_fields(application)
+            )
             application.save(update_fields=["certificate_number", "certificate"])
         audit_log(
             action="points_application.approve" if approve else "points_application.refuse",
@@ -296,7 +304,8 @@ def application_decide(
         notify(
             user=application.volunteer.user,
             kind="points_application_decided",
-            title=_("%(bureau)s decided on your school-admission points") % {"bureau": application.policy.partner.name},
+            title=_("%(bureau)s decided on your school-admission points")
+            % {"bureau": application.policy.partner.name},
             body=(
                 _("Approved: %(points)s points.") % {"points": application.points}
                 if approve
@@ -315,7 +324,9 @@ def points_certificate_check(text: str) -> tuple[str, dict, PointsApplication | 
         return checked.state, checked.fields, None
     application = (
         PointsApplication.objects.select_related("policy__partner")
-        .filter(certificate_number=str(checked.fields.get("no", "")), status=PointsApplication.Status.APPROVED)
+        .filter(
+            certificate_number=str(checked.fields.get("no", "")), status=PointsApplication.Status.APPROVED
+        )
         .first()
     )
     if application is None:

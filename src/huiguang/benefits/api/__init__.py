@@ -1,0 +1,1 @@
+"""The benefits API, one router per area (config/api.py mounts them)."""

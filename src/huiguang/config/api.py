@@ -13,6 +13,7 @@ from huiguang.attendance.api import router as attendance_router
 from huiguang.benefits.api.loans import router as benefits_loans_router
 from huiguang.benefits.api.points import router as benefits_points_router
 from huiguang.core.errors import FieldErrors, Refused
+from huiguang.credit.api import router as credit_router
 from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
@@ -122,5 +123,6 @@ api.add_router("/", activities_router)
 api.add_router("/", notifications_router)
 api.add_router("/", attendance_router)
 api.add_router("/", ledger_router)
+api.add_router("/", credit_router)
 api.add_router("/", benefits_loans_router)
 api.add_router("/", benefits_points_router)

@@ -122,7 +122,7 @@ def score(inputs: Inputs, *, base: int, components: dict, bands: list[dict]) -> 
     """The score of `inputs` under a policy's base, components and bands."""
     ph, pr, pl = _p(components, "hours"), _p(components, "regularity"), _p(components, "reliability")
     pq, pg, pp = _p(components, "quality"), _p(components, "growth"), _p(components, "penalties")
-    rows = [
+    rows: list[dict] = [
         {
             "key": "hours",
             "inputs": {"credit_minutes": inputs.credit_minutes},

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huiguang.accounts.permissions import may_manage_all_tokens, may_read_audit_log
 from huiguang.activities.permissions import is_reviewer, may_create_activities
+from huiguang.credit.permissions import may_manage_credit, may_read_credit_console
 from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
 from huiguang.network.permissions import may_list_regions, may_manage_roles
 from huiguang.network.scope import scope_for
@@ -60,6 +61,7 @@ def _mine(user, is_volunteer: bool) -> NavGroup:
     mine.add(is_volunteer, _("Shifts I can take"), "activities:can_take")
     mine.add(is_volunteer, _("My organizations"), "network:my_memberships")
     mine.add(is_volunteer, _("My certificates"), "ledger:my_certificates")
+    mine.add(is_volunteer, _("My credit score and honors"), "credit:me")
     mine.add(is_volunteer, _("Browse organizations"), "network:directory")
     mine.add(True, _("Notifications"), "notifications:center", divider_before=is_volunteer, unread_badge=True)
     mine.add(True, _("API tokens"), "accounts:token_list", divider_before=True)
@@ -85,6 +87,12 @@ def _console(user) -> list[NavGroup]:
     hours.add(may_issue_certificates(user), _("Certificates"), "ledger:certificate_queue")
     hours.add(may_edit_star_policy(user), _("Star policy"), "ledger:star_policy")
 
+    credit = NavGroup(_("Credit and honors"))
+    credit.add(may_read_credit_console(user), _("Score reviews"), "credit:reviews")
+    credit.add(may_read_credit_console(user), _("Score distribution"), "credit:distribution")
+    credit.add(may_manage_credit(user), _("Credit policy"), "credit:policy_edit")
+    credit.add(may_read_credit_console(user), _("Honors"), "credit:honors")
+
     network = NavGroup(_("Network"))
     network.add(may_list_regions(user), _("Regions"), "network:region_list")
     network.add(True, _("Organizations"), "network:org_list")
@@ -99,7 +107,7 @@ def _console(user) -> list[NavGroup]:
     admin.add(may_manage_roles(user), _("Roles"), "network:grant_list")
     admin.add(may_read_audit_log(user), _("Audit log"), "accounts:audit_list")
     admin.add(may_manage_all_tokens(user), _("All API tokens"), "accounts:token_list", "?all=1")
-    return [g for g in (activities, hours, network, volunteers, admin) if g.items]
+    return [g for g in (activities, hours, credit, network, volunteers, admin) if g.items]
 
 
 def navigation(request):

@@ -1,0 +1,1 @@
+"""The credit app's pages, one module per area."""

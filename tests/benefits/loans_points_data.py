@@ -31,7 +31,9 @@ def make_product(bank, *, tiers=None, name="志愿贷", max_amount=500000, base_
     )
 
 
-def make_policy(education, *, year=None, start=None, end=None, cap="10", new_residents_only=False) -> PointsPolicy:
+def make_policy(
+    education, *, year=None, start=None, end=None, cap="10", new_residents_only=False
+) -> PointsPolicy:
     today = timezone.localdate()
     return PointsPolicy.objects.create(
         partner=education,

@@ -74,8 +74,10 @@ def test_another_key_does_not_verify(referral):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    raw = Ed25519PrivateKey.generate().public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    raw = (
+        Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     )
     other = attestation.crypto._b64(raw)
     assert _recipe()(referral.attestation, other)[0] == "invalid"
@@ -93,7 +95,9 @@ def test_a_points_certificate_verifies_offline(city, partners, published_key):
         guardian_declared=True,
         user=v.user,
     )
-    application = application_decide(user=partners.users["education_officer"], application=application, approve=True)
+    application = application_decide(
+        user=partners.users["education_officer"], application=application, approve=True
+    )
     state, fields = _recipe()(application.certificate, published_key, kind=attestation.POINTS_KIND)
     assert state == "valid" and fields["no"] == application.certificate_number
     assert fields["child_id"].endswith(child_id()[-4:]) and child_id() not in application.certificate

@@ -41,8 +41,14 @@ def _refer(city, product, days=30):
 
 @pytest.mark.parametrize(
     "score,tier,quota,rate",
-    [(0, None, None, None), (334, None, None, None), (335, 1, 100000, "4.35"), (599, 1, 100000, "4.35"),
-     (600, 2, 300000, "3.85"), (1000, 2, 300000, "3.85")],
+    [
+        (0, None, None, None),
+        (334, None, None, None),
+        (335, 1, 100000, "4.35"),
+        (599, 1, 100000, "4.35"),
+        (600, 2, 300000, "3.85"),
+        (1000, 2, 300000, "3.85"),
+    ],
 )
 def test_the_band_a_score_reaches_gives_the_quota_and_the_rate(score, tier, quota, rate):
     product = LoanProduct(max_amount=500000, base_rate=Decimal("4.35"), tiers=SCHEME)
@@ -106,7 +112,9 @@ def test_asking_without_consent_answers_422_and_writes_nothing(city, partners):
     client = login_client(city.users["volunteer"])
     response = client.post(reverse("benefits:loan_request", args=[product.pk]), {"days": "30"})
     assert response.status_code == 422
-    assert "A referral needs your consent." in response.content.decode() or "需要" in response.content.decode()
+    assert (
+        "A referral needs your consent." in response.content.decode() or "需要" in response.content.decode()
+    )
     assert not Consent.objects.exists()
 
 
@@ -167,7 +175,9 @@ def test_an_expired_attestation_says_expired_on_the_bank_page(city, partners):
     past.pop("kind")
     past["until"] = attestation.utc_iso(timezone.now() - dt.timedelta(minutes=1))
     stale = attestation.sign(attestation.LOAN_KIND, past)
-    page = login_client(partners.users["bank_officer"]).post(reverse("benefits:bank_verify"), {"token": stale})
+    page = login_client(partners.users["bank_officer"]).post(
+        reverse("benefits:bank_verify"), {"token": stale}
+    )
     assert page.status_code == 200
     assert "expired" in page.content.decode().lower() or "过期" in page.content.decode()
     assert not PartnerAccess.objects.exists()
@@ -180,7 +190,9 @@ def test_a_flipped_byte_is_refused_on_the_bank_page_and_the_api(city, partners):
     page = login_client(partners.users["bank_officer"]).post(reverse("benefits:bank_verify"), {"token": bad})
     assert 'alert-danger" id="verdict"' in page.content.decode()
     api = bearer(partners.users["bank_officer"])
-    body = api.post("/api/v1/bank/attestations/verify", {"attestation": bad}, content_type="application/json").json()
+    body = api.post(
+        "/api/v1/bank/attestations/verify", {"attestation": bad}, content_type="application/json"
+    ).json()
     assert body["state"] == "invalid" and body["referral"] is None
 
 
@@ -193,7 +205,9 @@ def test_consent_withdrawn_the_bank_page_and_the_api_answer_404_and_the_reads_st
     assert officer.post(reverse("benefits:bank_verify"), {"token": referral.attestation}).status_code == 200
     assert api.get(f"/api/v1/bank/referrals/{referral.pk}").status_code == 200
     verify = api.post(
-        "/api/v1/bank/attestations/verify", {"attestation": referral.attestation}, content_type="application/json"
+        "/api/v1/bank/attestations/verify",
+        {"attestation": referral.attestation},
+        content_type="application/json",
     )
     assert verify.json()["state"] == "valid"
     consent_withdraw(consent=referral.consent, user=city.users["volunteer"])
@@ -202,7 +216,9 @@ def test_consent_withdrawn_the_bank_page_and_the_api_answer_404_and_the_reads_st
     assert api.get(f"/api/v1/bank/referrals/{referral.pk}").status_code == 404
     assert (
         api.post(
-            "/api/v1/bank/attestations/verify", {"attestation": referral.attestation}, content_type="application/json"
+            "/api/v1/bank/attestations/verify",
+            {"attestation": referral.attestation},
+            content_type="application/json",
         ).status_code
         == 404
     )
@@ -246,12 +262,22 @@ def test_the_api_lists_products_with_my_tier_and_takes_a_referral(city, partners
     api = bearer(city.users["volunteer"])
     products = api.get("/api/v1/loan-products").json()
     assert products[0]["id"] == product.pk and products[0]["my_tier"]["index"] >= 1
-    refused = api.post(f"/api/v1/loan-products/{product.pk}/referrals", {"agree": False}, content_type="application/json")
+    refused = api.post(
+        f"/api/v1/loan-products/{product.pk}/referrals", {"agree": False}, content_type="application/json"
+    )
     assert refused.status_code == 422
-    made = api.post(f"/api/v1/loan-products/{product.pk}/referrals", {"days": 10, "agree": True}, content_type="application/json")
+    made = api.post(
+        f"/api/v1/loan-products/{product.pk}/referrals",
+        {"days": 10, "agree": True},
+        content_type="application/json",
+    )
     assert made.status_code == 201
     assert attestation.check(made.json()["attestation"], attestation.LOAN_KIND).state == "valid"
-    again = api.post(f"/api/v1/loan-products/{product.pk}/referrals", {"days": 10, "agree": True}, content_type="application/json")
+    again = api.post(
+        f"/api/v1/loan-products/{product.pk}/referrals",
+        {"days": 10, "agree": True},
+        content_type="application/json",
+    )
     assert again.status_code == 409 and again.json()["reason"] == "ALREADY_REFERRED"
     assert api.get("/api/v1/me/loan-referrals").json()["count"] == 1
 
@@ -263,7 +289,11 @@ def test_the_api_records_a_disbursement_with_checks(city, partners):
     bad = api.post(url, {"approve": True, "amount": 600000, "rate": 4.1}, content_type="application/json")
     assert bad.status_code == 422 and {"amount", "disbursed_on"} <= set(bad.json()["errors"])
     today = timezone.localdate().isoformat()
-    ok = api.post(url, {"approve": True, "amount": 150000, "rate": 4.1, "disbursed_on": today}, content_type="application/json")
+    ok = api.post(
+        url,
+        {"approve": True, "amount": 150000, "rate": 4.1, "disbursed_on": today},
+        content_type="application/json",
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "approved"
     twice = api.post(url, {"approve": False, "reason": "x"}, content_type="application/json")
     assert twice.status_code == 409

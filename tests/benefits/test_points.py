@@ -88,18 +88,30 @@ def test_the_application_stores_the_childs_id_encrypted_and_shows_it_masked(city
     )
     application = PointsApplication.objects.get()
     assert response.status_code == 302
-    assert number not in application.child_id_encrypted and application.child_id_masked == number[:6] + "********" + number[-4:]
+    assert (
+        number not in application.child_id_encrypted
+        and application.child_id_masked == number[:6] + "********" + number[-4:]
+    )
     assert application.points == Decimal("3.0")
     consent = application.consent
     assert (consent.partner, consent.purpose) == (partners.education, Consent.Purpose.SCHOOL_POINTS)
     assert "child" in consent.fields and consent.granted_by == parent.user
-    for url in (reverse("benefits:my_points"), reverse("benefits:my_points_application", args=[application.pk])):
+    for url in (
+        reverse("benefits:my_points"),
+        reverse("benefits:my_points_application", args=[application.pk]),
+    ):
         html = client.get(url).content.decode()
         assert number not in html and application.child_id_masked in html
     officer = login_client(partners.users["education_officer"])
     html = officer.get(reverse("benefits:school_application", args=[application.pk])).content.decode()
-    assert number not in html and number[6:14] not in html and f'id="child-id">{"*" * 14}{number[-4:]}<' in html
-    api = bearer(partners.users["education_officer"]).get(f"/api/v1/school/applications/{application.pk}").json()
+    assert (
+        number not in html and number[6:14] not in html and f'id="child-id">{"*" * 14}{number[-4:]}<' in html
+    )
+    api = (
+        bearer(partners.users["education_officer"])
+        .get(f"/api/v1/school/applications/{application.pk}")
+        .json()
+    )
     assert api["child_id_last4"] == "*" * 14 + number[-4:]
 
 
@@ -151,7 +163,9 @@ def test_the_officer_decides_and_the_parent_gets_a_signed_certificate(partners, 
     assert officer.post(url, {"decision": "approve"}).status_code == 302
     application.refresh_from_db()
     assert application.status == "approved" and application.certificate_number.startswith("JF")
-    assert AuditEntry.objects.filter(action="points_application.approve", object_id=str(application.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="points_application.approve", object_id=str(application.pk)
+    ).exists()
     mine = login_client(parent.user)
     html = mine.get(reverse("benefits:my_points_application", args=[application.pk])).content.decode()
     assert application.certificate_number in html and "<svg" in html
@@ -159,7 +173,11 @@ def test_the_officer_decides_and_the_parent_gets_a_signed_certificate(partners, 
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     check = login_client(None).get(reverse("benefits:points_verify"), {"token": application.certificate})
     assert 'alert-success" id="verdict"' in check.content.decode()
-    bad = application.certificate[:5] + ("A" if application.certificate[5] != "A" else "B") + application.certificate[6:]
+    bad = (
+        application.certificate[:5]
+        + ("A" if application.certificate[5] != "A" else "B")
+        + application.certificate[6:]
+    )
     check = login_client(None).get(reverse("benefits:points_verify"), {"token": bad})
     assert 'alert-danger" id="verdict"' in check.content.decode()
 
@@ -174,7 +192,12 @@ def test_consent_withdrawn_the_bureau_gets_404_and_the_reads_stay_listed(partner
     consent_withdraw(consent=application.consent, user=parent.user)
     assert officer.get(url).status_code == 404
     assert api.get(f"/api/v1/school/applications/{application.pk}").status_code == 404
-    assert officer.post(reverse("benefits:school_decide", args=[application.pk]), {"decision": "approve"}).status_code == 404
+    assert (
+        officer.post(
+            reverse("benefits:school_decide", args=[application.pk]), {"decision": "approve"}
+        ).status_code
+        == 404
+    )
     assert [a.channel for a in access_list_of(parent).order_by("at", "pk")] == ["web", "api"]
 
 
@@ -215,7 +238,10 @@ def test_statistics_by_month(city, partners, parent):
     assert [(r["applications"], r["approved"], r["points"]) for r in rows] == [(1, 1, Decimal("4.5"))]
     page = login_client(city.users["city_admin"]).get(reverse("benefits:points_statistics"))
     assert 'id="total-approved">1<' in page.content.decode()
-    assert login_client(city.users["city_admin"]).get(reverse("benefits:points_statistics_export")).status_code == 200
+    assert (
+        login_client(city.users["city_admin"]).get(reverse("benefits:points_statistics_export")).status_code
+        == 200
+    )
 
 
 def test_the_bureau_register_keeps_its_query_count(city, partners, parent, assert_queries_constant):

@@ -55,7 +55,7 @@ def my_loans(request):
 def loan_request(request, pk):
     volunteer = own_volunteer(request)
     product = selectors.product_open_get(pk)
-    form = ReferralRequestForm(request.POST or None)
+    form = ReferralRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_request(
@@ -188,7 +188,7 @@ def loan_product_edit(request, pk=None):
     if not may_manage_partners(request.user):
         raise Http404
     product = selectors.product_get_for(request.user, pk) if pk else None
-    form = LoanProductForm(request.POST or None, instance=product)
+    form = LoanProductForm(request.POST if request.method == "POST" else None, instance=product)
     if request.method == "POST" and form.is_valid():
         try:
             services.loan_product_save(

@@ -171,6 +171,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         grant="region_admin",
         region=ZHAPU,
     ),
+    # Partner staff: no grant; demo/benefits_loans.py links them to their partner (PartnerStaff).
+    DemoAccount("bank_officer", _("bank officer (志愿贷)"), "13800000021", "顾海燕"),
+    DemoAccount("education_officer", _("education officer (积分入学)"), "13800000022", "朱文博"),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

@@ -20,6 +20,7 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.models import Membership, Organization, Region
 
 from .activities import seed_activities
+from .benefits_loans import seed_benefits_loans
 from .ledger import seed_ledger
 from .memberships import MembershipBuilder
 from .network import NetworkBuilder
@@ -105,5 +106,6 @@ def seed_demo_city(
             return counts
         counts.update({f"activity_{k}": v for k, v in seed_activities(rng=builder.rng).items()})
         counts.update({f"ledger_{k}": v for k, v in seed_ledger(rng=builder.rng).items()})
+        counts.update(seed_benefits_loans(rng=builder.rng))
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

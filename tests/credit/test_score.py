@@ -65,3 +65,71 @@ def test_honor_level_points(volunteer, level, points):
     before = snapshot_compute(volunteer=volunteer).score
     honor(volunteer, level=level)
     assert snapshot_compute(volunteer=volunteer).score == before + points
+
+
+def test_score_page_shows_every_number_of_the_snapshot(city, volunteer):
+    from django.urls import reverse
+
+    from ..conftest import login_client
+
+    admin = city.users["org_admin"]
+    served(city.org_a, volunteer, actor=admin, days_ago=2, minutes=125, rating=4)
+    no_show(city.org_a, volunteer)
+    honor(volunteer, level=Honor.Level.NATIONAL)
+    response = login_client(volunteer.user).get(reverse("credit:me"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    snap = latest_snapshot(volunteer)
+    # By hand: 125 credit minutes, one active month, 1 attended + 1 no-show, one rating of 4, a
+    # national honor; policy v1.
+    hours = half_up(100 * math.log10(1 + 125 / 60))  # 49
+    reliability = half_up(200 * (1 + 9) / (1 + 1 + 10))  # 166.7 → 167
+    quality = half_up(100 * ((4 + 12) / (1 + 3) - 1) / 4)  # mean 4 → 75
+    expected = 50 + hours + 15 + reliability + quality + 80
+    assert snap.score == expected
+    assert f'data-testid="score">{expected}<' in page
+    for key, points in {
+        "hours": hours,
+        "regularity": 15,
+        "reliability": reliability,
+        "quality": quality,
+        "growth": 80,
+        "penalties": 0,
+    }.items():
+        assert f'data-testid="points-{key}">{points}<' in page
+    assert "min(300, 100 × log10(1 + 125/60)) = 49" in page
+    assert "min(200, 200 × (1 + 9) / (1 + 1 + 10)) = 167" in page
+    assert "min(170, 20 × 0 + 40 × 0 + 80 × 1) = 80" in page
+    assert 'data-testid="hints"' in page
+    assert reverse("credit:policy_version", args=[1]) in page
+
+
+def test_revoked_record_is_a_penalty(city, volunteer):
+    from huiguang.ledger.services import corrections
+
+    admin = city.users["org_admin"]
+    record = served(city.org_a, volunteer, actor=admin, days_ago=3, minutes=180)
+    before = snapshot_compute(volunteer=volunteer)
+    dispute = corrections.dispute_open(volunteer=volunteer, record=record, reason="记录有误")
+    corrections.dispute_accept(actor=admin, dispute=dispute, minutes=60)
+    after = snapshot_compute(volunteer=volunteer)
+    assert after.component("penalties") == {
+        "key": "penalties",
+        "inputs": {"revoked_records": 1},
+        "params": {"per_record": 50, "cap": 200},
+        "points": -50,
+        "cap": -200,
+    }
+    # 180 → 60 credit minutes as well
+    assert after.component("hours")["inputs"] == {"credit_minutes": 60}
+    assert after.score < before.score
+
+
+def test_dispute_that_adds_hours_is_no_penalty(city, volunteer):
+    from huiguang.ledger.services import corrections
+
+    admin = city.users["org_admin"]
+    record = served(city.org_a, volunteer, actor=admin, days_ago=3, minutes=60)
+    dispute = corrections.dispute_open(volunteer=volunteer, record=record, reason="少记了")
+    corrections.dispute_accept(actor=admin, dispute=dispute, minutes=120)
+    assert snapshot_compute(volunteer=volunteer).component("penalties")["points"] == 0

@@ -13,6 +13,7 @@ import random
 from collections import Counter
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from huiguang.core.audit import audit_log
@@ -21,6 +22,7 @@ from huiguang.network.models import Membership, Organization, Region
 
 from .activities import seed_activities
 from .benefits_loans import seed_benefits_loans
+from .credit import seed_credit
 from .ledger import seed_ledger
 from .memberships import MembershipBuilder
 from .network import NetworkBuilder
@@ -106,6 +108,9 @@ def seed_demo_city(
             return counts
         counts.update({f"activity_{k}": v for k, v in seed_activities(rng=builder.rng).items()})
         counts.update({f"ledger_{k}": v for k, v in seed_ledger(rng=builder.rng).items()})
+        counts.update(
+            {f"credit_{k}": v for k, v in seed_credit(rng=builder.rng, today=timezone.localdate()).items()}
+        )
         counts.update(seed_benefits_loans(rng=builder.rng))
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

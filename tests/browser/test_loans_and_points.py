@@ -59,7 +59,10 @@ def test_a_volunteer_consents_and_the_bank_officer_verifies_and_records_a_loan(
     bank.fill("textarea[name=token]", token)
     bank.click("#verify-form button")
     bank.wait_for_load_state()
-    assert "alert-success" in bank.inner_html("#verdict").lower() or bank.locator("#verdict.alert-success").count() == 1
+    assert (
+        "alert-success" in bank.inner_html("#verdict").lower()
+        or bank.locator("#verdict.alert-success").count() == 1
+    )
     shot(bank, "04-bank-verified-375")
     bank.check("input[name=decision][value=approve]")
     bank.fill("input[name=amount]", "200000")
@@ -92,7 +95,9 @@ def test_a_volunteer_consents_and_the_bank_officer_verifies_and_records_a_loan(
     shot(wide, "10-volunteer-products-1366")
 
 
-def test_a_parent_applies_for_points_and_the_education_officer_decides(city, partners, live_server, phone, desktop):
+def test_a_parent_applies_for_points_and_the_education_officer_decides(
+    city, partners, live_server, phone, desktop
+):
     base = live_server.url
     parent = city.users["volunteer"]
     today = timezone.localdate()

@@ -42,7 +42,9 @@ def my_points(request):
 @login_required
 def points_apply(request):
     volunteer = own_volunteer(request)
-    form = PointsApplyForm(request.POST if request.method == "POST" else None, policies=selectors.policies_open())
+    form = PointsApplyForm(
+        request.POST if request.method == "POST" else None, policies=selectors.policies_open()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             application = services.points_apply(
@@ -176,7 +178,9 @@ def points_policy_edit(request, pk=None):
     if not partners.exists():
         raise Http404
     policy = selectors.policy_get_for(request.user, pk) if pk else None
-    form = PointsPolicyForm(request.POST if request.method == "POST" else None, instance=policy, partners=partners)
+    form = PointsPolicyForm(
+        request.POST if request.method == "POST" else None, instance=policy, partners=partners
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.points_policy_save(

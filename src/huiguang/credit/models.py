@@ -5,6 +5,7 @@ was computed under and keeps its own copy of the components (inputs, formula, po
 a later policy never rewrites an old snapshot. Scale 0–1000; a newcomer scores about 300.
 """
 
+
 import uuid
 from pathlib import Path
 

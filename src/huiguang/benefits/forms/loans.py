@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +76,9 @@ class LoanProductForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.filter(kind=Partner.Kind.BANK)
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = Partner.objects.filter(
+            kind=Partner.Kind.BANK
+        )
         if self.instance.pk and not self.is_bound:
             self.initial["tiers_text"] = tiers_text(self.instance.tiers)
 

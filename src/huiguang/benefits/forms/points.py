@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,13 @@ from ..models import PointsApplication, PointsPolicy
 
 
 class PointsPolicyForm(BootstrapFormMixin, forms.ModelForm):
+    year = forms.IntegerField(label=_("School year"), min_value=2000, max_value=2099)
+    points_per_unit = forms.DecimalField(
+        label=_("Points per step"), min_value=Decimal("0.01"), max_value=100, max_digits=5, decimal_places=2
+    )
+    cap = forms.DecimalField(
+        label=_("Maximum points"), min_value=Decimal("0.01"), max_value=1000, max_digits=6, decimal_places=2
+    )
     window_start = WindowDateField(label=_("Service counted from"), widget=DateInput())
     window_end = WindowDateField(label=_("Service counted until"), widget=DateInput())
 
@@ -34,17 +44,7 @@ class PointsPolicyForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, partners=None, **kwargs):
         super().__init__(*args, **kwargs)
         if partners is not None:
-            self.fields["partner"].queryset = partners
-        self.fields["year"].max_value = 2099
-        self.fields["year"].widget.attrs["max"] = 2099
-        self.fields["points_per_unit"].min_value = 0
-        self.fields["cap"].min_value = 0
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if not 2000 <= year <= 2099:
-            raise forms.ValidationError(_("Enter a year from 2000 to 2099."))
-        return year
+            cast(forms.ModelChoiceField, self.fields["partner"]).queryset = partners
 
     def policy_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -74,7 +74,7 @@ class PointsApplyForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, policies=None, **kwargs):
         super().__init__(*args, **kwargs)
         if policies is not None:
-            self.fields["policy"].queryset = policies
+            cast(forms.ModelChoiceField, self.fields["policy"]).queryset = policies
 
     def application_data(self) -> dict:
         data = dict(self.cleaned_data)

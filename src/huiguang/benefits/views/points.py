@@ -68,9 +68,8 @@ def _certificate_link(application: PointsApplication) -> str:
 @login_required
 def my_points_application(request, pk):
     application = selectors.application_of(own_volunteer(request), pk)
-    context = {"application": application}
-    if application.certificate:
-        context["qr"] = qr_svg(_certificate_link(application))
+    qr = qr_svg(_certificate_link(application)) if application.certificate else ""
+    context = {"application": application, "qr": qr}
     return render(request, "benefits/points/application.html", context)
 
 

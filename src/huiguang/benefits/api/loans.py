@@ -57,14 +57,14 @@ Token = Annotated[str, text(4000, multiline=False), Field(max_length=4000)]
 Reason = Annotated[str, text(300), Field(max_length=300)]
 
 
-class TierOut(Schema):
+class LoanTierOut(Schema):
     index: int
     min_score: int
     quota: int
     rate: Decimal
 
 
-class ProductOut(Schema):
+class LoanProductOut(Schema):
     id: int
     name: str
     bank: str
@@ -72,16 +72,16 @@ class ProductOut(Schema):
     max_amount: int
     base_rate: Decimal
     valid_until: dt.date
-    tiers: list[TierOut]
+    tiers: list[LoanTierOut]
     my_score: int
-    my_tier: TierOut | None = Field(
+    my_tier: LoanTierOut | None = Field(
         None, description="The band the caller's score reaches; null: not eligible."
     )
-    next_tier: TierOut | None
+    next_tier: LoanTierOut | None
     explanation: str
 
 
-class ReferralOut(Schema):
+class LoanReferralOut(Schema):
     id: int
     product_id: int
     product: str
@@ -106,7 +106,7 @@ class ReferralOut(Schema):
     created_at: dt.datetime
 
 
-class ReferralIn(Schema):
+class LoanReferralIn(Schema):
     days: ConsentDays = Field(
         30, description="How long the bank may read the data (and the attestation is valid)."
     )
@@ -134,24 +134,24 @@ class BankReferralOut(Schema):
     reason: str
 
 
-class BankListOut(Schema):
+class BankReferralListOut(Schema):
     id: int
     product: str
     status: str
     created_at: dt.datetime
 
 
-class VerifyIn(Schema):
+class AttestationVerifyIn(Schema):
     attestation: Token
 
 
-class VerifyOut(Schema):
+class AttestationVerifyOut(Schema):
     state: str = Field(..., description="valid, expired, invalid or unknown (not a referral to your bank).")
     fields: dict
     referral: BankReferralOut | None
 
 
-class DecisionIn(Schema):
+class LoanDecisionIn(Schema):
     approve: Flag
     amount: Amount = None
     rate: Rate = None
@@ -159,7 +159,7 @@ class DecisionIn(Schema):
     reason: Reason = ""
 
 
-class MonthOut(Schema):
+class LoanMonthOut(Schema):
     month: dt.date
     referrals: int
     loans: int
@@ -172,7 +172,7 @@ class LoanStatisticsOut(Schema):
     refused: int
     pending: int
     amount: int
-    months: list[MonthOut]
+    months: list[LoanMonthOut]
 
 
 def _tier(t) -> dict | None:
@@ -246,7 +246,7 @@ def _bank(request) -> Partner:
 
 @router.get(
     "/loan-products",
-    response={200: list[ProductOut], **ERRORS},
+    response={200: list[LoanProductOut], **ERRORS},
     summary="Loan products with my tier",
     description="The banks' 志愿贷 products on offer, each with its score bands and the band the caller's "
     "credit score reaches (an automated decision: the explanation says why; "
@@ -286,13 +286,13 @@ def loan_products(request):
 
 @router.post(
     "/loan-products/{product_id}/referrals",
-    response={201: ReferralOut, 409: RefusedOut, **ERRORS},
+    response={201: LoanReferralOut, 409: RefusedOut, **ERRORS},
     summary="Ask for a referral (with consent)",
     description="Records the caller's consent for THIS bank, the loan-referral purpose and the "
     "attested fields "
     "for `days` days and returns the signed attestation. 409 NOT_ELIGIBLE below the lowest band.",
 )
-def referral_request(request, product_id: int, payload: ReferralIn):
+def referral_request(request, product_id: int, payload: LoanReferralIn):
     volunteer = _volunteer(request)
     product = selectors.product_open_get(product_id)
     if not payload.agree:
@@ -303,14 +303,16 @@ def referral_request(request, product_id: int, payload: ReferralIn):
     return Status(201, _referral(selectors.referral_of(volunteer, referral.pk)))
 
 
-@router.get("/me/loan-referrals", response={200: list[ReferralOut], **ERRORS}, summary="My referrals")
+@router.get("/me/loan-referrals", response={200: list[LoanReferralOut], **ERRORS}, summary="My referrals")
 @paginate(Pagination)
 def my_referrals(request):
     return [_referral(r) for r in selectors.referrals_of(_volunteer(request))]
 
 
 @router.get(
-    "/me/loan-referrals/{referral_id}", response={200: ReferralOut, **ERRORS}, summary="One of my referrals"
+    "/me/loan-referrals/{referral_id}",
+    response={200: LoanReferralOut, **ERRORS},
+    summary="One of my referrals",
 )
 def my_referral(request, referral_id: int):
     return _referral(selectors.referral_of(_volunteer(request), referral_id))
@@ -321,12 +323,12 @@ def my_referral(request, referral_id: int):
 
 @router.post(
     "/bank/attestations/verify",
-    response={200: VerifyOut, **ERRORS},
+    response={200: AttestationVerifyOut, **ERRORS},
     summary="Verify an attestation",
     description="For a bank officer: the signature, the period and the register. A valid attestation is read "
     "through the volunteer's consent (recorded for the volunteer); 404 once the consent is withdrawn.",
 )
-def attestation_verify(request, payload: VerifyIn):
+def attestation_verify(request, payload: AttestationVerifyIn):
     result = services.attestation_check(
         user=request.user, partner=_bank(request), text=payload.attestation, channel=API
     )
@@ -338,7 +340,9 @@ def attestation_verify(request, payload: VerifyIn):
     }
 
 
-@router.get("/bank/referrals", response={200: list[BankListOut], **ERRORS}, summary="The bank's referrals")
+@router.get(
+    "/bank/referrals", response={200: list[BankReferralListOut], **ERRORS}, summary="The bank's referrals"
+)
 @paginate(Pagination)
 def bank_referrals(request):
     _bank(request)
@@ -362,7 +366,7 @@ def bank_referral(request, referral_id: int):
     description="approve: true with amount, rate and disbursed_on; false with a reason. 409 DECIDED when "
     "already decided.",
 )
-def bank_decide(request, referral_id: int, payload: DecisionIn):
+def bank_decide(request, referral_id: int, payload: LoanDecisionIn):
     referral = selectors.referral_get_for_bank(request.user, referral_id)
     referral = services.referral_decide(
         user=request.user, referral=referral, channel=API, request=request, **payload.dict()

@@ -45,7 +45,7 @@ Reason = Annotated[str, text(300), Field(max_length=300)]
 Token = Annotated[str, text(4000, multiline=False), Field(max_length=4000)]
 
 
-class PolicyOut(Schema):
+class PointsPolicyOut(Schema):
     id: int
     year: int
     bureau: str
@@ -59,7 +59,7 @@ class PolicyOut(Schema):
     my_breakdown: dict = Field(..., description="The caller's points under this policy, with the breakdown.")
 
 
-class ApplicationOut(Schema):
+class PointsApplicationOut(Schema):
     id: int
     policy_id: int
     year: int
@@ -76,7 +76,7 @@ class ApplicationOut(Schema):
     created_at: dt.datetime
 
 
-class ApplicationIn(Schema):
+class PointsApplicationIn(Schema):
     policy: PolicyId
     child_name: ShortText
     child_id_number: IdNumber
@@ -110,21 +110,21 @@ class SchoolApplicationOut(Schema):
     certificate_number: str | None
 
 
-class DecisionIn(Schema):
+class PointsDecisionIn(Schema):
     approve: Flag
     reason: Reason = ""
 
 
-class CertificateIn(Schema):
+class PointsCertificateIn(Schema):
     certificate: Token
 
 
-class CertificateOut(Schema):
+class PointsCertificateOut(Schema):
     state: str = Field(..., description="valid, invalid or unknown.")
     fields: dict
 
 
-class MonthOut(Schema):
+class PointsMonthOut(Schema):
     month: dt.date
     applications: int
     approved: int
@@ -137,7 +137,7 @@ class PointsStatisticsOut(Schema):
     refused: int
     submitted: int
     points: Decimal
-    months: list[MonthOut]
+    months: list[PointsMonthOut]
 
 
 def _application(a: PointsApplication) -> dict:
@@ -189,7 +189,9 @@ def _bureau(request) -> None:
 
 
 @router.get(
-    "/points-policies", response={200: list[PolicyOut], **ERRORS}, summary="Points policies with my points"
+    "/points-policies",
+    response={200: list[PointsPolicyOut], **ERRORS},
+    summary="Points policies with my points",
 )
 def points_policies(request):
     volunteer = _volunteer(request)
@@ -213,7 +215,7 @@ def points_policies(request):
 
 @router.get(
     "/me/points-applications",
-    response={200: list[ApplicationOut], **ERRORS},
+    response={200: list[PointsApplicationOut], **ERRORS},
     summary="My points applications",
 )
 @paginate(Pagination)
@@ -223,13 +225,13 @@ def my_applications(request):
 
 @router.post(
     "/me/points-applications",
-    response={201: ApplicationOut, 409: RefusedOut, **ERRORS},
+    response={201: PointsApplicationOut, 409: RefusedOut, **ERRORS},
     summary="Apply for a child",
     description="The parent applies for a child: the child's name and ID number (encrypted, shown masked), "
     "the grade; the guardian's consent for the education bureau. The points and their breakdown "
     "are computed now.",
 )
-def points_apply(request, payload: ApplicationIn):
+def points_apply(request, payload: PointsApplicationIn):
     volunteer = _volunteer(request)
     policy = selectors.policies_open().filter(pk=payload.policy).first()
     if policy is None:
@@ -282,7 +284,7 @@ def school_application(request, application_id: int):
     summary="Decide an application",
     description="approve: true issues the signed points certificate; false needs a reason.",
 )
-def school_decide(request, application_id: int, payload: DecisionIn):
+def school_decide(request, application_id: int, payload: PointsDecisionIn):
     application = selectors.application_get_for_bureau(request.user, application_id)
     application = services.application_decide(
         user=request.user,
@@ -297,11 +299,11 @@ def school_decide(request, application_id: int, payload: DecisionIn):
 
 @router.post(
     "/points-certificates/verify",
-    response={200: CertificateOut, **ERRORS},
+    response={200: PointsCertificateOut, **ERRORS},
     summary="Check a points certificate",
     auth=None,
 )
-def certificate_verify(request, payload: CertificateIn):
+def certificate_verify(request, payload: PointsCertificateIn):
     state, fields, _application_row = services.points_certificate_check(payload.certificate)
     return {"state": state, "fields": fields if state == "valid" else {}}
 

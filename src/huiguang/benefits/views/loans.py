@@ -169,7 +169,7 @@ def bank_decide(request, pk):
 
 
 def _product_viewer(request) -> None:
-    if not managed_partners(request.user, Partner.Kind.BANK).exists():
+    if not (may_manage_partners(request.user) or managed_partners(request.user, Partner.Kind.BANK).exists()):
         raise Http404
 
 

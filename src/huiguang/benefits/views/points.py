@@ -20,7 +20,7 @@ from huiguang.core.pagination import paginate
 from ..exports.points import XLSX, points_certificate_pdf, points_statistics_xlsx
 from ..forms.points import CertificateCheckForm, PointsApplyForm, PointsDecisionForm, PointsPolicyForm
 from ..models import Partner, PointsApplication
-from ..permissions import managed_partners, may_read_partner_statistics, partners_of
+from ..permissions import managed_partners, may_manage_partners, may_read_partner_statistics, partners_of
 from ..selectors import points as selectors
 from ..services import points as services
 from .common import own_volunteer, qr_svg
@@ -161,8 +161,9 @@ def school_decide(request, pk):
 
 @login_required
 def points_policies(request):
-    partners = managed_partners(request.user, Partner.Kind.EDUCATION)
-    if not partners.exists():
+    if not (
+        may_manage_partners(request.user) or managed_partners(request.user, Partner.Kind.EDUCATION).exists()
+    ):
         raise Http404
     return render(
         request,
@@ -174,7 +175,7 @@ def points_policies(request):
 @login_required
 def points_policy_edit(request, pk=None):
     partners = managed_partners(request.user, Partner.Kind.EDUCATION)
-    if not partners.exists():
+    if not (may_manage_partners(request.user) or partners.exists()):
         raise Http404
     policy = selectors.policy_get_for(request.user, pk) if pk else None
     form = PointsPolicyForm(

@@ -106,7 +106,9 @@ def test_the_store_pages_at_1366(city, partners, live_server, desktop):
     assert manager.inner_text("#total-redeemed") == "1"
     _fits(manager, 375)
     shot(manager, "benefits-partner-stats-375")
-    volunteer = desktop.browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
+    volunteer = desktop.browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="zh-CN"
+    ).new_page()
     login(volunteer, base, city.users["volunteer_b"].phone, PASSWORD)
     for path, name in [("/me/offers/", "benefits-offers-1366"), ("/me/stores/", "benefits-stores-1366")]:
         volunteer.goto(base + path)

@@ -41,3 +41,33 @@ def may_manage_partners(user) -> bool:
 def may_read_partner_statistics(user) -> bool:
     """The whole city's benefit statistics: city admins and auditors."""
     return scope_for(user).city_wide
+
+
+def may_edit_points_policy(user, partner: Partner) -> bool:
+    """The school-points policy of an education partner: city admins, or that partner's manager."""
+    return (
+        may_manage_partners(user)
+        or staff_links(user).filter(partner=partner, role=PartnerStaff.Role.MANAGER).exists()
+    )
+
+
+def may_view_loan_products(user, partner: Partner) -> bool:
+    """A bank's products: city admins edit them; the bank's manager may view them."""
+    return (
+        may_manage_partners(user)
+        or staff_links(user).filter(partner=partner, role=PartnerStaff.Role.MANAGER).exists()
+    )
+
+
+def managed_partners(user, kind: str) -> QuerySet[Partner]:
+    """The partners of `kind` whose products or policies `user` may see in the console: every one
+    for city admins, else those the user manages."""
+    if may_manage_partners(user):
+        return Partner.objects.filter(kind=kind)
+    return Partner.objects.filter(
+        kind=kind,
+        status=Partner.Status.ACTIVE,
+        staff__user=user,
+        staff__active=True,
+        staff__role=PartnerStaff.Role.MANAGER,
+    ).distinct()

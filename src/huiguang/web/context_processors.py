@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from huiguang.accounts.permissions import may_manage_all_tokens, may_read_audit_log
 from huiguang.activities.permissions import is_reviewer, may_create_activities
-from huiguang.benefits.permissions import is_partner_staff, may_manage_partners, may_read_partner_statistics
+from huiguang.benefits.models import Partner
+from huiguang.benefits.permissions import (
+    is_partner_staff,
+    managed_partners,
+    may_manage_partners,
+    may_read_partner_statistics,
+)
 from huiguang.credit.permissions import may_manage_credit, may_read_credit_console
 from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
 from huiguang.network.permissions import may_list_regions, may_manage_roles
@@ -68,6 +74,29 @@ def _mine(user, is_volunteer: bool) -> NavGroup:
     mine.add(is_volunteer, _("My codes"), "benefits:my_codes")
     mine.add(is_volunteer, _("Partner stores"), "benefits:stores")
     mine.add(is_volunteer, _("Who can see my data"), "benefits:my_data")
+    mine.add(is_volunteer, _("志愿贷 loans"), "benefits:my_loans")
+    mine.add(is_volunteer, _("School-admission points"), "benefits:my_points")
+    mine.add(
+        is_partner_staff(user, Partner.Kind.BANK),
+        _("Loan referrals"),
+        "benefits:bank_referrals",
+        divider_before=True,
+    )
+    mine.add(
+        not scope_for(user).city_admin and managed_partners(user, Partner.Kind.BANK).exists(),
+        _("Loan products"),
+        "benefits:loan_products",
+    )
+    mine.add(
+        is_partner_staff(user, Partner.Kind.EDUCATION),
+        _("Points applications"),
+        "benefits:school_applications",
+    )
+    mine.add(
+        not scope_for(user).city_admin and managed_partners(user, Partner.Kind.EDUCATION).exists(),
+        _("Points policies"),
+        "benefits:points_policies",
+    )
     mine.add(is_volunteer, _("Browse organizations"), "network:directory")
     mine.add(True, _("Notifications"), "notifications:center", divider_before=is_volunteer, unread_badge=True)
     mine.add(True, _("API tokens"), "accounts:token_list", divider_before=True)
@@ -99,6 +128,12 @@ def _console(user) -> list[NavGroup]:
     credit.add(may_manage_credit(user), _("Credit policy"), "credit:policy_edit")
     credit.add(may_read_credit_console(user), _("Honors"), "credit:honors")
 
+    loans = NavGroup(_("Loans and school points"))
+    loans.add(may_manage_partners(user), _("Loan products"), "benefits:loan_products")
+    loans.add(may_read_partner_statistics(user), _("志愿贷 statistics"), "benefits:loan_statistics")
+    loans.add(may_manage_partners(user), _("Points policies"), "benefits:points_policies")
+    loans.add(may_read_partner_statistics(user), _("School points statistics"), "benefits:points_statistics")
+
     network = NavGroup(_("Network"))
     network.add(may_list_regions(user), _("Regions"), "network:region_list")
     network.add(True, _("Organizations"), "network:org_list")
@@ -117,7 +152,7 @@ def _console(user) -> list[NavGroup]:
     admin.add(may_manage_roles(user), _("Roles"), "network:grant_list")
     admin.add(may_read_audit_log(user), _("Audit log"), "accounts:audit_list")
     admin.add(may_manage_all_tokens(user), _("All API tokens"), "accounts:token_list", "?all=1")
-    return [g for g in (activities, hours, credit, network, volunteers, partners, admin) if g.items]
+    return [g for g in (activities, hours, credit, loans, network, volunteers, partners, admin) if g.items]
 
 
 def navigation(request):

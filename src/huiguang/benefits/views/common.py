@@ -1,9 +1,11 @@
-"""What the benefits pages share: the signed-in volunteer, the city admin's console guard."""
+"""What the benefits pages share: the signed-in volunteer, the city admin's console guard, a QR
+code as inline SVG."""
 
 from __future__ import annotations
 
 from functools import wraps
 
+import segno
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
@@ -30,3 +32,7 @@ def partner_admin(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def qr_svg(data: str) -> str:
+    return segno.make(data, error="l").svg_inline(border=2, dark="#111", omitsize=True)

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..exports import statistics_xlsx
+from ..exports.offers import statistics_xlsx
 from ..permissions import may_read_partner_statistics
 from ..selectors.offers import monthly_statistics, offer_statistics, statistics_totals
 from ..selectors.partners import partner_acting_for

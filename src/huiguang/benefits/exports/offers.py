@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from huiguang.core.audit import audit_log
 from huiguang.core.masking import safe_cell
 
-from .models import Partner
-from .selectors.offers import monthly_statistics, offer_statistics
+from ..models import Partner
+from ..selectors.offers import monthly_statistics, offer_statistics
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

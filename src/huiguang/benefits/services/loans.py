@@ -131,7 +131,7 @@ def loan_product_save(*, actor, data: dict, product: LoanProduct | None = None, 
             if LoanProduct.objects.filter(partner=data["partner"], name=data["name"]).exists():
                 raise FieldErrors({"name": [_("This bank already has a product of this name.")]})
             product = LoanProduct.objects.create(**data)
-            action = "loan_product.create"
+            created = True
         else:
             if (
                 LoanProduct.objects.filter(partner=data["partner"], name=data["name"])
@@ -142,8 +142,14 @@ def loan_product_save(*, actor, data: dict, product: LoanProduct | None = None, 
             for name, value in data.items():
                 setattr(product, name, value)
             product.save()
-            action = "loan_product.update"
-        audit_log(action=action, actor=actor, obj=product, request=request, tiers=product.tiers)
+            created = False
+        audit_log(
+            action="loan_product.create" if created else "loan_product.update",
+            actor=actor,
+            obj=product,
+            request=request,
+            tiers=product.tiers,
+        )
     return product
 
 

@@ -112,7 +112,7 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approved and disbursed")), ("refuse", _("Refused"))],
-        widget=forms.RadioSelect(attrs={"class": "form-check-input me-2"}),
+        widget=forms.RadioSelect(attrs={"class": "me-2"}),
     )
     amount = forms.IntegerField(label=_("Amount (CNY)"), min_value=1, max_value=10_000_000, required=False)
     rate = forms.DecimalField(

@@ -86,7 +86,7 @@ class PointsDecisionForm(BootstrapFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
-        widget=forms.RadioSelect(attrs={"class": "form-check-input me-2"}),
+        widget=forms.RadioSelect(attrs={"class": "me-2"}),
     )
     reason = forms.CharField(label=_("Reason (needed for a refusal)"), max_length=300, required=False)
 

@@ -32,6 +32,19 @@ ORGANIZATION_TITLES = [
 CITATIONS = ["长期坚持社区助老服务", "疫情防控一线表现突出", "组织多场文明实践活动", "常年参与环境保护行动"]
 
 
+def _honor(rng: random.Random, today: dt.date, actor, title: tuple, **recipient) -> Honor:
+    name, level, issuer = title
+    return Honor(
+        title=name,
+        level=level,
+        issuer=issuer,
+        awarded_on=today - dt.timedelta(days=rng.randint(30, 700)),
+        citation=rng.choice(CITATIONS),
+        created_by=actor,
+        **recipient,
+    )
+
+
 def seed_credit(*, rng: random.Random, today: dt.date) -> dict[str, int]:
     admin = Grant.objects.filter(role=Grant.Role.CITY_ADMIN).select_related("user").order_by("pk").first()
     actor = admin.user if admin else None
@@ -44,18 +57,8 @@ def seed_credit(*, rng: random.Random, today: dt.date) -> dict[str, int]:
     for i, volunteer_id in enumerate(top):
         if rng.random() < 0.5:
             continue
-        title, level, issuer = VOLUNTEER_TITLES[0 if i > 10 else rng.randrange(len(VOLUNTEER_TITLES))]
-        honors.append(
-            Honor(
-                volunteer_id=volunteer_id,
-                title=title,
-                level=level,
-                issuer=issuer,
-                awarded_on=today - dt.timedelta(days=rng.randint(30, 700)),
-                citation=rng.choice(CITATIONS),
-                created_by=actor,
-            )
-        )
+        title = VOLUNTEER_TITLES[0 if i > 10 else rng.randrange(len(VOLUNTEER_TITLES))]
+        honors.append(_honor(rng, today, actor, title, volunteer_id=volunteer_id))
     busiest = (
         Organization.objects.filter(status=Organization.Status.ACTIVE)
         .annotate(m=Sum("records__minutes"))
@@ -63,18 +66,8 @@ def seed_credit(*, rng: random.Random, today: dt.date) -> dict[str, int]:
         .order_by("-m", "pk")[:5]
     )
     for org in busiest:
-        title, level, issuer = ORGANIZATION_TITLES[rng.randrange(len(ORGANIZATION_TITLES))]
-        honors.append(
-            Honor(
-                organization=org,
-                title=title,
-                level=level,
-                issuer=issuer,
-                awarded_on=today - dt.timedelta(days=rng.randint(30, 700)),
-                citation=rng.choice(CITATIONS),
-                created_by=actor,
-            )
-        )
+        title = ORGANIZATION_TITLES[rng.randrange(len(ORGANIZATION_TITLES))]
+        honors.append(_honor(rng, today, actor, title, organization=org))
     Honor.objects.bulk_create(honors)
     result = snapshots_recompute_all()
     reviews = 0

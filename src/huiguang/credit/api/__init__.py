@@ -6,7 +6,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from huiguang.core.api import ERRORS, Pagination, RefusedOut
-from huiguang.network.selectors import volunteer_of
+from huiguang.ledger.views.common import volunteer_or_404
 
 from ..explain import explain, hint_text
 from ..permissions import may_manage_credit, may_read_credit_console
@@ -41,13 +41,6 @@ router = Router(tags=["credit"])
 REFUSALS = {**ERRORS, 409: RefusedOut}
 
 
-def _own_volunteer(request):
-    volunteer = volunteer_of(request.user)
-    if volunteer is None:
-        raise Http404
-    return volunteer
-
-
 def _manager(request) -> None:
     if not may_manage_credit(request.user):
         raise Http404
@@ -73,7 +66,7 @@ def snapshot_out(snapshot) -> dict:
 
 @router.get("/credit/me", response={200: MyScoreOut, **ERRORS}, summary="My credit score")
 def my_score(request):
-    snapshot = snapshot_compute(volunteer=_own_volunteer(request))
+    snapshot = snapshot_compute(volunteer=volunteer_or_404(request))
     out = snapshot_out(snapshot)
     out["hints"] = [hint_text(h) for h in hints(inputs_of(snapshot.components), snapshot.policy)]
     return out
@@ -84,13 +77,13 @@ def my_score(request):
 )
 @paginate(Pagination)
 def my_snapshots(request):
-    return snapshot_history(_own_volunteer(request))
+    return snapshot_history(volunteer_or_404(request))
 
 
 @router.get("/credit/me/reviews", response={200: list[ReviewOut], **ERRORS}, summary="My review requests")
 @paginate(Pagination)
 def my_reviews(request):
-    return own_reviews(_own_volunteer(request))
+    return own_reviews(volunteer_or_404(request))
 
 
 @router.post(
@@ -100,7 +93,7 @@ def my_reviews(request):
     description="One open request at a time (409 ALREADY_OPEN).",
 )
 def my_review_create(request, payload: ReviewIn):
-    review = review_request(volunteer=_own_volunteer(request), text=payload.text, request=request)
+    review = review_request(volunteer=volunteer_or_404(request), text=payload.text, request=request)
     return Status(201, review)
 
 

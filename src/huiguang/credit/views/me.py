@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.forms import form_status, show_errors
-from huiguang.network.selectors import volunteer_of
+from huiguang.ledger.views.common import volunteer_or_404
 
 from ..explain import explain, hint_text
 from ..exports import record_xlsx
@@ -30,13 +29,6 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _volunteer(request):
-    volunteer = volunteer_of(request.user)
-    if volunteer is None:
-        raise Http404
-    return volunteer
-
-
 def score_context(volunteer) -> dict:
     """What the score page shows (also the console's view of a volunteer's score)."""
     snapshot = snapshot_compute(volunteer=volunteer)
@@ -52,7 +44,7 @@ def score_context(volunteer) -> dict:
 
 @login_required
 def me(request, form=None):
-    volunteer = _volunteer(request)
+    volunteer = volunteer_or_404(request)
     context = score_context(volunteer)
     context.update(
         form=form or ReviewRequestForm(),
@@ -65,7 +57,7 @@ def me(request, form=None):
 @login_required
 @require_POST
 def review_create(request):
-    volunteer = _volunteer(request)
+    volunteer = volunteer_or_404(request)
     form = ReviewRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -82,4 +74,4 @@ def review_create(request):
 
 @login_required
 def my_record_export(request):
-    return record_xlsx(request=request, volunteer=_volunteer(request), what="own_record_with_honors")
+    return record_xlsx(request=request, volunteer=volunteer_or_404(request), what="own_record_with_honors")

@@ -83,7 +83,6 @@ GET = [
 # State-changing endpoints, posted with no data: a role outside the scope gets 404 (or the
 # login redirect) and nothing changes; a role inside gets the form's answer (never a 500).
 POST = [
-    ("accounts:token_create_partner", [], [302, 404, 404, 404, 404, 404, 404, 404, 422]),
     ("accounts:token_revoke", ["token_b"], [302, 404, 302, 404, 404, 404, 404, 404, 302]),
     ("network:grant_revoke", ["grant"], [302, 404, 404, 404, 404, 404, 404, 404, 302]),
     (
@@ -156,12 +155,13 @@ def _undo(city):
 
 
 def _names_in_app_matrices() -> set[str]:
-    """URL names that an app's own permission matrix (tests/<app>/test_permissions.py) covers."""
+    """URL names that an app's own permission matrices (tests/<app>/test_permissions.py and
+    tests/<app>/test_permissions_<area>.py) cover."""
     import re
     from pathlib import Path
 
     found: set[str] = set()
-    for path in Path(__file__).parent.glob("*/test_permissions.py"):
+    for path in Path(__file__).parent.glob("*/test_permissions*.py"):
         found |= set(re.findall(r'"([a-z_]+:[a-z_]+)"', path.read_text(encoding="utf-8")))
     return found
 
@@ -186,6 +186,7 @@ def test_every_page_is_in_the_matrix():
                     "attendance",
                     "ledger",
                     "credit",
+                    "benefits",
                 }
                 and p.name
             ):

@@ -1,9 +1,10 @@
-"""API token pages: create (key shown once, only its hash stored), list, revoke; partner tokens."""
+"""API token pages: create (key shown once, only its hash stored), list, revoke; only one's own."""
 
 import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,48 +130,15 @@ def test_city_admin_sees_every_token_with_the_masked_owner_and_revokes_any(as_ro
     assert AuditEntry.objects.get(action="token_revoked").actor == city.users["city_admin"]
 
 
-def test_city_admin_creates_a_token_for_a_partner_account(as_role, city):
-    bank = UserFactory(phone="13811112222", display_name="平湖农商银行")
-    response = as_role("city_admin").post(
-        reverse("accounts:token_create_partner"), {"user": "+86 138 1111 2222", "name": "志愿贷系统"}
-    )
-    assert response.status_code == 200
-    key = key_in(response)
-    token = ApiToken.objects.get()
-    assert (token.user, token.created_by) == (bank, city.users["city_admin"])
-    assert user_for_token(key) == bank
-    assert AuditEntry.objects.get(action="token_created").detail == {"for_user": "13811112222"}
-
-
-def test_partner_token_for_an_unknown_number_explains_and_writes_nothing(as_role):
-    response = as_role("city_admin").post(
-        reverse("accounts:token_create_partner"), {"user": "13811119999", "name": "学校系统"}
-    )
-    assert response.status_code == 422
-    assert (
-        zh("No account has this mobile number. The person must register first.") in response.content.decode()
-    )
-    assert not ApiToken.objects.exists()
-
-
-def test_partner_token_with_a_malformed_number_explains(as_role):
-    response = as_role("city_admin").post(
-        reverse("accounts:token_create_partner"), {"user": "12345", "name": "x"}
-    )
-    assert response.status_code == 422
-    assert (
-        zh("Enter a mainland China mobile number: 11 digits starting with 13–19.")
-        in response.content.decode()
-    )
-    assert not ApiToken.objects.exists()
-
-
-@pytest.mark.parametrize("role", ["volunteer", "town_admin", "auditor", "org_admin"])
-def test_only_a_city_admin_creates_tokens_for_others(as_role, city, role):
-    response = as_role(role).post(
-        reverse("accounts:token_create_partner"), {"user": "13900000007", "name": "偷偷的令牌"}
-    )
-    assert response.status_code == 404
+def test_no_one_mints_a_token_for_another_account(as_role, city):
+    """The city admin's "partner token" path is gone: partners act through their staff accounts,
+    whose reads pass the volunteers' consent (benefits.services.consent.partner_read)."""
+    client = as_role("city_admin")
+    assert client.post("/accounts/tokens/partner/", {"user": "13900000007", "name": "x"}).status_code == 404
+    page = client.get(reverse(LIST)).content.decode()
+    assert 'name="user"' not in page
+    with pytest.raises(PermissionDenied):
+        token_create(user=city.users["volunteer_b"], name="x", created_by=city.users["city_admin"])
     assert not ApiToken.objects.exists()
 
 

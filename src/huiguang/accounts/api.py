@@ -2,19 +2,17 @@
 
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from huiguang.core.api import ERRORS, ErrorOut, FieldErrorsOut, Pagination, Phone, QueryFlag, RefusedOut
-from huiguang.core.errors import FieldErrors, Refused
+from huiguang.core.errors import Refused
 from huiguang.core.phone import normalize_phone
 
 from . import services
 from .models import ApiToken
-from .permissions import may_manage_all_tokens
 from .schemas import (
     TokenCreatedOut,
     TokenCreateIn,
@@ -22,7 +20,7 @@ from .schemas import (
     TokenObtainOut,
     TokenOut,
 )
-from .selectors import token_get_for, token_list_for, user_get_by_phone
+from .selectors import token_get_for, token_list_for
 
 router = Router(tags=["accounts"])
 
@@ -83,7 +81,7 @@ class TokenFilter(Schema):
     summary="List API tokens",
     description="Your own tokens, newest first, revoked and expired ones included (`expires_at`, "
     "`is_active`); never the keys. A city administrator may pass `all=true` to list every account's "
-    "tokens (e.g. those of partner systems).",
+    "tokens.",
 )
 @paginate(Pagination)
 def token_list(request, filters: Query[TokenFilter]):
@@ -97,20 +95,13 @@ def token_list(request, filters: Query[TokenFilter]):
     "/tokens",
     response={201: TokenCreatedOut, **ERRORS},
     summary="Create an API token",
-    description="A new bearer token for yourself, or — city administrators only — for another account "
-    "such as a partner system's (`user_phone`). The key is in this answer only.",
+    description="A new bearer token for yourself (partner staff, such as a bank officer, make "
+    "theirs here too: every partner read goes through the volunteer's consent). The key is in this "
+    "answer only.",
 )
 def token_create(request, payload: TokenCreateIn):
-    holder = request.user
-    if payload.user_phone and normalize_phone(payload.user_phone) != request.user.phone:
-        # Checked before the look-up, so that others cannot probe which numbers have accounts.
-        if not may_manage_all_tokens(request.user):
-            raise PermissionDenied
-        holder = user_get_by_phone(payload.user_phone)
-        if holder is None or not holder.is_active:
-            raise FieldErrors({"user_phone": [_("No active account has this mobile number.")]})
     token, key = services.token_create(
-        user=holder, name=payload.name, created_by=request.user, request=request
+        user=request.user, name=payload.name, created_by=request.user, request=request
     )
     setattr(token, "token", key)  # noqa: B010 (answered once, never stored)
     return Status(201, token)

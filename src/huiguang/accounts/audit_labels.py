@@ -97,6 +97,41 @@ ACTION_LABELS = {
     "certificate_refused": _("certificate refused"),
     "certificate_revoked": _("certificate revoked"),
     "certificate_official_print": _("certificate printed with the full ID number"),
+    "consent.grant": _("consent to share data given"),
+    "consent.withdraw": _("consent to share data withdrawn"),
+}
+# benefits: the consent ledger, the partner register, offers and their codes
+ACTION_LABELS |= {
+    "consent.grant": _("consent given to a partner"),
+    "consent.withdraw": _("consent withdrawn"),
+    "partner.create": _("partner registered"),
+    "partner.update": _("partner changed"),
+    "partner.staff_add": _("partner staff account added"),
+    "partner.staff_active": _("partner staff account (de)activated"),
+    "offer.create": _("offer published"),
+    "offer.update": _("offer changed"),
+    "offer.claim": _("offer claimed"),
+    "offer.cancel": _("claim cancelled"),
+    "offer.redeem": _("code redeemed"),
+    "offer.statistics_export": _("offer statistics exported"),
+    "credit.policy_publish": _("credit policy published"),
+    "credit.recompute": _("credit scores recomputed"),
+    "credit.review_request": _("credit score review requested"),
+    "credit.review_kept": _("credit score review answered: kept"),
+    "credit.review_corrected": _("credit score review answered: corrected"),
+    "honor.create": _("honor recorded"),
+    "honor.import": _("honors imported"),
+    "loan_product.create": _("loan product created"),
+    "loan_product.update": _("loan product changed"),
+    "loan_referral.request": _("loan referral requested"),
+    "loan_referral.approve": _("loan approved"),
+    "loan_referral.refuse": _("loan refused"),
+    "loan_statistics.export": _("loan statistics exported"),
+    "points_policy.save": _("school points policy saved"),
+    "points_application.submit": _("school points application submitted"),
+    "points_application.approve": _("school points application approved"),
+    "points_application.refuse": _("school points application refused"),
+    "points_statistics.export": _("school points statistics exported"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is
@@ -120,6 +155,8 @@ def action_label(action: str) -> str:
 # The keys of `detail` that the services write; an unknown key is shown with spaces for "_".
 DETAIL_LABELS = {
     "reason": _("reason"),
+    "partner": _("partner"),
+    "purpose": _("purpose"),
     "rows": _("rows"),
     "fields": _("fields"),
     "for_user": _("for account"),

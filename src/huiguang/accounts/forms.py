@@ -57,20 +57,6 @@ class TokenCreateForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class PartnerTokenCreateForm(BootstrapFormMixin, forms.Form):
-    """A city admin issues a token to a partner system's account (the bank, the school system)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "partner_%s")  # shares a page with TokenCreateForm
-        super().__init__(*args, **kwargs)
-
-    user = ExistingAccountField(
-        label=_("Account's mobile number"),
-        help_text=_("The account the partner system acts as; it must already exist."),
-    )
-    name = forms.CharField(label=_("Token name"), max_length=80)
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -8,7 +8,7 @@ rows exist for them; an active superuser holds them (Django answers has_perm Tru
 
 from __future__ import annotations
 
-# Lists every account's API tokens and issues tokens to other accounts (partner systems).
+# Lists (and revokes) every account's API tokens.
 MANAGE_ALL_TOKENS = "accounts.manage_all_tokens"
 # Reads and exports the audit log.
 READ_AUDIT_LOG = "accounts.read_audit_log"

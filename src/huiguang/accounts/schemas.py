@@ -33,14 +33,7 @@ class TokenObtainOut(Schema):
 
 
 class TokenCreateIn(Schema):
-    name: TokenName = Field(
-        "", description="What the token is for, e.g. the partner system that will use it."
-    )
-    user_phone: Phone = Field(
-        "",
-        description="City administrators only: the account (e.g. a partner system's) the token is for. "
-        "Empty: a token for yourself.",
-    )
+    name: TokenName = Field("", description="What the token is for, e.g. the client that will use it.")
 
 
 class TokenOut(Schema):

@@ -25,10 +25,11 @@ def token_create(
 ) -> tuple[ApiToken, str]:
     """A new bearer token for `user`; returns the row and the key, shown once and never stored.
 
-    A user creates their own; a city admin creates them for partner systems' accounts. After
-    `expires_at` (None: never) the token answers 401 like a revoked one.
+    Every user creates their own, and only their own: a partner's systems act through their staff
+    accounts, whose reads pass the volunteers' consent. After `expires_at` (None: never) the token
+    answers 401 like a revoked one.
     """
-    if created_by.pk != user.pk and not may_manage_all_tokens(created_by):
+    if created_by.pk != user.pk:
         raise PermissionDenied
     name = (name or "").strip()
     if not name:
@@ -50,7 +51,7 @@ def token_create(
 def token_obtain(*, user: User, name: str, request=None) -> tuple[ApiToken, str]:
     """A token obtained with the password (a client's login, `/auth/token`): it expires after
     HUIGUANG_API_TOKEN_DAYS (0: never), so a token left on a lost phone stops working by itself.
-    Tokens made on purpose on the tokens page (a partner system's) do not expire."""
+    Tokens made on purpose on the tokens page do not expire."""
     days = settings.HUIGUANG_API_TOKEN_DAYS
     now = timezone.now().replace(microsecond=0)
     expires_at = now + dt.timedelta(days=days) if days > 0 else None

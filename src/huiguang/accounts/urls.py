@@ -7,7 +7,6 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("tokens/", views.token_list, name="token_list"),
-    path("tokens/partner/", views.token_create_partner, name="token_create_partner"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("console/audit/", views.audit_list, name="audit_list"),
 ]

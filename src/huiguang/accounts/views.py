@@ -22,7 +22,7 @@ from huiguang.core.masking import mask_phone
 from huiguang.core.pagination import paginate
 
 from . import selectors, services
-from .forms import AuditFilterForm, PartnerTokenCreateForm, PhoneLoginForm, TokenCreateForm
+from .forms import AuditFilterForm, PhoneLoginForm, TokenCreateForm
 from .permissions import may_manage_all_tokens, may_read_audit_log
 
 
@@ -57,11 +57,9 @@ def lockout(request, credentials=None, *args, **kwargs):
 # --- API tokens ------------------------------------------------------------------------------
 
 
-def _render_tokens(request, *, form=None, partner_form=None, status=200):
+def _render_tokens(request, *, form=None, status=200):
     city_admin = may_manage_all_tokens(request.user)
     all_accounts = city_admin and request.GET.get("all") == "1"
-    if partner_form is None and city_admin:
-        partner_form = PartnerTokenCreateForm()
     page_obj = paginate(request, selectors.token_list_for(request.user, all_accounts=all_accounts))
     for token in page_obj:
         token.owner_phone = mask_phone(token.user.phone)
@@ -70,7 +68,6 @@ def _render_tokens(request, *, form=None, partner_form=None, status=200):
         "all_accounts": all_accounts,
         "city_admin": city_admin,
         "form": form if form is not None else TokenCreateForm(),
-        "partner_form": partner_form,
         "login_token_days": settings.HUIGUANG_API_TOKEN_DAYS,
     }
     return render(request, "accounts/token_list.html", context, status=status)
@@ -100,28 +97,6 @@ def token_list(request):
         else:
             return _token_created(request, token, key)
     return _render_tokens(request, form=form, status=INVALID_FORM_STATUS)
-
-
-@login_required
-@require_POST
-def token_create_partner(request):
-    """A city admin issues a token to another account (a partner system's)."""
-    if not may_manage_all_tokens(request.user):
-        raise Http404
-    form = PartnerTokenCreateForm(request.POST)
-    if form.is_valid():
-        try:
-            token, key = services.token_create(
-                user=form.cleaned_data["user"],
-                name=form.cleaned_data["name"],
-                created_by=request.user,
-                request=request,
-            )
-        except FieldErrors as exc:
-            show_errors(form, exc)
-        else:
-            return _token_created(request, token, key)
-    return _render_tokens(request, partner_form=form, status=INVALID_FORM_STATUS)
 
 
 @login_required

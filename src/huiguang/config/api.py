@@ -10,6 +10,9 @@ from huiguang.accounts.api import router as accounts_router
 from huiguang.accounts.auth import API_AUTH
 from huiguang.activities.api import router as activities_router
 from huiguang.attendance.api import router as attendance_router
+from huiguang.benefits.api import router as benefits_router
+from huiguang.benefits.api.loans import router as benefits_loans_router
+from huiguang.benefits.api.points import router as benefits_points_router
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.credit.api import router as credit_router
 from huiguang.ledger.api import router as ledger_router
@@ -122,3 +125,6 @@ api.add_router("/", notifications_router)
 api.add_router("/", attendance_router)
 api.add_router("/", ledger_router)
 api.add_router("/", credit_router)
+api.add_router("/", benefits_router)
+api.add_router("/", benefits_loans_router)
+api.add_router("/", benefits_points_router)

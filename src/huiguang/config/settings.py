@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "huiguang.attendance",
     "huiguang.ledger",
     "huiguang.credit",
+    "huiguang.benefits",
     "huiguang.web",
     "huiguang.demo",
 ]

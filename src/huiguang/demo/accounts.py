@@ -171,6 +171,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         grant="region_admin",
         region=ZHAPU,
     ),
+    # partner staff of the first demo store (爱心店家): no grant, no volunteer profile
+    DemoAccount("store_clerk", _("partner store clerk"), "13800000021", "沈晓芸"),
+    DemoAccount("store_manager", _("partner store manager"), "13800000022", "陆建明"),
+    # Partner staff: no grant; demo/benefits_loans.py links them to their partner (PartnerStaff).
+    DemoAccount("bank_officer", _("bank officer (志愿贷)"), "13800000023", "顾海燕"),
+    DemoAccount("education_officer", _("education officer (积分入学)"), "13800000024", "朱文博"),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

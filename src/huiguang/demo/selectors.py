@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from huiguang.accounts.models import User
+from huiguang.benefits.models import PartnerStaff
 from huiguang.network.models import Grant, Membership, Organization
 from huiguang.volunteers.models import Volunteer
 
@@ -37,6 +38,10 @@ def _scope_text(account: DemoAccount, user: User, affiliations: dict[str, str]) 
             _("%(scope)s (%(unit)s)") % {"scope": part, "unit": affiliations[account.affiliation]}
             for part in parts
         ]
+    parts.extend(
+        _("%(partner)s (%(role)s)") % {"partner": link.partner.name, "role": link.get_role_display()}
+        for link in user.partner_roles.all()
+    )
     volunteer: Volunteer | None = getattr(user, "volunteer", None)
     if volunteer is not None and not parts:
         wards = [ward.real_name for ward in volunteer.wards.all()]
@@ -68,6 +73,7 @@ def demo_login_list() -> list[DemoLogin]:
                 .order_by("organization__path"),
             ),
             Prefetch("volunteer__wards", queryset=Volunteer.objects.order_by("birth_date", "id")),
+            Prefetch("partner_roles", queryset=PartnerStaff.objects.select_related("partner").order_by("id")),
         )
     }
     affiliations = dict(

@@ -21,6 +21,8 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.models import Membership, Organization, Region
 
 from .activities import seed_activities
+from .benefits_loans import seed_benefits_loans
+from .benefits_stores import seed_benefit_stores
 from .credit import seed_credit
 from .ledger import seed_ledger
 from .memberships import MembershipBuilder
@@ -110,5 +112,7 @@ def seed_demo_city(
         counts.update(
             {f"credit_{k}": v for k, v in seed_credit(rng=builder.rng, today=timezone.localdate()).items()}
         )
+        counts.update({f"benefits_{k}": v for k, v in seed_benefit_stores(rng=builder.rng).items()})
+        counts.update(seed_benefits_loans(rng=builder.rng))
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

@@ -17,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from huiguang.accounts.permissions import may_manage_all_tokens, may_read_audit_log
 from huiguang.activities.permissions import is_reviewer, may_create_activities
+from huiguang.benefits.models import Partner
+from huiguang.benefits.permissions import (
+    is_partner_staff,
+    managed_partners,
+    may_manage_partners,
+    may_read_partner_statistics,
+)
 from huiguang.credit.permissions import may_manage_credit, may_read_credit_console
 from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
 from huiguang.network.permissions import may_list_regions, may_manage_roles
@@ -42,8 +49,8 @@ class NavGroup:
             self.items.append(NavItem(label, reverse(url_name) + query, **flags))
 
 
-def _daily_items(is_volunteer: bool | None) -> list[NavItem]:
-    """None: not logged in."""
+def _daily_items(is_volunteer: bool | None, partner_staff: bool = False) -> list[NavItem]:
+    """None: not logged in. Partner staff (a store clerk) get their code page."""
     daily = NavGroup("")
     daily.add(True, _("Home"), "web:home")
     daily.add(True, _("Activities"), "activities:list")
@@ -51,6 +58,7 @@ def _daily_items(is_volunteer: bool | None) -> list[NavItem]:
     daily.add(bool(is_volunteer), _("My activities"), "activities:my")
     daily.add(bool(is_volunteer), _("My hours"), "ledger:my_hours")
     daily.add(not is_volunteer, _("Organizations"), "network:directory")
+    daily.add(partner_staff, _("Redeem codes"), "benefits:partner_home")
     return daily.items
 
 
@@ -62,6 +70,33 @@ def _mine(user, is_volunteer: bool) -> NavGroup:
     mine.add(is_volunteer, _("My organizations"), "network:my_memberships")
     mine.add(is_volunteer, _("My certificates"), "ledger:my_certificates")
     mine.add(is_volunteer, _("My credit score and honors"), "credit:me")
+    mine.add(is_volunteer, _("Volunteer rights"), "benefits:offers", divider_before=True)
+    mine.add(is_volunteer, _("My codes"), "benefits:my_codes")
+    mine.add(is_volunteer, _("Partner stores"), "benefits:stores")
+    mine.add(is_volunteer, _("Who can see my data"), "benefits:my_data")
+    mine.add(is_volunteer, _("志愿贷 loans"), "benefits:my_loans")
+    mine.add(is_volunteer, _("School-admission points"), "benefits:my_points")
+    mine.add(
+        is_partner_staff(user, Partner.Kind.BANK),
+        _("Loan referrals"),
+        "benefits:bank_referrals",
+        divider_before=True,
+    )
+    mine.add(
+        not scope_for(user).city_admin and managed_partners(user, Partner.Kind.BANK).exists(),
+        _("Loan products"),
+        "benefits:loan_products",
+    )
+    mine.add(
+        is_partner_staff(user, Partner.Kind.EDUCATION),
+        _("Points applications"),
+        "benefits:school_applications",
+    )
+    mine.add(
+        not scope_for(user).city_admin and managed_partners(user, Partner.Kind.EDUCATION).exists(),
+        _("Points policies"),
+        "benefits:points_policies",
+    )
     mine.add(is_volunteer, _("Browse organizations"), "network:directory")
     mine.add(True, _("Notifications"), "notifications:center", divider_before=is_volunteer, unread_badge=True)
     mine.add(True, _("API tokens"), "accounts:token_list", divider_before=True)
@@ -93,6 +128,12 @@ def _console(user) -> list[NavGroup]:
     credit.add(may_manage_credit(user), _("Credit policy"), "credit:policy_edit")
     credit.add(may_read_credit_console(user), _("Honors"), "credit:honors")
 
+    loans = NavGroup(_("Loans and school points"))
+    loans.add(may_manage_partners(user), _("Loan products"), "benefits:loan_products")
+    loans.add(may_read_partner_statistics(user), _("志愿贷 statistics"), "benefits:loan_statistics")
+    loans.add(may_manage_partners(user), _("Points policies"), "benefits:points_policies")
+    loans.add(may_read_partner_statistics(user), _("School points statistics"), "benefits:points_statistics")
+
     network = NavGroup(_("Network"))
     network.add(may_list_regions(user), _("Regions"), "network:region_list")
     network.add(True, _("Organizations"), "network:org_list")
@@ -103,11 +144,15 @@ def _console(user) -> list[NavGroup]:
     volunteers.add(True, _("Volunteer list"), "volunteers:console_list")
     volunteers.add(may_import(user), _("Import volunteers"), "volunteers:import_upload")
 
+    partners = NavGroup(_("Partners and rights"))
+    partners.add(may_manage_partners(user), _("Partners"), "benefits:partner_list")
+    partners.add(may_read_partner_statistics(user), _("Offer statistics"), "benefits:city_stats")
+
     admin = NavGroup(_("Administration"))
     admin.add(may_manage_roles(user), _("Roles"), "network:grant_list")
     admin.add(may_read_audit_log(user), _("Audit log"), "accounts:audit_list")
     admin.add(may_manage_all_tokens(user), _("All API tokens"), "accounts:token_list", "?all=1")
-    return [g for g in (activities, hours, credit, network, volunteers, admin) if g.items]
+    return [g for g in (activities, hours, credit, loans, network, volunteers, partners, admin) if g.items]
 
 
 def navigation(request):
@@ -117,7 +162,7 @@ def navigation(request):
         return {"nav_items": _daily_items(None), "nav_mine": None, "console_groups": [], "scope": scope}
     is_volunteer = hasattr(user, "volunteer")
     return {
-        "nav_items": _daily_items(is_volunteer),
+        "nav_items": _daily_items(is_volunteer, is_partner_staff(user)),
         "nav_mine": _mine(user, is_volunteer),
         "console_groups": _console(user),
         "scope": scope,

@@ -78,7 +78,9 @@ def review_answer(
             review.outcome = snapshot_compute(volunteer=review.volunteer, source=CreditSnapshot.Source.REVIEW)
             review.save(update_fields=["outcome"])
         audit_log(
-            action=f"credit.review_{decision}",
+            action="credit.review_corrected"
+            if decision == CreditReview.Status.CORRECTED
+            else "credit.review_kept",
             actor=actor,
             obj=review,
             request=request,

@@ -1,0 +1,1 @@
+"""The benefits app's .xlsx and PDF builders, one module per area."""

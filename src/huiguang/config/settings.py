@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "huiguang.activities",
     "huiguang.attendance",
     "huiguang.ledger",
+    "huiguang.reports",
     "huiguang.web",
     "huiguang.demo",
 ]

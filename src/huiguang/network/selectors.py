@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from huiguang.core.phone import normalize_phone
@@ -468,3 +469,22 @@ def grant_list_for(user, *, role: str = "", q: str = "") -> QuerySet[Grant]:
 
 def grant_get_for(user, pk: int) -> Grant:
     return get_or_404(grant_list_for(user), pk)
+
+
+def members_in_subtrees(paths: Iterable[str], *, since, until) -> dict[str, tuple[int, int]]:
+    """For each organization path: the distinct volunteers with an active membership in its subtree
+    who joined before `until`, and how many of them joined since `since` (a volunteer in two teams
+    of one department counts once). One query, whatever the number of paths (reports)."""
+    paths = list(dict.fromkeys(paths))
+    if not paths:
+        return {}
+    joined = Coalesce("decided_at", "applied_at")
+    qs = Membership.objects.filter(status=Membership.Status.ACTIVE).annotate(joined=joined)
+    qs = qs.filter(joined__lt=until)
+    counts = {}
+    for i, path in enumerate(paths):
+        inside = Q(organization__path__startswith=path)
+        counts[f"t{i}"] = Count("volunteer_id", filter=inside, distinct=True)
+        counts[f"n{i}"] = Count("volunteer_id", filter=inside & Q(joined__gte=since), distinct=True)
+    row = qs.aggregate(**counts)
+    return {path: (row[f"t{i}"], row[f"n{i}"]) for i, path in enumerate(paths)}

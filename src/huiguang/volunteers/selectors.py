@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -233,3 +233,16 @@ def region_residence_list() -> QuerySet[Region]:
 def region_code_list() -> list[tuple[str, str, str]]:
     """Every region's (code, name, level), in tree order: the template's sheet of codes."""
     return list(Region.objects.order_by("path").values_list("code", "name", "level"))
+
+
+def registrations_by_region(*, since, until) -> dict[str, tuple[int, int]]:
+    """Volunteers registered before `until` per residence region path, and how many of them since
+    `since`: one GROUP BY for the reports, which sum the paths of a subtree (a region's path is a
+    prefix of its subtree's)."""
+    rows = (
+        Volunteer.objects.filter(registered_at__lt=until)
+        .order_by()
+        .values("residence_region__path")
+        .annotate(total=Count("pk"), new=Count("pk", filter=Q(registered_at__gte=since)))
+    )
+    return {row["residence_region__path"]: (row["total"], row["new"]) for row in rows}

@@ -1,0 +1,3 @@
+from .rollups import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
+
+__all__ = ["ActiveMark", "CategoryMonth", "DailyCounter", "OrganizationMonth", "RegionMonth"]

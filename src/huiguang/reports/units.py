@@ -6,23 +6,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huiguang.network.models import Organization, Region
 
-CITY, TOWN, VILLAGE, DEPARTMENT, TEAM = "city", "town", "village", "department", "team"
+
+class UnitType(models.TextChoices):
+    CITY = "city", _("city")
+    TOWN = "town", _("towns and streets")
+    VILLAGE = "village", _("villages and communities")
+    DEPARTMENT = "department", _("city departments")
+    TEAM = "team", _("teams")
+
+
+CITY, TOWN, VILLAGE, DEPARTMENT, TEAM = (t.value for t in UnitType)
+UNIT_TYPES = dict(UnitType.choices)
 REGION_TYPES = {CITY: Region.Level.CITY, TOWN: Region.Level.TOWN, VILLAGE: Region.Level.VILLAGE}
 ORGANIZATION_TYPES = {
     DEPARTMENT: (Organization.Kind.DEPARTMENT,),
     # Professional teams and federations (issue 10), and schools (rate ÷ enrolled students).
     TEAM: (Organization.Kind.PROFESSIONAL, Organization.Kind.FEDERATION, Organization.Kind.SCHOOL),
-}
-UNIT_TYPES = {
-    CITY: _("city"),
-    TOWN: _("towns and streets"),
-    VILLAGE: _("villages and communities"),
-    DEPARTMENT: _("city departments"),
-    TEAM: _("teams"),
 }
 
 

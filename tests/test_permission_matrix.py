@@ -185,6 +185,7 @@ def test_every_page_is_in_the_matrix():
                     "activities",
                     "attendance",
                     "ledger",
+                    "reports",
                 }
                 and p.name
             ):

@@ -147,3 +147,58 @@ def test_the_xlsx_and_the_pdf_hold_the_figures(city, vol, org_admin):
         ).stdout.decode()
         assert "志愿服务情况通报" in text
         assert "当湖街道" in text
+
+
+def test_the_daily_task_generates_last_months_bulletin_once(city, vol, org_admin):
+    from django.core.management import call_command
+
+    served_last_month(city, vol, org_admin)
+    out = io.StringIO()
+    call_command("generate_bulletin", stdout=out)
+    assert out.getvalue().strip() == f"bulletin {last_month():%Y-%m} generated"
+    bulletin = Bulletin.objects.get()
+    assert bulletin.status == "draft" and bulletin.generated_by is None
+    out = io.StringIO()
+    call_command("generate_bulletin", stdout=out)
+    assert out.getvalue().strip() == "nothing to generate"
+    assert Bulletin.objects.count() == 1
+
+
+def published_bulletin(city, vol, org_admin) -> Bulletin:
+    served_last_month(city, vol, org_admin)
+    admin = city.users["city_admin"]
+    bulletin = bulletin_generate(actor=admin, month=last_month())
+    bulletin_review(actor=admin, bulletin=bulletin)
+    return bulletin_publish(actor=admin, bulletin=bulletin)
+
+
+def test_a_town_admin_sees_the_towns_line_and_its_villages_only(city, vol, org_admin, as_role):
+    bulletin = published_bulletin(city, vol, org_admin)
+    month = f"{bulletin.month:%Y-%m}"
+    page = as_role("town_admin").get(f"/console/bulletins/{month}/").content.decode()
+    assert 'data-unit="330482001"' in page and 'data-unit="330482001001"' in page
+    assert 'data-unit="330482103"' not in page
+    assert 'id="city-figures"' not in page  # the city's line is not theirs
+    lines = as_role("town_admin").get(f"/api/v1/bulletins/{month}/figures?unit_type=town").json()["lines"]
+    assert [line["id"] for line in lines] == ["330482001"]
+    assert lines[0]["values"]["hours"] == 3.0
+    outsider = as_role("outsider").get(f"/api/v1/bulletins/{month}/figures?unit_type=town").json()
+    assert [line["id"] for line in outsider["lines"]] == ["330482103"]
+    public = as_role("anonymous").get(f"/api/v1/bulletins/{month}/figures?unit_type=town").json()
+    assert {line["id"] for line in public["lines"]} == {"330482001", "330482103"}
+    city_page = as_role("city_admin").get(f"/console/bulletins/{month}/").content.decode()
+    assert 'id="city-figures"' in city_page and 'data-unit="330482103"' in city_page
+
+
+def test_list_pages_and_endpoint_queries_do_not_grow(city, as_role, assert_queries_constant):
+    def more():
+        start = Bulletin.objects.order_by("month").values_list("month", flat=True).first() or last_month()
+        for i in range(1, 6):
+            month = (start - dt.timedelta(days=31 * i)).replace(day=1)
+            Bulletin.objects.create(month=month, status="published", generated_at=timezone.now())
+
+    more()
+    admin = as_role("city_admin")
+    assert_queries_constant(lambda: admin.get("/console/bulletins/"), more)
+    assert_queries_constant(lambda: as_role("anonymous").get("/bulletins/"), more)
+    assert_queries_constant(lambda: as_role("anonymous").get("/api/v1/bulletins"), more)

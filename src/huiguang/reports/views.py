@@ -37,7 +37,8 @@ def _reader(request) -> None:
 @console_page
 def console_list(request):
     _reader(request)
-    form = GenerateForm(request.POST or None) if may_write_bulletins(request.user) else None
+    data = request.POST if request.method == "POST" else None
+    form = GenerateForm(data) if may_write_bulletins(request.user) else None
     if request.method == "POST":
         if form is None:
             raise Http404

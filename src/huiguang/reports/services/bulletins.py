@@ -110,3 +110,14 @@ def bulletin_publish(*, actor, bulletin: Bulletin, request=None) -> Bulletin:
         action="bulletin.publish",
         request=request,
     )
+
+
+def bulletin_generate_due(*, today: dt.date | None = None) -> Bulletin | None:
+    """The monthly task's work: the draft of last month's bulletin, unless it exists already
+    (a draft being reviewed is not regenerated behind the reviewer's back). Run daily, it makes the
+    bulletin on the 1st and catches up on a missed day."""
+    today = today or timezone.localdate()
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    if Bulletin.objects.filter(month=month).exists():
+        return None
+    return bulletin_generate(actor=None, month=month)

@@ -471,20 +471,22 @@ def grant_get_for(user, pk: int) -> Grant:
     return get_or_404(grant_list_for(user), pk)
 
 
-def members_in_subtrees(paths: Iterable[str], *, since, until) -> dict[str, tuple[int, int]]:
-    """For each organization path: the distinct volunteers with an active membership in its subtree
-    who joined before `until`, and how many of them joined since `since` (a volunteer in two teams
-    of one department counts once). One query, whatever the number of paths (reports)."""
-    paths = list(dict.fromkeys(paths))
-    if not paths:
-        return {}
+def members_by_organization(months) -> dict[str, list[tuple[int, int]]]:
+    """For each organization path, per (since, until) window of `months`: its volunteers with an
+    active membership who joined before `until`, and those who joined in the window. One GROUP BY
+    for all windows (reports sum an organization's subtree)."""
     joined = Coalesce("decided_at", "applied_at")
-    qs = Membership.objects.filter(status=Membership.Status.ACTIVE).annotate(joined=joined)
-    qs = qs.filter(joined__lt=until)
     counts = {}
-    for i, path in enumerate(paths):
-        inside = Q(organization__path__startswith=path)
-        counts[f"t{i}"] = Count("volunteer_id", filter=inside, distinct=True)
-        counts[f"n{i}"] = Count("volunteer_id", filter=inside & Q(joined__gte=since), distinct=True)
-    row = qs.aggregate(**counts)
-    return {path: (row[f"t{i}"], row[f"n{i}"]) for i, path in enumerate(paths)}
+    for i, (since, until) in enumerate(months):
+        counts[f"t{i}"] = Count("volunteer_id", filter=Q(joined__lt=until), distinct=True)
+        counts[f"n{i}"] = Count("volunteer_id", filter=Q(joined__gte=since, joined__lt=until), distinct=True)
+    rows = (
+        Membership.objects.filter(status=Membership.Status.ACTIVE)
+        .annotate(joined=joined)
+        .order_by()
+        .values("organization__path")
+        .annotate(**counts)
+    )
+    return {
+        row["organization__path"]: [(row[f"t{i}"], row[f"n{i}"]) for i in range(len(months))] for row in rows
+    }

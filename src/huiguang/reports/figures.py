@@ -43,9 +43,10 @@ def change(now: Number, before: Number) -> float | None:
     return round(float(now) - float(before), 1)
 
 
-def section(unit_type: str, month: dt.date) -> dict:
-    units, values = measure_values(unit_type, month)
-    _units, before = measure_values(unit_type, previous_month(month))
+def section(unit_type: str, month: dt.date, shared: dict) -> dict:
+    months = (month, previous_month(month))
+    units, values = measure_values(unit_type, month, shared=shared, months=months)
+    _units, before = measure_values(unit_type, months[1], shared=shared, months=months)
     keys = [m.key for m in measures_for(unit_type)]
     rank_of = {k: ranks({u.id: values[u.id][k] for u in units}, MEASURES[k].higher_is_better) for k in keys}
     return {
@@ -122,7 +123,8 @@ def corrections_since(month: dt.date, city_code: str) -> list[dict]:
 def bulletin_figures(month: dt.date) -> dict:
     """The whole snapshot of the bulletin of `month` (its first day)."""
     month = month.replace(day=1)
-    sections = {unit_type: section(unit_type, month) for unit_type in SECTIONS}
+    shared: dict = {}  # the sources every section reads (measures.Context)
+    sections = {unit_type: section(unit_type, month, shared) for unit_type in SECTIONS}
     city_lines = sections[CITY]["lines"]
     city_code = city_lines[0]["id"] if city_lines else ""
     return {

@@ -7,18 +7,22 @@ Interface
   translated (lazy) strings; `unit_types` the unit types it applies to (units.UNIT_TYPES: city,
   town, village, department, team); `value(ctx)` returns {unit id: number or None} for every unit
   of `ctx.units` (None: not defined, e.g. a rate over a base of 0).
-- `measure_values(unit_type, month, keys=None) -> (units, {unit id: {measure key: number}})`:
-  every unit of a type for one month (`month` = the first day), in a constant number of queries
-  whatever the number of units or the size of the ledger: each source below is read once per
-  call (Context.cached) and the measures derived from others reuse their values.
+- `measure_values(unit_type, month, keys=None, *, shared=None, months=()) -> (units, {unit id:
+  {measure key: number}})`: every unit of a type for one month (`month` = the first day), in a
+  constant number of queries whatever the number of units or the size of the ledger: each
+  source below is read once per call (Context.cached) and the measures derived from others
+  reuse their values. Several unit types or months (a bulletin, an assessment period): pass the
+  same `shared` dict and every month in `months`, and the sources that read big tables
+  (volunteers, memberships) answer them all in one query (Context.across_months).
 - Adding a measure is one entry in MEASURES: a `value` function over the Context, usually a
   `ctx.cached(name, loader)` of a lower app's selector or rollup (loans and school points from
   the benefits app's selectors go here). Never the ledger's ServiceRecord table: the rollups
   (models/rollups.py) hold what the ledger says.
 
 Sources: reports' RegionMonth / OrganizationMonth (hours, participations, active volunteers, new
-stars), volunteers' registrations by residence region, network's memberships by organization
-subtree, activities' figures by region and organization. Regions count what was done in them
+stars), volunteers' registrations by residence region, network's active memberships by
+organization (summed over a subtree: a volunteer in two organizations of one subtree counts in
+each), activities' figures by region and organization. Regions count what was done in them
 (the record's region code) and the volunteers who live in them; organizations count what they
 and the organizations below them recorded, and their active members.
 
@@ -40,7 +44,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huiguang.activities.selectors.figures import activity_figures
 from huiguang.core.formatting import hours_from_minutes
-from huiguang.network.selectors import members_in_subtrees
+from huiguang.network.selectors import members_by_organization
 from huiguang.volunteers.selectors import registrations_by_region
 
 from .models import OrganizationMonth, RegionMonth
@@ -68,20 +72,48 @@ def ratio(part: Number, whole: Number, scale: int = 1) -> float | None:
 
 
 class Context:
-    """One unit type and month: the units, and each source read once."""
+    """One unit type and month: the units, and each source read once. `shared` (a dict) shares
+    what does not depend on the unit type between contexts (a bulletin's sections), and `months`
+    names every month those will ask for, so that a source reading big tables (volunteers,
+    memberships) answers all of them in one query."""
 
-    def __init__(self, unit_type: str, month: dt.date, units: list[Unit]):
+    def __init__(self, unit_type: str, month: dt.date, units: list[Unit], *, shared=None, months=()):
         self.unit_type, self.month, self.units = unit_type, month.replace(day=1), units
         self.since, self.until = month_bounds(self.month)
+        self.months = sorted({self.month} | {m.replace(day=1) for m in months})
+        self.shared: dict = shared if shared is not None else {}
         self._cache: dict[str, object] = {}
+
+    @property
+    def regions(self) -> bool:
+        return bool(self.units) and self.units[0].is_region
 
     def cached(self, name: str, load: Callable[[], object]):
         if name not in self._cache:
             self._cache[name] = load()
         return self._cache[name]
 
+    def across_months(self, name: str, load: Callable[[list], list]):
+        """A source shared by every context of `shared`: `load(windows)` answers every month of
+        `months` at once (a list in their order); this context gets its own month's answer."""
+        if (name, self.month) not in self.shared:
+            for month, answer in zip(self.months, load([month_bounds(m) for m in self.months]), strict=True):
+                self.shared[(name, month)] = answer
+        return self.shared[(name, self.month)]
+
     def value(self, key: str) -> Values:
         return self.cached(f"measure:{key}", lambda: MEASURES[key].value(self))  # type: ignore[return-value]
+
+
+def _sum_under(by_path, prefix: str, width: int) -> tuple[int, ...]:
+    """Column sums of the values of the paths in the subtree of `prefix`."""
+    inside = [v for path, v in by_path.items() if path and path.startswith(prefix)]
+    return tuple(sum(col) for col in zip(*inside, strict=True)) if inside else (0,) * width
+
+
+def _per_month(by_path: dict[str, list[tuple[int, int]]], count: int) -> list[dict[str, tuple[int, int]]]:
+    """{path: [answer per month]} → [{path: answer} per month]."""
+    return [{path: answers[i] for path, answers in by_path.items()} for i in range(count)]
 
 
 # --- sources -----------------------------------------------------------------------------------------------
@@ -89,7 +121,7 @@ class Context:
 
 def _rollups(ctx: Context) -> dict[str, Any]:
     def load():
-        if ctx.units and ctx.units[0].is_region:
+        if ctx.regions:
             regions = RegionMonth.objects.filter(month=ctx.month, region_code__in=[u.id for u in ctx.units])
             return {r.region_code: r for r in regions}
         orgs = OrganizationMonth.objects.filter(
@@ -108,27 +140,28 @@ def _counter(name: str) -> Callable[[Context], Values]:
     return value
 
 
-def _registrations(ctx: Context) -> dict[str, tuple[int, int]]:
+def _registrations(ctx: Context) -> dict[str, tuple[int, ...]]:
+    """Regions: volunteers by residence; organizations: active members of the subtree (a volunteer
+    in two organizations of one subtree counts in each: one GROUP BY, not a scan per unit)."""
+
     def load():
-        if ctx.units and ctx.units[0].is_region:
-            by_path = registrations_by_region(since=ctx.since, until=ctx.until)
-            return {u.id: _sum_under(by_path, u.path, 2) for u in ctx.units}
-        by_org = members_in_subtrees([u.path for u in ctx.units], since=ctx.since, until=ctx.until)
-        return {u.id: by_org.get(u.path, (0, 0)) for u in ctx.units}
+        if ctx.regions:
+            by_path = ctx.across_months(
+                "registrations", lambda w: _per_month(registrations_by_region(w), len(w))
+            )
+        else:
+            by_path = ctx.across_months("members", lambda w: _per_month(members_by_organization(w), len(w)))
+        return {u.id: _sum_under(by_path, u.path, 2) for u in ctx.units}
 
     return ctx.cached("registrations", load)  # type: ignore[return-value]
 
 
-def _sum_under(by_path, prefix: str, width: int) -> tuple[int, ...]:
-    """Column sums of the values of the paths in the subtree of `prefix`."""
-    inside = [v for path, v in by_path.items() if path and path.startswith(prefix)]
-    return tuple(sum(col) for col in zip(*inside, strict=True)) if inside else (0,) * width
-
-
 def _activities(ctx: Context) -> dict[str, tuple[int, ...]]:
     def load():
-        rows = activity_figures(since=ctx.since, until=ctx.until)
-        key = "region__path" if (ctx.units and ctx.units[0].is_region) else "organization__path"
+        rows = ctx.across_months(
+            "activities", lambda w: [activity_figures(since=since, until=until) for since, until in w]
+        )
+        key = "region__path" if ctx.regions else "organization__path"
         by_path: dict[str, list[int]] = {}
         for row in rows:
             sums = by_path.setdefault(row[key], [0, 0, 0])
@@ -205,12 +238,13 @@ def measures_for(unit_type: str) -> list[Measure]:
 
 
 def measure_values(
-    unit_type: str, month: dt.date, keys: list[str] | None = None
+    unit_type: str, month: dt.date, keys: list[str] | None = None, *, shared=None, months=()
 ) -> tuple[list[Unit], dict[str, dict[str, Number]]]:
     """Every unit of `unit_type` and its values of the measures (all that apply, or `keys`) for
-    the month: {unit id: {measure key: value}}."""
+    the month: {unit id: {measure key: value}}. Computing several unit types or months? Pass one
+    `shared` dict to every call and every month in `months` (Context says why)."""
     units = units_of(unit_type)
-    ctx = Context(unit_type, month, units)
+    ctx = Context(unit_type, month, units, shared=shared, months=months)
     chosen = [m for m in measures_for(unit_type) if keys is None or m.key in keys]
     columns = {m.key: ctx.value(m.key) for m in chosen}
     return units, {u.id: {key: column[u.id] for key, column in columns.items()} for u in units}

@@ -235,14 +235,21 @@ def region_code_list() -> list[tuple[str, str, str]]:
     return list(Region.objects.order_by("path").values_list("code", "name", "level"))
 
 
-def registrations_by_region(*, since, until) -> dict[str, tuple[int, int]]:
-    """Volunteers registered before `until` per residence region path, and how many of them since
-    `since`: one GROUP BY for the reports, which sum the paths of a subtree (a region's path is a
-    prefix of its subtree's)."""
+def registrations_by_region(months) -> dict[str, list[tuple[int, int]]]:
+    """For each residence region path, per (since, until) window of `months`: the volunteers
+    registered before `until` and those registered in the window. One GROUP BY for all windows
+    (reports sum the paths of a subtree: a region's path is a prefix of its subtree's)."""
+    counts = {}
+    for i, (since, until) in enumerate(months):
+        counts[f"t{i}"] = Count("pk", filter=Q(registered_at__lt=until))
+        counts[f"n{i}"] = Count("pk", filter=Q(registered_at__gte=since, registered_at__lt=until))
     rows = (
-        Volunteer.objects.filter(registered_at__lt=until)
+        Volunteer.objects.filter(registered_at__lt=max(until for _since, until in months))
         .order_by()
         .values("residence_region__path")
-        .annotate(total=Count("pk"), new=Count("pk", filter=Q(registered_at__gte=since)))
+        .annotate(**counts)
     )
-    return {row["residence_region__path"]: (row["total"], row["new"]) for row in rows}
+    return {
+        row["residence_region__path"]: [(row[f"t{i}"], row[f"n{i}"]) for i in range(len(months))]
+        for row in rows
+    }

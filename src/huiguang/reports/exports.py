@@ -197,8 +197,7 @@ def correction_text(c: dict) -> str:
 
 def bulletin_xlsx(month: dt.date, figures: dict) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
-        book = Workbook()
-        book.remove(book.active)
+        book = Workbook(write_only=True)
         for unit_type in (CITY, TOWN, VILLAGE, DEPARTMENT, TEAM):
             data = figures["sections"].get(unit_type)
             if data is None:

@@ -105,10 +105,24 @@ class Context:
         return self.cached(f"measure:{key}", lambda: MEASURES[key].value(self))  # type: ignore[return-value]
 
 
-def _sum_under(by_path, prefix: str, width: int) -> tuple[int, ...]:
-    """Column sums of the values of the paths in the subtree of `prefix`."""
-    inside = [v for path, v in by_path.items() if path and path.startswith(prefix)]
-    return tuple(sum(col) for col in zip(*inside, strict=True)) if inside else (0,) * width
+def _subtree_sums(by_path, width: int) -> dict[str, tuple[int, ...]]:
+    """{path: values} → {each prefix ending at a "/": the column sums of the paths below it}: one
+    pass over the paths, then a unit's subtree is one look-up (its path is such a prefix)."""
+    sums: dict[str, list[int]] = {}
+    for path, values in by_path.items():
+        if not path:
+            continue
+        end = path.find("/", 1)
+        while end != -1:
+            row = sums.setdefault(path[: end + 1], [0] * width)
+            for i, value in enumerate(values):
+                row[i] += value or 0
+            end = path.find("/", end + 1)
+    return {prefix: tuple(row) for prefix, row in sums.items()}
+
+
+def _sum_under(sums: dict[str, tuple[int, ...]], prefix: str, width: int) -> tuple[int, ...]:
+    return sums.get(prefix, (0,) * width)
 
 
 def _per_month(by_path: dict[str, list[tuple[int, int]]], count: int) -> list[dict[str, tuple[int, int]]]:
@@ -151,7 +165,8 @@ def _registrations(ctx: Context) -> dict[str, tuple[int, ...]]:
             )
         else:
             by_path = ctx.across_months("members", lambda w: _per_month(members_by_organization(w), len(w)))
-        return {u.id: _sum_under(by_path, u.path, 2) for u in ctx.units}
+        sums = _subtree_sums(by_path, 2)
+        return {u.id: _sum_under(sums, u.path, 2) for u in ctx.units}
 
     return ctx.cached("registrations", load)  # type: ignore[return-value]
 
@@ -168,7 +183,8 @@ def _activities(ctx: Context) -> dict[str, tuple[int, ...]]:
             sums[0] += row["published"]
             sums[1] += row["held"]
             sums[2] += row["served"] or 0
-        return {u.id: _sum_under(by_path, u.path, 3) for u in ctx.units}
+        sums = _subtree_sums(by_path, 3)
+        return {u.id: _sum_under(sums, u.path, 3) for u in ctx.units}
 
     return ctx.cached("activities", load)  # type: ignore[return-value]
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Bulletin(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        REVIEWED = "reviewed", _("reviewed")
-        PUBLISHED = "published", _("published")
+        DRAFT = "draft", pgettext_lazy("bulletin status", "draft")
+        REVIEWED = "reviewed", pgettext_lazy("bulletin status", "reviewed")
+        PUBLISHED = "published", pgettext_lazy("bulletin status", "published")
 
     month = models.DateField(_("month"), unique=True)  # the first day of the month
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -26,7 +26,7 @@
     yAxis: { type: "category", data: units.map(function (u) { return u[0]; }),
              axisLabel: { width: 110, overflow: "truncate" } },
     series: [{ type: "bar", name: data.hoursLabel, data: units.map(function (u) { return u[1]; }),
-               itemStyle: { color: red }, label: { show: true, position: "right" } }]
+               barMaxWidth: 22, itemStyle: { color: red }, label: { show: true, position: "right" } }]
   });
   if (data.days.length) {
     chart("chart-days", {
@@ -39,7 +39,8 @@
         { type: "line", name: data.hoursLabel, data: data.days.map(function (d) { return d[1]; }),
           smooth: true, itemStyle: { color: red }, areaStyle: { opacity: 0.15 } },
         { type: "bar", name: data.participationsLabel, yAxisIndex: 1,
-          data: data.days.map(function (d) { return d[2]; }), itemStyle: { color: blue, opacity: 0.6 } }
+          data: data.days.map(function (d) { return d[2]; }), barMaxWidth: 16,
+          itemStyle: { color: blue, opacity: 0.6 } }
       ]
     });
   }

@@ -53,6 +53,7 @@ lint: install
 bench: migrate
 	$(BIN)/python bench/import_volunteers.py
 	$(BIN)/python bench/checkin.py
+	$(BIN)/python bench/bulletin.py
 
 clean:
 	rm -rf $(VENV) var

@@ -28,15 +28,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import shutil
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from throwaway import throwaway_database
+
 TOWNS = 9
 VILLAGES_PER_TOWN = 12
 DEPARTMENTS = 26
@@ -464,29 +460,13 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_500_000, help="confirmed records at scale 1")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="huiguang-bench-")
-    os.environ["HUIGUANG_VAR_DIR"] = tmp  # SQLite, keys: all in the temp dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huiguang.config.settings")
-    sys.path.insert(0, str(REPO / "src"))
-    try:
-        import django
+    with throwaway_database() as vendor:
+        if vendor == "sqlite":
+            from django.db import connection
 
-        django.setup()
-        from django.conf import settings
-        from django.db import connection
-
-        if connection.vendor != "sqlite":
-            settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"huiguang_bench_{os.getpid()}"
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            if connection.vendor == "sqlite":
-                with connection.cursor() as cursor:  # a throwaway database: no need to survive a crash
-                    cursor.execute("PRAGMA synchronous = OFF")
-            run(args.scale, args.volunteers, args.months, args.repeat, args.records)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            with connection.cursor() as cursor:  # a throwaway database: no need to survive a crash
+                cursor.execute("PRAGMA synchronous = OFF")
+        run(args.scale, args.volunteers, args.months, args.repeat, args.records)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.models import AuditEntry
-from huiguang.ledger.services.records import record_append
 from huiguang.reports.models import Bulletin
 from huiguang.reports.services.bulletins import (
     bulletin_generate,
@@ -25,7 +24,7 @@ from huiguang.reports.services.bulletins import (
     parse_month,
 )
 
-from .conftest import confirmed, make_shift
+from .conftest import confirmed, make_shift, reverse_record
 
 
 def last_month() -> dt.date:
@@ -77,17 +76,7 @@ def test_the_published_snapshot_does_not_change_after_a_later_correction(city, v
     bulletin_review(actor=admin, bulletin=bulletin)
     bulletin = bulletin_publish(actor=admin, bulletin=bulletin)
     published = (bulletin.snapshot, bytes(bulletin.pdf), bytes(bulletin.xlsx))
-    record_append(
-        actor=org_admin,
-        volunteer=vol,
-        organization=city.org_a,
-        kind="reversal",
-        source="correction",
-        minutes=-record.minutes,
-        service_date=record.service_date,
-        reverses=record,
-        fields={"activity_name": record.activity_name},
-    )
+    reverse_record(record, org_admin)
     with pytest.raises(Refused):
         bulletin_generate(actor=admin, month=last_month())
     bulletin.refresh_from_db()

@@ -18,7 +18,7 @@ from huiguang.reports.measures import measure_values
 from huiguang.reports.models import DailyCounter, OrganizationMonth, RegionMonth
 from huiguang.volunteers.models import Volunteer
 
-from .conftest import attend, confirmed, make_shift, ten_days_ago
+from .conftest import attend, confirmed, make_shift, reverse_record, ten_days_ago
 
 
 def by_hand(month: dt.date, q: Q) -> dict:
@@ -105,17 +105,7 @@ def test_a_reversal_to_nothing_makes_the_volunteer_inactive(city, vol, org_admin
     record = confirmed(make_shift(city.org_b, start=9, hours=2), vol, admin)
     month = record.service_date.replace(day=1)
     assert RegionMonth.objects.get(region_code="330482103", month=month).active_volunteers == 1
-    record_append(
-        actor=admin,
-        volunteer=vol,
-        organization=city.org_b,
-        kind="reversal",
-        source="correction",
-        minutes=-record.minutes,
-        service_date=record.service_date,
-        reverses=record,
-        fields={"activity_name": record.activity_name},
-    )
+    reverse_record(record, admin)
     row = RegionMonth.objects.get(region_code="330482103", month=month)
     assert (row.minutes, row.participations, row.active_volunteers, row.records) == (0, 0, 0, 2)
 

@@ -191,3 +191,13 @@ def test_list_pages_and_endpoint_queries_do_not_grow(city, as_role, assert_queri
     assert_queries_constant(lambda: admin.get("/console/bulletins/"), more)
     assert_queries_constant(lambda: as_role("anonymous").get("/bulletins/"), more)
     assert_queries_constant(lambda: as_role("anonymous").get("/api/v1/bulletins"), more)
+
+
+def test_a_published_bulletin_cannot_be_saved_over(city, vol, org_admin):
+    from huiguang.reports.models.bulletins import PublishedBulletinError
+
+    bulletin = published_bulletin(city, vol, org_admin)
+    bulletin.snapshot = {}
+    with pytest.raises(PublishedBulletinError):
+        bulletin.save()
+    assert Bulletin.objects.get().snapshot["sections"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -25,6 +26,12 @@ Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="The month, Y
 UnitTypeParam = Annotated[str | None, choice(UnitType), enum_schema(UnitType)]
 
 
+def _file_url(bulletin, kind: str) -> str:
+    """The public file of a published bulletin; the console's for a draft (city-wide readers)."""
+    name = "reports:public_download" if bulletin.is_published else "reports:console_download"
+    return reverse(name, kwargs={"month": f"{bulletin.month:%Y-%m}", "kind": kind})
+
+
 class BulletinOut(Schema):
     month: str = Field(..., description="YYYY-MM")
     status: str = Field(..., description="draft, reviewed or published")
@@ -39,11 +46,11 @@ class BulletinOut(Schema):
 
     @staticmethod
     def resolve_pdf_url(obj) -> str:
-        return f"/bulletins/{obj.month:%Y-%m}/bulletin.pdf"
+        return _file_url(obj, "pdf")
 
     @staticmethod
     def resolve_xlsx_url(obj) -> str:
-        return f"/bulletins/{obj.month:%Y-%m}/bulletin.xlsx"
+        return _file_url(obj, "xlsx")
 
 
 class MeasureOut(Schema):

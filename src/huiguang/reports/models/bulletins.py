@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class PublishedBulletinError(Exception):
+    """An attempt to change a published bulletin."""
+
+
 class Bulletin(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("bulletin status", "draft")
@@ -45,6 +49,13 @@ class Bulletin(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m}"
+
+    def save(self, *args, **kwargs):
+        # A published bulletin never changes: the services move statuses with guarded UPDATEs and
+        # never save() one; this stops any other path (the admin, a shell) from rewriting it.
+        if self.pk is not None and Bulletin.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
+            raise PublishedBulletinError(f"bulletin {self.month:%Y-%m} is published and never changes")
+        super().save(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:

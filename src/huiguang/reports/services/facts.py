@@ -109,5 +109,5 @@ def levels_of(resolver: UnitResolver, counters) -> dict[str, str]:
         if unit.startswith("r:"):
             code = unit[2:]
             path = next((p for p in resolver.region_paths.values() if code in p), None)
-            levels[code] = str(LEVELS[min(path.index(code), len(LEVELS) - 1)] if path else LEVELS[0])
+            levels[code] = str(LEVELS[min(path.index(code), len(LEVELS) - 1)]) if path else ""
     return levels

@@ -179,10 +179,10 @@ def _activities(ctx: Context) -> dict[str, tuple[int, ...]]:
         key = "region__path" if ctx.regions else "organization__path"
         by_path: dict[str, list[int]] = {}
         for row in rows:
-            sums = by_path.setdefault(row[key], [0, 0, 0])
-            sums[0] += row["published"]
-            sums[1] += row["held"]
-            sums[2] += row["served"] or 0
+            line = by_path.setdefault(row[key], [0, 0, 0])
+            line[0] += row["published"]
+            line[1] += row["held"]
+            line[2] += row["served"] or 0
         sums = _subtree_sums(by_path, 3)
         return {u.id: _sum_under(sums, u.path, 3) for u in ctx.units}
 

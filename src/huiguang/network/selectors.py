@@ -478,15 +478,18 @@ def members_by_organization(months) -> dict[str, list[tuple[int, int]]]:
     joined = Coalesce("decided_at", "applied_at")
     counts = {}
     for i, (since, until) in enumerate(months):
-        counts[f"t{i}"] = Count("volunteer_id", filter=Q(joined__lt=until), distinct=True)
-        counts[f"n{i}"] = Count("volunteer_id", filter=Q(joined__gte=since, joined__lt=until), distinct=True)
+        # One active membership per volunteer and organization (one_open_membership): rows, not DISTINCT.
+        counts[f"t{i}"] = Count("pk", filter=Q(joined__lt=until))
+        counts[f"n{i}"] = Count("pk", filter=Q(joined__gte=since, joined__lt=until))
     rows = (
         Membership.objects.filter(status=Membership.Status.ACTIVE)
         .annotate(joined=joined)
         .order_by()
-        .values("organization__path")
+        .values("organization_id")  # grouped without a join; the organizations' paths apart
         .annotate(**counts)
     )
+    paths = dict(Organization.objects.values_list("pk", "path"))
     return {
-        row["organization__path"]: [(row[f"t{i}"], row[f"n{i}"]) for i in range(len(months))] for row in rows
+        paths[row["organization_id"]]: [(row[f"t{i}"], row[f"n{i}"]) for i in range(len(months))]
+        for row in rows
     }

@@ -246,10 +246,11 @@ def registrations_by_region(months) -> dict[str, list[tuple[int, int]]]:
     rows = (
         Volunteer.objects.filter(registered_at__lt=max(until for _since, until in months))
         .order_by()
-        .values("residence_region__path")
+        .values("residence_region_id")  # grouped without a join; the few regions' paths apart
         .annotate(**counts)
     )
+    paths = dict(Region.objects.values_list("pk", "path"))
     return {
-        row["residence_region__path"]: [(row[f"t{i}"], row[f"n{i}"]) for i in range(len(months))]
+        paths[row["residence_region_id"]]: [(row[f"t{i}"], row[f"n{i}"]) for i in range(len(months))]
         for row in rows
     }

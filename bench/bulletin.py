@@ -374,6 +374,7 @@ def run(scale: int, n_volunteers: int, n_months: int, repeat: int, n_records: in
     from django.utils import timezone
 
     from huiguang.core.formatting import hours_from_minutes
+    from huiguang.reports.figures import bulletin_figures
     from huiguang.reports.services.bulletins import bulletin_generate
 
     rng = random.Random(330482)
@@ -404,6 +405,7 @@ def run(scale: int, n_volunteers: int, n_months: int, repeat: int, n_records: in
 
     raw_s, raw = best(lambda: raw_query(last), repeat)
     bulletin_s, bulletin = best(lambda: bulletin_generate(actor=None, month=last), repeat)
+    figures_s, _figures = best(lambda: bulletin_figures(last), repeat)
     towns = {line["id"]: line["values"] for line in bulletin.snapshot["sections"]["town"]["lines"]}
     for town, minutes, participations, active in raw:
         if town not in towns:
@@ -420,6 +422,10 @@ def run(scale: int, n_volunteers: int, n_months: int, repeat: int, n_records: in
         f"{bulletin_s * 1000:8.1f} ms"
     )
     print(f"ratio bulletin / raw query: {bulletin_s / raw_s:.3f}")
+    print(
+        f"the bulletin's figures alone (no PDF, .xlsx, save): {figures_s * 1000:8.1f} ms; "
+        f"ratio to the raw query: {figures_s / raw_s:.3f}"
+    )
     parts(last)
 
 

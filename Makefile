@@ -54,6 +54,7 @@ bench: migrate
 	$(BIN)/python bench/import_volunteers.py
 	$(BIN)/python bench/checkin.py
 	$(BIN)/python bench/credit.py
+	$(BIN)/python bench/bulletin.py
 
 clean:
 	rm -rf $(VENV) var

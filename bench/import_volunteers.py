@@ -17,14 +17,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
-import shutil
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from throwaway import throwaway_database
+
 # Django and project modules are imported inside the functions, on purpose: the settings read
 # HUIGUANG_VAR_DIR and HUIGUANG_IMPORT_MAX_ROWS from the environment that main() sets first, and
 # models can only be imported after django.setup().
@@ -158,29 +154,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="huiguang-bench-")
-    # Everything the settings put under var/ (SQLite, keys, kept import files) goes to the temp dir.
-    os.environ["HUIGUANG_VAR_DIR"] = tmp
-    os.environ.setdefault("HUIGUANG_IMPORT_MAX_ROWS", str(max(args.rows, 20_000)))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huiguang.config.settings")
-    sys.path.insert(0, str(REPO / "src"))
-    try:
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.db import connection
-
-        if connection.vendor != "sqlite":
-            settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"huiguang_bench_{os.getpid()}"
-        print(f"database: {connection.vendor}")
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            run(args.rows)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with throwaway_database(HUIGUANG_IMPORT_MAX_ROWS=str(max(args.rows, 20_000))) as vendor:
+        print(f"database: {vendor}")
+        run(args.rows)
 
 
 if __name__ == "__main__":

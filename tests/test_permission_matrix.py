@@ -187,6 +187,7 @@ def test_every_page_is_in_the_matrix():
                     "ledger",
                     "credit",
                     "benefits",
+                    "reports",
                 }
                 and p.name
             ):

@@ -18,6 +18,7 @@ from huiguang.credit.api import router as credit_router
 from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
+from huiguang.reports.api import router as reports_router
 from huiguang.volunteers.api import router as volunteers_router
 
 # Answers any operation can give, whatever it declares itself: the handlers below produce them.
@@ -128,3 +129,4 @@ api.add_router("/", credit_router)
 api.add_router("/", benefits_router)
 api.add_router("/", benefits_loans_router)
 api.add_router("/", benefits_points_router)
+api.add_router("/", reports_router)

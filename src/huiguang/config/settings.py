@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "huiguang.ledger",
     "huiguang.credit",
     "huiguang.benefits",
+    "huiguang.reports",
     "huiguang.web",
     "huiguang.demo",
 ]
@@ -210,6 +211,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Huiguang --------------------------------------------------------------------------------
 HUIGUANG_CITY_CODE = env_str("HUIGUANG_CITY_CODE", "330482")
 HUIGUANG_CITY_NAME = env_str("HUIGUANG_CITY_NAME", "平湖市")
+# Who issues the monthly bulletin: the header of its PDF (reports).
+HUIGUANG_BULLETIN_ISSUER = env_str("HUIGUANG_BULLETIN_ISSUER", "共青团平湖市委员会 · 平湖市志愿者协会")
 HUIGUANG_PRIVACY_POLICY_VERSION = env_str("HUIGUANG_PRIVACY_POLICY_VERSION", "2026-01")
 HUIGUANG_IMPORT_MAX_ROWS = env_int("HUIGUANG_IMPORT_MAX_ROWS", 20000)
 HUIGUANG_IMPORT_MAX_BYTES = env_int("HUIGUANG_IMPORT_MAX_BYTES", 10 * 1024 * 1024)

@@ -72,8 +72,12 @@ def _font_from(paths: tuple[str, ...]) -> str:
     return FALLBACK_FONT
 
 
-def _font() -> str:
+def cjk_font() -> str:
+    """The registered font every PDF of the platform writes Chinese with (certificates, bulletins)."""
     return _font_from(TRUETYPE_FONTS)
+
+
+_font = cjk_font
 
 
 def font_text(text: str, font: str) -> str:

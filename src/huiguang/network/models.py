@@ -87,6 +87,8 @@ class Organization(models.Model):
     specialty = models.CharField(_("specialty"), max_length=64, blank=True)
     description = models.TextField(_("description"), blank=True)
     staff_count = models.PositiveIntegerField(_("staff count"), default=0)
+    # The registration-rate base of a school (issue 10): its enrolled students, not its staff.
+    enrolled_students = models.PositiveIntegerField(_("enrolled students"), default=0)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     status_reason = models.CharField(_("reason"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=64, blank=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from huiguang.core.phone import normalize_phone
@@ -468,3 +469,27 @@ def grant_list_for(user, *, role: str = "", q: str = "") -> QuerySet[Grant]:
 
 def grant_get_for(user, pk: int) -> Grant:
     return get_or_404(grant_list_for(user), pk)
+
+
+def members_by_organization(months) -> dict[str, list[tuple[int, int]]]:
+    """For each organization path, per (since, until) window of `months`: its volunteers with an
+    active membership who joined before `until`, and those who joined in the window. One GROUP BY
+    for all windows (reports sum an organization's subtree)."""
+    joined = Coalesce("decided_at", "applied_at")
+    counts = {}
+    for i, (since, until) in enumerate(months):
+        # One active membership per volunteer and organization (one_open_membership): rows, not DISTINCT.
+        counts[f"t{i}"] = Count("pk", filter=Q(joined__lt=until))
+        counts[f"n{i}"] = Count("pk", filter=Q(joined__gte=since, joined__lt=until))
+    rows = (
+        Membership.objects.filter(status=Membership.Status.ACTIVE)
+        .annotate(joined=joined)
+        .order_by()
+        .values("organization_id")  # grouped without a join; the organizations' paths apart
+        .annotate(**counts)
+    )
+    paths = dict(Organization.objects.values_list("pk", "path"))
+    return {
+        paths[row["organization_id"]]: [(row[f"t{i}"], row[f"n{i}"]) for i in range(len(months))]
+        for row in rows
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -233,3 +233,24 @@ def region_residence_list() -> QuerySet[Region]:
 def region_code_list() -> list[tuple[str, str, str]]:
     """Every region's (code, name, level), in tree order: the template's sheet of codes."""
     return list(Region.objects.order_by("path").values_list("code", "name", "level"))
+
+
+def registrations_by_region(months) -> dict[str, list[tuple[int, int]]]:
+    """For each residence region path, per (since, until) window of `months`: the volunteers
+    registered before `until` and those registered in the window. One GROUP BY for all windows
+    (reports sum the paths of a subtree: a region's path is a prefix of its subtree's)."""
+    counts = {}
+    for i, (since, until) in enumerate(months):
+        counts[f"t{i}"] = Count("pk", filter=Q(registered_at__lt=until))
+        counts[f"n{i}"] = Count("pk", filter=Q(registered_at__gte=since, registered_at__lt=until))
+    rows = (
+        Volunteer.objects.filter(registered_at__lt=max(until for _since, until in months))
+        .order_by()
+        .values("residence_region_id")  # grouped without a join; the few regions' paths apart
+        .annotate(**counts)
+    )
+    paths = dict(Region.objects.values_list("pk", "path"))
+    return {
+        paths[row["residence_region_id"]]: [(row[f"t{i}"], row[f"n{i}"]) for i in range(len(months))]
+        for row in rows
+    }

@@ -28,6 +28,7 @@ from huiguang.credit.permissions import may_manage_credit, may_read_credit_conso
 from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
 from huiguang.network.permissions import may_list_regions, may_manage_roles
 from huiguang.network.scope import scope_for
+from huiguang.reports.permissions import may_see_bulletins
 from huiguang.volunteers.permissions import may_import
 
 
@@ -147,12 +148,18 @@ def _console(user) -> list[NavGroup]:
     partners = NavGroup(_("Partners and rights"))
     partners.add(may_manage_partners(user), _("Partners"), "benefits:partner_list")
     partners.add(may_read_partner_statistics(user), _("Offer statistics"), "benefits:city_stats")
+    reports = NavGroup(_("Reports"))
+    reports.add(may_see_bulletins(user), _("Monthly bulletins"), "reports:console_list")
 
     admin = NavGroup(_("Administration"))
     admin.add(may_manage_roles(user), _("Roles"), "network:grant_list")
     admin.add(may_read_audit_log(user), _("Audit log"), "accounts:audit_list")
     admin.add(may_manage_all_tokens(user), _("All API tokens"), "accounts:token_list", "?all=1")
-    return [g for g in (activities, hours, credit, loans, network, volunteers, partners, admin) if g.items]
+    return [
+        g
+        for g in (activities, hours, credit, loans, network, volunteers, partners, reports, admin)
+        if g.items
+    ]
 
 
 def navigation(request):

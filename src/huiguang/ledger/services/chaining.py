@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ..chain import GENESIS, record_hash
 from ..models import ChainHead, MonthlyRollup, ServiceRecord, StarPolicy, VolunteerHours
+from ..signals import records_confirmed
 from .stars import notify_star, star_for
 
 R = ServiceRecord
@@ -57,9 +58,13 @@ def add_to_rollups(record: ServiceRecord, policy: StarPolicy | None) -> tuple[in
     return old_star, new_star
 
 
-def chain_record(record: ServiceRecord, *, actor, policy, rating=None, evaluation=None) -> bool:
+def chain_record(
+    record: ServiceRecord, *, actor, policy, rating=None, evaluation=None, stars: dict | None = None
+) -> bool:
     """Confirm one pending record and extend its volunteer's chain. Inside an atomic block.
-    False when the record was no longer pending (confirmed or rejected meanwhile)."""
+    False when the record was no longer pending (confirmed or rejected meanwhile). When the record
+    raises the volunteer's star, `stars[record.pk]` notes (old star, new star) for
+    `announce_confirmed`."""
     head = lock_head(record.volunteer_id)
     record.status = R.Status.CONFIRMED
     record.confirmed_by = actor if actor is not None and actor.is_authenticated else None
@@ -90,4 +95,13 @@ def chain_record(record: ServiceRecord, *, actor, policy, rating=None, evaluatio
     old_star, new_star = add_to_rollups(record, policy)
     if new_star > old_star:
         notify_star(record.volunteer, new_star)
+        if stars is not None:
+            stars[record.pk] = (old_star, new_star)
     return True
+
+
+def announce_confirmed(records: list[ServiceRecord], stars: dict | None = None) -> None:
+    """Tell the apps above (signals.records_confirmed) what this transaction confirmed: after every
+    chain head is taken, before the seal (the seal head stays the last lock)."""
+    if records:
+        records_confirmed.send(sender=ServiceRecord, records=records, stars=stars or {})

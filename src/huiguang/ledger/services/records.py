@@ -30,7 +30,7 @@ from ..models import ServiceRecord
 from ..permissions import managed_q, may_manage_records
 from ..selectors.hours import current_policy
 from ..selectors.records import actor_name, pending_list_for
-from .chaining import chain_record
+from .chaining import announce_confirmed, chain_record
 from .rules import attended_window, check_daily_cap, check_overlap, lock_volunteer, whole_minutes
 from .sealing import seal_records
 
@@ -141,10 +141,14 @@ def records_confirm(*, actor, ids: list[int], rating: int | None = None, evaluat
             .order_by("volunteer_id", "pk")  # heads locked in volunteer pk order: no deadlock
         )
         chained = []
+        stars: dict[int, tuple[int, int]] = {}
         for record in records:
-            if chain_record(record, actor=actor, policy=policy, rating=rating, evaluation=evaluation):
+            if chain_record(
+                record, actor=actor, policy=policy, rating=rating, evaluation=evaluation, stars=stars
+            ):
                 chained.append(record)
         done = len(chained)
+        announce_confirmed(chained, stars)
         seal_records(chained)  # the last lock of the transaction: the seal head (sealing.py)
         if done:
             audit_log(action="records.confirm", actor=actor, count=done, ids=[r.pk for r in records][:200])
@@ -257,7 +261,9 @@ def record_append(
         )
         if confirm:
             record.organization = organization
-            if chain_record(record, actor=actor, policy=current_policy()):
+            stars: dict[int, tuple[int, int]] = {}
+            if chain_record(record, actor=actor, policy=current_policy(), stars=stars):
+                announce_confirmed([record], stars)
                 seal_records([record])
         audit_log(action=f"record.append.{kind}", actor=actor, obj=record, minutes=minutes)
     record.refresh_from_db()

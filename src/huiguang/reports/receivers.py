@@ -1,0 +1,11 @@
+"""Reports' answers to lower apps' events (connected in ReportsConfig.ready): a receiver only
+calls a service."""
+
+from __future__ import annotations
+
+from .services.rollups import rollups_add
+
+
+def add_confirmed(sender, *, records, stars, **kwargs) -> None:
+    """ledger.signals.records_confirmed: add the records to the rollups, in the confirming transaction."""
+    rollups_add(records=records, stars=stars)

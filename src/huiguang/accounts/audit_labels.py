@@ -132,6 +132,10 @@ ACTION_LABELS |= {
     "points_application.approve": _("school points application approved"),
     "points_application.refuse": _("school points application refused"),
     "points_statistics.export": _("school points statistics exported"),
+    "bulletin.generate": _("monthly bulletin generated"),
+    "bulletin.review": _("monthly bulletin reviewed"),
+    "bulletin.publish": _("monthly bulletin published"),
+    "reports.rollups.rebuild": _("report totals rebuilt"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

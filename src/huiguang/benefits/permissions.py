@@ -5,6 +5,8 @@ lives in `services.consent.partner_read`, the one gate every partner page and en
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from huiguang.network.scope import scope_for
@@ -71,3 +73,23 @@ def managed_partners(user, kind: str) -> QuerySet[Partner]:
         staff__active=True,
         staff__role=PartnerStaff.Role.MANAGER,
     ).distinct()
+
+
+@dataclass(frozen=True)
+class PartnerRoles:
+    """What the user does for partners, read in one query (the navigation asks on every page)."""
+
+    staff_kinds: frozenset[str] = frozenset()  # kinds of partner the user acts for
+    manager_kinds: frozenset[str] = frozenset()  # … and manages
+
+    @property
+    def any(self) -> bool:
+        return bool(self.staff_kinds)
+
+
+def partner_roles(user) -> PartnerRoles:
+    links = list(staff_links(user).values_list("partner__kind", "role"))
+    return PartnerRoles(
+        staff_kinds=frozenset(kind for kind, _role in links),
+        manager_kinds=frozenset(kind for kind, role in links if role == PartnerStaff.Role.MANAGER),
+    )

@@ -19,10 +19,10 @@ from huiguang.accounts.permissions import may_manage_all_tokens, may_read_audit_
 from huiguang.activities.permissions import is_reviewer, may_create_activities
 from huiguang.benefits.models import Partner
 from huiguang.benefits.permissions import (
-    is_partner_staff,
-    managed_partners,
+    PartnerRoles,
     may_manage_partners,
     may_read_partner_statistics,
+    partner_roles,
 )
 from huiguang.credit.permissions import may_manage_credit, may_read_credit_console
 from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
@@ -63,7 +63,7 @@ def _daily_items(is_volunteer: bool | None, partner_staff: bool = False) -> list
     return daily.items
 
 
-def _mine(user, is_volunteer: bool) -> NavGroup:
+def _mine(user, is_volunteer: bool, roles: PartnerRoles) -> NavGroup:
     """The volunteer's less frequent pages, and the account's settings (tokens tucked away last)."""
     mine = NavGroup(_("Mine"))
     mine.add(is_volunteer, _("My profile and e-card"), "volunteers:me")
@@ -78,23 +78,23 @@ def _mine(user, is_volunteer: bool) -> NavGroup:
     mine.add(is_volunteer, _("志愿贷 loans"), "benefits:my_loans")
     mine.add(is_volunteer, _("School-admission points"), "benefits:my_points")
     mine.add(
-        is_partner_staff(user, Partner.Kind.BANK),
+        Partner.Kind.BANK in roles.staff_kinds,
         _("Loan referrals"),
         "benefits:bank_referrals",
         divider_before=True,
     )
     mine.add(
-        not scope_for(user).city_admin and managed_partners(user, Partner.Kind.BANK).exists(),
+        not scope_for(user).city_admin and Partner.Kind.BANK in roles.manager_kinds,
         _("Loan products"),
         "benefits:loan_products",
     )
     mine.add(
-        is_partner_staff(user, Partner.Kind.EDUCATION),
+        Partner.Kind.EDUCATION in roles.staff_kinds,
         _("Points applications"),
         "benefits:school_applications",
     )
     mine.add(
-        not scope_for(user).city_admin and managed_partners(user, Partner.Kind.EDUCATION).exists(),
+        not scope_for(user).city_admin and Partner.Kind.EDUCATION in roles.manager_kinds,
         _("Points policies"),
         "benefits:points_policies",
     )
@@ -168,9 +168,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": _daily_items(None), "nav_mine": None, "console_groups": [], "scope": scope}
     is_volunteer = hasattr(user, "volunteer")
+    roles = partner_roles(user)
     return {
-        "nav_items": _daily_items(is_volunteer, is_partner_staff(user)),
-        "nav_mine": _mine(user, is_volunteer),
+        "nav_items": _daily_items(is_volunteer, roles.any),
+        "nav_mine": _mine(user, is_volunteer, roles),
         "console_groups": _console(user),
         "scope": scope,
     }

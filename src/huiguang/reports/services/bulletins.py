@@ -75,7 +75,7 @@ def bulletin_generate(*, actor, month: dt.date, request=None) -> Bulletin:
     return bulletin
 
 
-def _move(*, actor, bulletin: Bulletin, frm: str, to: str, action: str, request=None) -> Bulletin:
+def _move(*, actor, bulletin: Bulletin, frm: str, to: str, request=None) -> Bulletin:
     if not may_write_bulletins(actor):
         raise PermissionDenied
     now = timezone.now()
@@ -88,16 +88,20 @@ def _move(*, actor, bulletin: Bulletin, frm: str, to: str, action: str, request=
                 "WRONG_STATUS",
                 _("Only a bulletin in the status “%(status)s” can be moved on.") % {"status": B(frm).label},
             )
-        audit_log(action=action, actor=actor, obj=bulletin, request=request, month=f"{bulletin.month:%Y-%m}")
+        audit_log(
+            action="bulletin.publish" if to == B.PUBLISHED else "bulletin.review",
+            actor=actor,
+            obj=bulletin,
+            request=request,
+            month=f"{bulletin.month:%Y-%m}",
+        )
     bulletin.refresh_from_db()
     return bulletin
 
 
 def bulletin_review(*, actor, bulletin: Bulletin, request=None) -> Bulletin:
     """A draft read and found right: reviewed (a second look before publishing)."""
-    return _move(
-        actor=actor, bulletin=bulletin, frm=B.DRAFT, to=B.REVIEWED, action="bulletin.review", request=request
-    )
+    return _move(actor=actor, bulletin=bulletin, frm=B.DRAFT, to=B.REVIEWED, request=request)
 
 
 def bulletin_publish(*, actor, bulletin: Bulletin, request=None) -> Bulletin:
@@ -107,7 +111,6 @@ def bulletin_publish(*, actor, bulletin: Bulletin, request=None) -> Bulletin:
         bulletin=bulletin,
         frm=B.REVIEWED,
         to=B.PUBLISHED,
-        action="bulletin.publish",
         request=request,
     )
 

@@ -14,6 +14,8 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
+from huiguang.reports.api.assessments import router as reports_assessments_router
+from huiguang.reports.api.dashboards import router as reports_dashboards_router
 from huiguang.volunteers.api import router as volunteers_router
 
 # Answers any operation can give, whatever it declares itself: the handlers below produce them.
@@ -120,3 +122,5 @@ api.add_router("/", activities_router)
 api.add_router("/", notifications_router)
 api.add_router("/", attendance_router)
 api.add_router("/", ledger_router)
+api.add_router("/", reports_dashboards_router)
+api.add_router("/", reports_assessments_router)

@@ -20,6 +20,7 @@ from huiguang.activities.permissions import is_reviewer, may_create_activities
 from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
 from huiguang.network.permissions import may_list_regions, may_manage_roles
 from huiguang.network.scope import scope_for
+from huiguang.reports.permissions import may_edit_assessments, may_read_assessments
 from huiguang.volunteers.permissions import may_import
 
 
@@ -95,11 +96,16 @@ def _console(user) -> list[NavGroup]:
     volunteers.add(True, _("Volunteer list"), "volunteers:console_list")
     volunteers.add(may_import(user), _("Import volunteers"), "volunteers:import_upload")
 
+    reports = NavGroup(_("Reports"))
+    reports.add(True, _("Dashboard"), "reports:dashboard")
+    reports.add(may_read_assessments(user), _("Assessments"), "reports:assessments")
+    reports.add(may_edit_assessments(user), _("Hourly rate"), "reports:hourly_rate")
+
     admin = NavGroup(_("Administration"))
     admin.add(may_manage_roles(user), _("Roles"), "network:grant_list")
     admin.add(may_read_audit_log(user), _("Audit log"), "accounts:audit_list")
     admin.add(may_manage_all_tokens(user), _("All API tokens"), "accounts:token_list", "?all=1")
-    return [g for g in (activities, hours, network, volunteers, admin) if g.items]
+    return [g for g in (activities, hours, network, volunteers, reports, admin) if g.items]
 
 
 def navigation(request):

@@ -87,6 +87,8 @@ def scheme_detail(request, pk):
 @require_POST
 def indicator_add(request, pk):
     scheme = scheme_get_for(request.user, pk)
+    if not may_edit_assessments(request.user):
+        raise Http404
     form = IndicatorForm(request.POST, scheme=scheme)
     if form.is_valid():
         try:
@@ -132,6 +134,8 @@ def indicator_remove(request, pk):
 @require_POST
 def run_compute(request, pk):
     scheme = scheme_get_for(request.user, pk)
+    if not may_edit_assessments(request.user):
+        raise Http404
     form = RunForm(request.POST, scheme=scheme)
     if form.is_valid():
         try:

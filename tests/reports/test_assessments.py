@@ -37,17 +37,42 @@ def town_scheme(city, month, *, manual=False):
     scheme = svc.scheme_create(actor=admin, year=month.year, unit_type="town", name="镇街道志愿服务考核")
     common = {"label": "", "target": None, "rank_step": None}
     svc.indicator_add(
-        actor=admin, scheme=scheme, **{**common, "measure": "hours", "period": "month", "weight": Decimal(40),
-                                       "rule": "linear", "target": Decimal(4)}
+        actor=admin,
+        scheme=scheme,
+        **{
+            **common,
+            "measure": "hours",
+            "period": "month",
+            "weight": Decimal(40),
+            "rule": "linear",
+            "target": Decimal(4),
+        },
     )
     svc.indicator_add(
-        actor=admin, scheme=scheme, **{**common, "measure": "participations", "period": "ytd",
-                                       "weight": Decimal(30), "rule": "rank", "rank_step": Decimal(10)}
+        actor=admin,
+        scheme=scheme,
+        **{
+            **common,
+            "measure": "participations",
+            "period": "ytd",
+            "weight": Decimal(30),
+            "rule": "rank",
+            "rank_step": Decimal(10),
+        },
     )
     if manual:
         svc.indicator_add(
-            actor=admin, scheme=scheme, **{**common, "measure": "manual", "label": "阵地建设", "period": "month",
-                                           "weight": Decimal(30), "rule": "linear", "target": Decimal(10)}
+            actor=admin,
+            scheme=scheme,
+            **{
+                **common,
+                "measure": "manual",
+                "label": "阵地建设",
+                "period": "month",
+                "weight": Decimal(30),
+                "rule": "linear",
+                "target": Decimal(10),
+            },
         )
     return scheme
 
@@ -80,8 +105,15 @@ def test_editing_the_scheme_never_changes_a_locked_result(city, vol, org_admin):
     svc.run_lock(actor=admin, run=run)
     hours = scheme.indicators.get(measure="hours")
     svc.indicator_update(
-        actor=admin, indicator=hours, measure="hours", label="服务时长", period="month", weight=Decimal(80),
-        rule="linear", target=Decimal(1), rank_step=None,
+        actor=admin,
+        indicator=hours,
+        measure="hours",
+        label="服务时长",
+        period="month",
+        weight=Decimal(80),
+        rule="linear",
+        target=Decimal(1),
+        rank_step=None,
     )
     with pytest.raises(Refused):
         svc.run_compute(actor=admin, scheme=scheme, period=month)
@@ -117,9 +149,14 @@ def test_a_manual_indicator_takes_a_reviewers_value_with_evidence(city, vol, org
     assert result.total == Decimal("45.00")
     score = run.manual_scores.get()
     assert client.get(reverse("reports:evidence", args=[score.pk])).status_code == 200
-    assert login_client(city.users["town_admin"]).get(reverse("reports:evidence", args=[score.pk])).status_code == 404
+    assert (
+        login_client(city.users["town_admin"]).get(reverse("reports:evidence", args=[score.pk])).status_code
+        == 404
+    )
     with pytest.raises(FieldErrors):
-        svc.manual_score_set(actor=admin, run=run, indicator=manual, unit_id="330482103", value="-1", evidence="x")
+        svc.manual_score_set(
+            actor=admin, run=run, indicator=manual, unit_id="330482103", value="-1", evidence="x"
+        )
 
 
 def test_the_city_admin_builds_a_scheme_in_the_browser_forms_and_sees_each_towns_total(city, vol, org_admin):

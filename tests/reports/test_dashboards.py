@@ -72,16 +72,24 @@ def test_dashboard_queries_stay_constant_as_the_ledger_grows(city, vol, org_admi
         for start in (6, 9, 12, 15):
             confirmed(make_shift(city.org_a1, day=day, start=start, hours=1), vol, org_admin)
         confirmed(
-            make_shift(city.org_b, day=day - dt.timedelta(days=40), start=9, hours=2), other, city.users["city_admin"]
+            make_shift(city.org_b, day=day - dt.timedelta(days=40), start=9, hours=2),
+            other,
+            city.users["city_admin"],
         )
 
     for url in (reverse("reports:dashboard"), "/api/v1/reports/bigscreen", reverse("web:home")):
         assert_queries_constant(lambda url=url: client.get(url), grow)
 
 
-def test_the_city_dashboard_shows_the_years_figures_and_the_impact_value_with_its_source(city, vol, org_admin):
+def test_the_city_dashboard_shows_the_years_figures_and_the_impact_value_with_its_source(
+    city, vol, org_admin
+):
     day = scene(city, vol, org_admin)
-    hourly_rate_set(actor=city.users["city_admin"], yuan_per_hour=Decimal("45.50"), source="按 2025 年平湖市城镇非私营单位平均工资折算")
+    hourly_rate_set(
+        actor=city.users["city_admin"],
+        yuan_per_hour=Decimal("45.50"),
+        source="按 2025 年平湖市城镇非私营单位平均工资折算",
+    )
     page = login_client(city.users["city_admin"]).get(reverse("reports:dashboard")).content.decode()
     assert "平湖市" in page
     assert "按 2025 年平湖市城镇非私营单位平均工资折算" in page and "45.50" in page

@@ -23,23 +23,45 @@ def objs(city):
     this_month = timezone.localdate().replace(day=1)
     draft_scheme = svc.scheme_create(actor=admin, year=this_month.year, unit_type="town", name="镇街考核")
     indicator = svc.indicator_add(
-        actor=admin, scheme=draft_scheme, measure="hours", label="", period="ytd", weight=Decimal(50),
-        target=Decimal(100), rule="linear", rank_step=None,
+        actor=admin,
+        scheme=draft_scheme,
+        measure="hours",
+        label="",
+        period="ytd",
+        weight=Decimal(50),
+        target=Decimal(100),
+        rule="linear",
+        rank_step=None,
     )
     svc.indicator_add(
-        actor=admin, scheme=draft_scheme, measure="manual", label="阵地", period="month", weight=Decimal(50),
-        target=Decimal(10), rule="linear", rank_step=None,
+        actor=admin,
+        scheme=draft_scheme,
+        measure="manual",
+        label="阵地",
+        period="month",
+        weight=Decimal(50),
+        target=Decimal(10),
+        rule="linear",
+        rank_step=None,
     )
     draft = svc.run_compute(actor=admin, scheme=draft_scheme, period=this_month)
-    published = svc.run_compute(
-        actor=admin, scheme=draft_scheme, period=(this_month - dt.timedelta(days=1)).replace(day=1)
-    ) if this_month.month > 1 else draft
+    published = (
+        svc.run_compute(
+            actor=admin, scheme=draft_scheme, period=(this_month - dt.timedelta(days=1)).replace(day=1)
+        )
+        if this_month.month > 1
+        else draft
+    )
     if published.pk != draft.pk:
         svc.run_lock(actor=admin, run=published)
         svc.run_publish(actor=admin, run=published)
     score = ManualScore.objects.create(
-        run=draft, indicator=draft_scheme.indicators.get(measure="manual"), unit_id="330482001",
-        value=Decimal(3), evidence="台账", scored_by=admin,
+        run=draft,
+        indicator=draft_scheme.indicators.get(measure="manual"),
+        unit_id="330482001",
+        value=Decimal(3),
+        evidence="台账",
+        scored_by=admin,
     )
     score.evidence_file.save("e.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     return {

@@ -22,7 +22,11 @@ def test_active_members_count_each_volunteer_once_across_months_and_sub_teams(ci
     body = Client().get(f"/api/v1/reports/teams/{city.org_a.pk}/figures?year={day.year}").json()
     assert (body["active_members"], body["participations"], body["hours"]) == (2, 3, 4.0)
     assert body["people_served"] == 40
-    page = Client().get(reverse("reports:team_figures", args=[city.org_a.pk]), {"year": day.year}).content.decode()
+    page = (
+        Client()
+        .get(reverse("reports:team_figures", args=[city.org_a.pk]), {"year": day.year})
+        .content.decode()
+    )
     assert 'id="team-active">2<' in page and 'id="team-served">40<' in page
     sub = Client().get(f"/api/v1/reports/teams/{city.org_a1.pk}/figures?year={day.year}").json()
     assert sub["active_members"] == 1

@@ -45,6 +45,11 @@ def measure_label(key: str) -> str:
 def readable(breakdown: list[dict]) -> list[dict]:
     """The lines with their texts, for templates."""
     return [
-        {**line, "rule_text": rule_text(line), "aggregation_text": aggregation_text(line), "measure_label": measure_label(line["measure"])}
+        {
+            **line,
+            "rule_text": rule_text(line),
+            "aggregation_text": aggregation_text(line),
+            "measure_label": measure_label(line["measure"]),
+        }
         for line in breakdown
     ]

@@ -14,7 +14,13 @@ from huiguang.core.api import ERRORS, Pagination
 
 from ..breakdown import readable
 from ..permissions import may_read_assessments
-from ..selectors.assessments import result_list_for, run_get_for, run_list_for, scheme_get_for, scheme_list_for
+from ..selectors.assessments import (
+    result_list_for,
+    run_get_for,
+    run_list_for,
+    scheme_get_for,
+    scheme_list_for,
+)
 
 router = Router(tags=["reports"])
 

@@ -186,7 +186,8 @@ def team(request, pk: int, filters: Query[TeamFilter]):
     "/reports/dashboard",
     response={200: DashboardOut, **ERRORS},
     summary="The dashboard of a scope",
-    description="The city's (city-wide roles), a region's or an organization's figures; 404 outside your scope.",
+    description="The city's (city-wide roles), a region's or an organization's figures; "
+    "404 outside your scope.",
 )
 def dashboard(request, filters: Query[DashboardFilter]):
     user = request.user

@@ -25,13 +25,21 @@ def assessment_run_xlsx(run, results) -> bytes:
     totals = wb.create_sheet(_("Totals"))
     totals.append([_("Rank"), _("Unit"), _("Total"), *[safe_cell(i["label"]) for i in indicators]])
     for r in results:
-        totals.append([r.rank, safe_cell(r.unit_name), float(r.total), *[_number(b["points"]) for b in r.breakdown]])
+        totals.append(
+            [r.rank, safe_cell(r.unit_name), float(r.total), *[_number(b["points"]) for b in r.breakdown]]
+        )
     detail = wb.create_sheet(_("Breakdown"))
     detail.append([_("Unit"), _("Indicator"), _("Raw value"), _("Rule"), _("Points")])
     for r in results:
         for b in r.breakdown:
             detail.append(
-                [safe_cell(r.unit_name), safe_cell(b["label"]), _number(b["raw"]), rule_text(b), _number(b["points"])]
+                [
+                    safe_cell(r.unit_name),
+                    safe_cell(b["label"]),
+                    _number(b["raw"]),
+                    rule_text(b),
+                    _number(b["points"]),
+                ]
             )
     out = BytesIO()
     wb.save(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -51,11 +52,16 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, scheme: AssessmentScheme, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(m.key, f"{m.label} ({m.unit})") for m in measures_for(scheme.unit_type)]
-        self.fields["measure"].choices = [*choices, (Indicator.MANUAL, _("manual (scored by a reviewer)"))]
+        cast(forms.ChoiceField, self.fields["measure"]).choices = [
+            *choices,
+            (Indicator.MANUAL, _("manual (scored by a reviewer)")),
+        ]
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
-        return {k: data.get(k) for k in ("measure", "label", "period", "weight", "target", "rule", "rank_step")}
+        return {
+            k: data.get(k) for k in ("measure", "label", "period", "weight", "target", "rule", "rank_step")
+        }
 
 
 def _months_of(year: int) -> list[tuple[str, str]]:
@@ -69,7 +75,7 @@ class RunForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, scheme: AssessmentScheme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = _months_of(scheme.year)
+        cast(forms.ChoiceField, self.fields["period"]).choices = _months_of(scheme.year)
 
     def clean_period(self) -> dt.date:
         return dt.date.fromisoformat(self.cleaned_data["period"] + "-01")
@@ -86,8 +92,8 @@ class ManualScoreForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, indicators, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].choices = [(str(i.pk), i.label) for i in indicators]
-        self.fields["unit"].choices = [(r.unit_id, r.unit_name) for r in units]
+        cast(forms.ChoiceField, self.fields["indicator"]).choices = [(str(i.pk), i.label) for i in indicators]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [(r.unit_id, r.unit_name) for r in units]
 
 
 class HourlyRateForm(BootstrapFormMixin, forms.Form):

@@ -1,5 +1,3 @@
-from .rollups import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
-
 # --- assessments and dashboards (branch reports-assess) ---
 from .assessments import (  # noqa: E402, I001
     AssessmentResult,
@@ -9,6 +7,7 @@ from .assessments import (  # noqa: E402, I001
     Indicator,
     ManualScore,
 )
+from .rollups import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
 
 __all__ = [
     "ActiveMark",

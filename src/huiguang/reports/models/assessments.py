@@ -62,7 +62,9 @@ class AssessmentScheme(models.Model):
     class Meta:
         verbose_name = _("assessment scheme")
         ordering = ["-year", "unit_type"]
-        constraints = [models.UniqueConstraint(fields=["year", "unit_type"], name="one_scheme_per_year_and_type")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit_type"], name="one_scheme_per_year_and_type")
+        ]
 
     def __str__(self):
         return self.name
@@ -126,7 +128,9 @@ class AssessmentRun(models.Model):
     class Meta:
         verbose_name = _("assessment run")
         ordering = ["-period", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["scheme", "period"], name="one_run_per_scheme_and_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "period"], name="one_run_per_scheme_and_period")
+        ]
 
     def __str__(self):
         return f"{self.scheme} {self.period:%Y-%m}"

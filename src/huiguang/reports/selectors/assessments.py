@@ -18,7 +18,7 @@ from ..measures import MEASURES, measure_values
 from ..models import AssessmentResult, AssessmentRun, AssessmentScheme, Indicator, ManualScore
 from ..permissions import assessment_results_q, may_read_all_assessments
 from ..services.scoring import aggregate
-from ..units import TOWN, VILLAGE
+from ..units import TOWN, VILLAGE, Unit
 
 R = AssessmentRun.Status
 
@@ -62,7 +62,9 @@ def manual_indicators(run: AssessmentRun) -> list[Indicator]:
 
 
 def manual_scores_of(run: AssessmentRun, unit_id: str | None = None) -> QuerySet[ManualScore]:
-    scores = run.manual_scores.select_related("indicator", "scored_by").order_by("indicator__order", "unit_id")
+    scores = run.manual_scores.select_related("indicator", "scored_by").order_by(
+        "indicator__order", "unit_id"
+    )
     return scores.filter(unit_id=unit_id) if unit_id is not None else scores
 
 
@@ -90,7 +92,8 @@ def villages_behind(result: AssessmentResult) -> tuple[list[dict], list[dict]]:
     months = [dt.date(period.year, m, 1) for m in range(1, period.month + 1)]
     if not any(i["period"] == Indicator.Period.YEAR_TO_DATE for i in indicators):
         months = [period]
-    units, by_month = [], {}
+    units: list[Unit] = []
+    by_month: dict = {}
     for month in months:
         units, by_month[month] = measure_values(VILLAGE, month, keys)
     villages = [u for u in units if u.parent == result.unit_id]

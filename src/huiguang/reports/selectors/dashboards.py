@@ -71,7 +71,9 @@ def dashboard_units_for(user) -> list[DashboardUnit]:
         if city is not None:
             units.append(_region_unit(city))
     if scope.region_paths:
-        units += [_region_unit(r) for r in Region.objects.filter(path__in=scope.region_paths).order_by("path")]
+        units += [
+            _region_unit(r) for r in Region.objects.filter(path__in=scope.region_paths).order_by("path")
+        ]
     orgs = Organization.objects.filter(
         Q(path__in=scope.admin_org_paths) | Q(pk__in=scope.leader_org_ids)
     ).order_by("path")
@@ -187,7 +189,12 @@ def _categories(unit: DashboardUnit, since: dt.datetime, until: dt.datetime) -> 
         activities = activities.filter(organization__path__startswith=unit.path)
     elif unit.kind == "region":
         activities = activities.filter(region__path__startswith=unit.path)
-    rows = activities.order_by().values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name")
+    rows = (
+        activities.order_by()
+        .values("category__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category__name")
+    )
     return [{"name": r["category__name"] or "—", "activities": r["n"]} for r in rows]
 
 
@@ -243,7 +250,9 @@ def headline_figures() -> dict:
         minutes=Sum("minutes", default=0), participations=Sum("participations", default=0)
     )
     registered = sum(total for total, _new in registrations_by_region(since=now, until=now).values())
-    activities = sum(row["published"] for row in activity_figures(since=start, until=now + dt.timedelta(days=366)))
+    activities = sum(
+        row["published"] for row in activity_figures(since=start, until=now + dt.timedelta(days=366))
+    )
     return {
         "registered": registered,
         "participations": totals["participations"],
@@ -288,7 +297,8 @@ def bigscreen_feed(*, now: dt.datetime | None = None) -> dict:
             for m in months
         ],
         "sites": [
-            {"name": s.name, "lat": float(s.lat), "lng": float(s.lng)} for s in located_sites().order_by("pk")
+            {"name": s.name, "lat": float(s.lat or 0), "lng": float(s.lng or 0)}
+            for s in located_sites().order_by("pk")
         ],
         "activities": [
             {

@@ -44,9 +44,7 @@ def _require_editor(actor) -> None:
 def _check_year(year: int) -> None:
     this_year = timezone.localdate().year
     if not 2000 <= year <= this_year + 1:
-        raise FieldErrors(
-            {"year": [_("Enter a year from 2000 to %(last)d.") % {"last": this_year + 1}]}
-        )
+        raise FieldErrors({"year": [_("Enter a year from 2000 to %(last)d.") % {"last": this_year + 1}]})
 
 
 def scheme_create(*, actor, year: int, unit_type: str, name: str) -> AssessmentScheme:
@@ -104,7 +102,9 @@ def _indicator_fields(scheme, *, measure, label, period, weight, target, rule, r
 
 
 def _bump(scheme: AssessmentScheme) -> None:
-    AssessmentScheme.objects.filter(pk=scheme.pk).update(version=scheme.version + 1, updated_at=timezone.now())
+    AssessmentScheme.objects.filter(pk=scheme.pk).update(
+        version=scheme.version + 1, updated_at=timezone.now()
+    )
     scheme.version += 1
 
 
@@ -252,7 +252,9 @@ def run_compute(*, actor, scheme: AssessmentScheme, period: dt.date) -> Assessme
         manual = {(s.indicator_id, s.unit_id): s.value for s in run.manual_scores.all()}
         units, raws = _raw_values(scheme, indicators, period, manual)
         breakdowns = _breakdowns(indicators, units, raws)
-        totals = {uid: sum((Decimal(b["points"]) for b in rows), Decimal(0)) for uid, rows in breakdowns.items()}
+        totals = {
+            uid: sum((Decimal(b["points"]) for b in rows), Decimal(0)) for uid, rows in breakdowns.items()
+        }
         ranks = rank_units(totals)  # type: ignore[arg-type]
         run.results.all().delete()
         AssessmentResult.objects.bulk_create(
@@ -351,7 +353,7 @@ def hourly_rate_set(*, actor, yuan_per_hour, source: str) -> HourlyRate:
         errors["yuan_per_hour"] = [_("Enter a rate from 0.01 to 10000 yuan per hour.")]
     if not (source or "").strip():
         errors["source"] = [_("Say where the rate comes from.")]
-    if errors:
+    if errors or rate is None:
         raise FieldErrors(errors)
     with transaction.atomic():
         row = HourlyRate.objects.create(yuan_per_hour=rate, source=source.strip(), set_by=actor)

@@ -208,7 +208,9 @@ def run_publish(request, pk):
 @console_page
 def run_export(request, pk):
     run = run_get_for(request.user, pk)
-    response = HttpResponse(assessment_run_xlsx(run, list(result_list_for(request.user, run))), content_type=XLSX)
+    response = HttpResponse(
+        assessment_run_xlsx(run, list(result_list_for(request.user, run))), content_type=XLSX
+    )
     response["Content-Disposition"] = f'attachment; filename="assessment-{run.pk}-{run.period:%Y-%m}.xlsx"'
     return response
 

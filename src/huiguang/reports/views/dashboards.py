@@ -90,5 +90,9 @@ def team(request, pk):
     except BadParam as exc:
         context = {"team": org, "error": str(exc), "years": range(this_year, this_year - 5, -1)}
         return render(request, "reports/dashboards/team.html", context, status=422)
-    context = {"figures": team_figures(org, year=year), "team": org, "years": range(this_year, this_year - 5, -1)}
+    context = {
+        "figures": team_figures(org, year=year),
+        "team": org,
+        "years": range(this_year, this_year - 5, -1),
+    }
     return render(request, "reports/dashboards/team.html", context)

@@ -108,7 +108,7 @@ def test_editing_the_scheme_never_changes_a_locked_result(city, vol, org_admin):
         actor=admin,
         indicator=hours,
         measure="hours",
-        label="服务时长",
+        label="时长新口径",
         period="month",
         weight=Decimal(80),
         rule="linear",
@@ -123,7 +123,7 @@ def test_editing_the_scheme_never_changes_a_locked_result(city, vol, org_admin):
     scheme.refresh_from_db()
     assert run.scheme_version < scheme.version
     page = login_client(admin).get(reverse("reports:run_detail", args=[run.pk]))
-    assert "服务时长" not in page.content.decode()  # the locked run shows the scheme as it was
+    assert "时长新口径" not in page.content.decode()  # the locked run shows the scheme as it was
     svc.run_publish(actor=admin, run=run)
     assert AuditEntry.objects.filter(action="reports.assessment_run.publish", object_id=str(run.pk)).exists()
 

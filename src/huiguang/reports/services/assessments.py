@@ -53,8 +53,8 @@ def scheme_create(*, actor, year: int, unit_type: str, name: str) -> AssessmentS
     if unit_type not in AssessmentScheme.UnitType.values:
         raise FieldErrors({"unit_type": [_("Choose one of the options.")]})
     with transaction.atomic():
-        if AssessmentScheme.objects.filter(year=year, unit_type=unit_type).exists():
-            raise FieldErrors({"year": [_("This year already has a scheme for these units.")]})
+        if AssessmentScheme.objects.filter(year=year, unit_type=unit_type, name=name.strip()).exists():
+            raise FieldErrors({"name": [_("This year already has a scheme of this name for these units.")]})
         scheme = AssessmentScheme.objects.create(
             year=year, unit_type=unit_type, name=name.strip(), created_by=actor
         )

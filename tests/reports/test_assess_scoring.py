@@ -20,6 +20,9 @@ def test_rank_rule_gives_the_first_the_weight_then_steps_down_and_ties_share_a_r
     points = {k: score_rank(ranks.get(k), weight=D(10), step=D(2)) for k in "abcde"}
     assert points == {"b": D("10.00"), "a": D("8.00"), "c": D("8.00"), "d": D("4.00"), "e": D("0.00")}
     assert score_rank(9, weight=D(10), step=D(2)) == D("0.00")  # never below zero
+    # a unit that did nothing takes no rank in an indicator (totals are still ranked with zeros)
+    assert rank_units({"a": D(0), "b": D(5)}, positive_only=True) == {"b": 1}
+    assert rank_units({"a": D(0), "b": D(5)}) == {"b": 1, "a": 2}
 
 
 def test_a_period_sums_counts_reads_stocks_at_its_end_and_averages_rates():

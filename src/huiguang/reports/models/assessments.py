@@ -62,8 +62,12 @@ class AssessmentScheme(models.Model):
     class Meta:
         verbose_name = _("assessment scheme")
         ordering = ["-year", "unit_type"]
+        # A year may hold several schemes for the same units (the civilized-city rules and the
+        # target-responsibility rules, 文明城市 and 目标责任制), each under its own name.
         constraints = [
-            models.UniqueConstraint(fields=["year", "unit_type"], name="one_scheme_per_year_and_type")
+            models.UniqueConstraint(
+                fields=["year", "unit_type", "name"], name="one_scheme_name_per_year_and_type"
+            )
         ]
 
     def __str__(self):

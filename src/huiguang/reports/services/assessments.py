@@ -208,7 +208,7 @@ def _breakdowns(indicators, units, raws) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {u.id: [] for u in units}
     for ind in indicators:
         values = {uid: raw for uid, (raw, _how) in raws[ind.pk].items()}
-        ranks = rank_units(values)
+        ranks = rank_units(values, positive_only=True)
         for unit in units:
             raw, how = raws[ind.pk][unit.id]
             if ind.rule == Indicator.Rule.RANK:

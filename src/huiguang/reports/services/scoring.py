@@ -61,9 +61,13 @@ def score_linear(raw: Decimal | None, *, weight: Decimal, target: Decimal) -> De
     return points(weight * min(raw / target, Decimal(1)))
 
 
-def rank_units(raws: dict[str, Decimal | None]) -> dict[str, int]:
-    """Competition ranks (1, 2, 2, 4) of the units with a value, highest first."""
-    ranked = sorted(((v, k) for k, v in raws.items() if v is not None), key=lambda p: -p[0])
+def rank_units(raws: dict[str, Decimal | None], *, positive_only: bool = False) -> dict[str, int]:
+    """Competition ranks (1, 2, 2, 4) of the units with a value, highest first; `positive_only`:
+    a unit whose value is 0 (nothing done) takes no rank (a rank rule gives it no points)."""
+    ranked = sorted(
+        ((v, k) for k, v in raws.items() if v is not None and (v > 0 or not positive_only)),
+        key=lambda p: -p[0],
+    )
     ranks: dict[str, int] = {}
     for position, (value, key) in enumerate(ranked, start=1):
         previous = ranked[position - 2] if position > 1 else None

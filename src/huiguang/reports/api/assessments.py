@@ -25,7 +25,7 @@ from ..selectors.assessments import (
 router = Router(tags=["reports"])
 
 
-class IndicatorOut(Schema):
+class AssessmentIndicatorOut(Schema):
     id: int
     label: str
     measure: str = Field(..., description="A key of the measures catalogue, or `manual`.")
@@ -36,16 +36,16 @@ class IndicatorOut(Schema):
     rank_step: str = Field(..., description="Rank rule: points less for each next rank.")
 
 
-class SchemeOut(Schema):
+class AssessmentSchemeOut(Schema):
     id: int
     year: int
     unit_type: str
     name: str
     version: int
-    indicators: list[IndicatorOut]
+    indicators: list[AssessmentIndicatorOut]
 
 
-class RunOut(Schema):
+class AssessmentRunOut(Schema):
     id: int
     scheme_id: int
     period: dt.date = Field(..., description="The first day of the month assessed.")
@@ -53,7 +53,7 @@ class RunOut(Schema):
     scheme_version: int = Field(..., description="The scheme version the results were computed with.")
 
 
-class LineOut(Schema):
+class AssessmentLineOut(Schema):
     indicator: int
     label: str
     measure: str
@@ -65,17 +65,17 @@ class LineOut(Schema):
     points: str
 
 
-class ResultOut(Schema):
+class AssessmentResultOut(Schema):
     unit_id: str
     unit_name: str
     rank: int
     total: str = Field(..., description="The sum of the breakdown's points.")
-    breakdown: list[LineOut]
+    breakdown: list[AssessmentLineOut]
 
 
-class RunDetailOut(RunOut):
-    indicators: list[IndicatorOut] = Field(..., description="The indicators as the results were computed.")
-    results: list[ResultOut]
+class AssessmentRunDetailOut(AssessmentRunOut):
+    indicators: list[AssessmentIndicatorOut] = Field(..., description="The indicators as the results were computed.")
+    results: list[AssessmentResultOut]
 
 
 def _scheme(s) -> dict:
@@ -108,7 +108,7 @@ def _reader(request) -> None:
 
 @router.get(
     "/reports/assessment-schemes",
-    response={200: list[SchemeOut], **ERRORS},
+    response={200: list[AssessmentSchemeOut], **ERRORS},
     summary="Assessment schemes",
     description="City-wide roles only; others get an empty list.",
 )
@@ -118,14 +118,14 @@ def schemes(request):
     return [_scheme(s) for s in scheme_list_for(request.user)]
 
 
-@router.get("/reports/assessment-schemes/{pk}", response={200: SchemeOut, **ERRORS}, summary="One scheme")
+@router.get("/reports/assessment-schemes/{pk}", response={200: AssessmentSchemeOut, **ERRORS}, summary="One scheme")
 def scheme(request, pk: int):
     return _scheme(scheme_get_for(request.user, pk))
 
 
 @router.get(
     "/reports/assessment-runs",
-    response={200: list[RunOut], **ERRORS},
+    response={200: list[AssessmentRunOut], **ERRORS},
     summary="Assessment runs",
     description="Every run (city-wide roles) or the published runs with a unit in your scope.",
 )
@@ -137,7 +137,7 @@ def runs(request):
 
 @router.get(
     "/reports/assessment-runs/{pk}",
-    response={200: RunDetailOut, **ERRORS},
+    response={200: AssessmentRunDetailOut, **ERRORS},
     summary="One run's results and breakdown",
     description="Every unit in your scope: total, rank and the breakdown of every point.",
 )

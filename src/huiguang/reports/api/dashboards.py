@@ -28,44 +28,44 @@ from ..selectors.dashboards import (
 router = Router(tags=["reports"])
 
 
-class HeadlineOut(Schema):
+class HeadlineFiguresOut(Schema):
     registered: int = Field(..., description="Registered volunteers.")
     participations: int = Field(..., description="Participations (人次), all time.")
     hours: float = Field(..., description="Confirmed service hours, all time.")
     activities: int = Field(..., description="Activities published, all time.")
 
 
-class MonthOut(Schema):
+class BigscreenMonthOut(Schema):
     month: str = Field(..., description="YYYY-MM.")
     hours: float
     participations: int
 
 
-class TrendMonthOut(MonthOut):
+class DashboardTrendMonthOut(BigscreenMonthOut):
     active: int = Field(..., description="Active volunteers in the month.")
 
 
-class TeamOut(Schema):
+class DashboardTeamOut(Schema):
     id: int
     name: str
     hours: float
     participations: int
 
 
-class SiteOut(Schema):
+class BigscreenSiteOut(Schema):
     name: str
     lat: float
     lng: float
 
 
-class TodayActivityOut(Schema):
+class BigscreenActivityOut(Schema):
     title: str
     organization: str
     region: str
     starts_at: str = Field(..., description="HH:MM, the city's time.")
 
 
-class TodayOut(Schema):
+class BigscreenTodayOut(Schema):
     hours: float
     participations: int
     activities: int
@@ -74,20 +74,20 @@ class TodayOut(Schema):
 class BigscreenOut(Schema):
     generated_at: str
     city: str
-    totals: HeadlineOut
-    today: TodayOut
-    trend: list[MonthOut]
-    sites: list[SiteOut]
-    activities: list[TodayActivityOut]
-    top_teams: list[TeamOut]
+    totals: HeadlineFiguresOut
+    today: BigscreenTodayOut
+    trend: list[BigscreenMonthOut]
+    sites: list[BigscreenSiteOut]
+    activities: list[BigscreenActivityOut]
+    top_teams: list[DashboardTeamOut]
 
 
-class CategoryOut(Schema):
+class DashboardCategoryOut(Schema):
     name: str
     activities: int
 
 
-class StarOut(Schema):
+class DashboardStarOut(Schema):
     star: int
     volunteers: int
 
@@ -105,10 +105,10 @@ class DashboardOut(Schema):
     impact_yuan: int | None = Field(..., description="Hours this year × the city's hourly rate.")
     hourly_rate: float | None
     hourly_rate_source: str
-    trend: list[TrendMonthOut]
-    categories: list[CategoryOut]
-    top_teams: list[TeamOut]
-    stars: list[StarOut]
+    trend: list[DashboardTrendMonthOut]
+    categories: list[DashboardCategoryOut]
+    top_teams: list[DashboardTeamOut]
+    stars: list[DashboardStarOut]
 
 
 class DashboardFilter(Schema):
@@ -119,11 +119,11 @@ class DashboardFilter(Schema):
 Year = Annotated[int | None, whole_number(2000, 2099, optional=True, query=True), number_schema(2000, 2099)]
 
 
-class TeamFilter(Schema):
+class TeamFiguresFilter(Schema):
     year: Year = Field(None, description="The year (empty: this year).")
 
 
-class TeamMonthOut(Schema):
+class TeamFiguresMonthOut(Schema):
     month: str
     active: int
     hours: float
@@ -139,14 +139,14 @@ class TeamFiguresOut(Schema):
     participations: int
     hours: float
     people_served: int
-    months: list[TeamMonthOut]
+    months: list[TeamFiguresMonthOut]
 
 
 @router.get(
     "/reports/headline",
     auth=PUBLIC_AUTH,
     openapi_extra=PUBLIC_SECURITY,
-    response={200: HeadlineOut, **ERRORS},
+    response={200: HeadlineFiguresOut, **ERRORS},
     summary="The city's headline figures",
 )
 def headline(request):
@@ -173,7 +173,7 @@ def bigscreen(request):
     response={200: TeamFiguresOut, **ERRORS},
     summary="A team's figures of a year",
 )
-def team(request, pk: int, filters: Query[TeamFilter]):
+def team(request, pk: int, filters: Query[TeamFiguresFilter]):
     org = team_get(pk)
     year = filters.year or timezone.localdate().year
     if year > timezone.localdate().year:

@@ -21,6 +21,7 @@ from ..selectors.assessments import (
     scheme_get_for,
     scheme_list_for,
 )
+from ..services.assessments import snapshot_of
 
 router = Router(tags=["reports"])
 
@@ -74,30 +75,21 @@ class AssessmentResultOut(Schema):
 
 
 class AssessmentRunDetailOut(AssessmentRunOut):
-    indicators: list[AssessmentIndicatorOut] = Field(..., description="The indicators as the results were computed.")
+    indicators: list[AssessmentIndicatorOut] = Field(
+        ..., description="The indicators as the results were computed."
+    )
     results: list[AssessmentResultOut]
 
 
 def _scheme(s) -> dict:
+    indicators = snapshot_of(s, list(s.indicators.all()))["indicators"]
     return {
         "id": s.pk,
         "year": s.year,
         "unit_type": s.unit_type,
         "name": s.name,
         "version": s.version,
-        "indicators": [
-            {
-                "id": i.pk,
-                "label": i.label,
-                "measure": i.measure,
-                "period": i.period,
-                "weight": str(i.weight),
-                "target": None if i.target is None else str(i.target),
-                "rule": i.rule,
-                "rank_step": str(i.rank_step),
-            }
-            for i in s.indicators.all()
-        ],
+        "indicators": indicators,
     }
 
 
@@ -118,7 +110,9 @@ def schemes(request):
     return [_scheme(s) for s in scheme_list_for(request.user)]
 
 
-@router.get("/reports/assessment-schemes/{pk}", response={200: AssessmentSchemeOut, **ERRORS}, summary="One scheme")
+@router.get(
+    "/reports/assessment-schemes/{pk}", response={200: AssessmentSchemeOut, **ERRORS}, summary="One scheme"
+)
 def scheme(request, pk: int):
     return _scheme(scheme_get_for(request.user, pk))
 

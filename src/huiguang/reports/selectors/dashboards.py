@@ -118,6 +118,22 @@ def impact_value(minutes: int, rate: HourlyRate | None) -> Decimal | None:
     return (hours_from_minutes(minutes) * rate.yuan_per_hour).quantize(Decimal("1"))
 
 
+def monthly_trend(by_month: dict, months: list[dt.date]) -> list[dict]:
+    """Hours, participations and active volunteers of each month from its rollup row (0 without one)."""
+    rows = []
+    for m in months:
+        row = by_month.get(m)
+        rows.append(
+            {
+                "month": m.strftime("%Y-%m"),
+                "hours": float(hours_from_minutes(row.minutes if row else 0)),
+                "participations": row.participations if row else 0,
+                "active": row.active_volunteers if row else 0,
+            }
+        )
+    return rows
+
+
 def _rollup_rows(unit: DashboardUnit, months: list[dt.date]) -> QuerySet:
     if unit.kind == "organization":
         return OrganizationMonth.objects.filter(organization_id=int(unit.key), month__in=months)
@@ -208,15 +224,7 @@ def dashboard_figures(unit: DashboardUnit, *, today: dt.date | None = None) -> d
     _start, until = month_bounds(months[-1])
     year_start, _x = month_bounds(dt.date(today.year, 1, 1))
     by_month = {r.month: r for r in _rollup_rows(unit, months)}
-    trend = [
-        {
-            "month": m.strftime("%Y-%m"),
-            "hours": float(hours_from_minutes(by_month[m].minutes if m in by_month else 0)),
-            "participations": by_month[m].participations if m in by_month else 0,
-            "active": by_month[m].active_volunteers if m in by_month else 0,
-        }
-        for m in months
-    ]
+    trend = monthly_trend(by_month, months)
     year_minutes = sum(r.minutes for m, r in by_month.items() if m.year == today.year)
     registered = _registered(unit, year_start, until)
     active_year = active_in_period(unit.rollup_unit, dt.date(today.year, 1, 1), today.replace(day=1))
@@ -288,14 +296,7 @@ def bigscreen_feed(*, now: dt.datetime | None = None) -> dict:
             "participations": day.participations if day else 0,
             "activities": len(todays),
         },
-        "trend": [
-            {
-                "month": m.strftime("%Y-%m"),
-                "hours": float(hours_from_minutes(by_month[m].minutes if m in by_month else 0)),
-                "participations": by_month[m].participations if m in by_month else 0,
-            }
-            for m in months
-        ],
+        "trend": monthly_trend(by_month, months),
         "sites": [
             {"name": s.name, "lat": float(s.lat or 0), "lng": float(s.lng or 0)}
             for s in located_sites().order_by("pk")
@@ -344,13 +345,5 @@ def team_figures(team: Organization, *, year: int) -> dict:
         "minutes": minutes,
         "hours": float(hours_from_minutes(minutes)),
         "people_served": served,
-        "months": [
-            {
-                "month": m.strftime("%Y-%m"),
-                "active": rows[m].active_volunteers if m in rows else 0,
-                "hours": float(hours_from_minutes(rows[m].minutes if m in rows else 0)),
-                "participations": rows[m].participations if m in rows else 0,
-            }
-            for m in months
-        ],
+        "months": monthly_trend(rows, months),
     }

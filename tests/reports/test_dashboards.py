@@ -158,3 +158,22 @@ def test_the_hourly_rate_is_set_by_the_city_admin_with_a_source(city):
 def test_team_figures_answer_a_bad_year_with_a_message(city, year):
     response = Client().get(reverse("reports:team_figures", args=[city.org_a.pk]), {"year": year})
     assert response.status_code == (200 if year == "" else 422)
+
+
+def test_a_regions_active_rate_counts_its_residents_active_anywhere(city, vol, org_admin):
+    """张小明 lives in 东湖社区 (town A) and served in town A; 王小红 lives in town B and served in
+    town B: each town has one registered resident and one of them active (not the people who
+    merely served there)."""
+    if ten_days_ago().year != timezone.localdate().year:
+        pytest.skip("the first days of January: the scene's records are last year's")
+    scene(city, vol, org_admin)
+    confirmed(
+        make_shift(city.org_a, day=ten_days_ago(), start=19, hours=1),
+        city.users["volunteer_b"].volunteer,
+        org_admin,
+    )
+    api = bearer(city.users["city_admin"])
+    town_b = api.get("/api/v1/reports/dashboard?region=330482103").json()
+    assert (town_b["registered"], town_b["active_year"]) == (1, 1)
+    town_a = api.get("/api/v1/reports/dashboard?region=330482001").json()
+    assert town_a["active_year"] <= town_a["registered"]

@@ -154,6 +154,23 @@ def active_in_period(unit_key: str, first: dt.date, last: dt.date) -> int:
     return marks.values("volunteer_id").distinct().count()
 
 
+def _active_registered(unit: DashboardUnit, first: dt.date, last: dt.date) -> int:
+    """The active rate's numerator, on the same base as `registered`: for a region, its residents
+    active anywhere in the city (the city's marks of volunteers living in the region); for the
+    city and an organization, the volunteers active in it."""
+    if unit.kind != "region":
+        return active_in_period(unit.rollup_unit, first, last)
+    city_code = unit.path.split("/")[0]
+    marks = ActiveMark.objects.filter(
+        unit=f"r:{city_code}",
+        month__gte=first,
+        month__lte=last,
+        participations__gt=0,
+        volunteer__residence_region__path__startswith=unit.path,
+    )
+    return marks.values("volunteer_id").distinct().count()
+
+
 def _scope_q(unit: DashboardUnit, prefix: str = "") -> Q:
     if unit.kind == "city":
         return Q()
@@ -227,7 +244,7 @@ def dashboard_figures(unit: DashboardUnit, *, today: dt.date | None = None) -> d
     trend = monthly_trend(by_month, months)
     year_minutes = sum(r.minutes for m, r in by_month.items() if m.year == today.year)
     registered = _registered(unit, year_start, until)
-    active_year = active_in_period(unit.rollup_unit, dt.date(today.year, 1, 1), today.replace(day=1))
+    active_year = _active_registered(unit, dt.date(today.year, 1, 1), today.replace(day=1))
     rate = current_hourly_rate()
     return {
         "unit": unit,

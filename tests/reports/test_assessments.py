@@ -157,6 +157,10 @@ def test_a_manual_indicator_takes_a_reviewers_value_with_evidence(city, vol, org
         svc.manual_score_set(
             actor=admin, run=run, indicator=manual, unit_id="330482103", value="-1", evidence="x"
         )
+    svc.run_lock(actor=admin, run=run)
+    removed = client.post(reverse("reports:indicator_remove", args=[manual.pk]), follow=True)
+    assert "佐证材料须保留" in removed.content.decode()
+    assert run.manual_scores.filter(indicator=manual).exists()
 
 
 def test_the_city_admin_builds_a_scheme_in_the_browser_forms_and_sees_each_towns_total(city, vol, org_admin):

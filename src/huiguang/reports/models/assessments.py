@@ -164,7 +164,8 @@ class AssessmentResult(models.Model):
 
 class ManualScore(models.Model):
     run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="manual_scores")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="manual_scores")
+    # PROTECT: the evidence of a locked result outlives any edit of the scheme.
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="manual_scores")
     unit_id = models.CharField(max_length=24)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     evidence = models.TextField(_("evidence"), max_length=2000)

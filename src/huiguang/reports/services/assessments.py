@@ -62,16 +62,6 @@ def scheme_create(*, actor, year: int, unit_type: str, name: str) -> AssessmentS
     return scheme
 
 
-def scheme_rename(*, actor, scheme: AssessmentScheme, name: str) -> AssessmentScheme:
-    _require_editor(actor)
-    with transaction.atomic():
-        scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
-        scheme.name = name.strip()
-        scheme.version += 1
-        scheme.save(update_fields=["name", "version", "updated_at"])
-    return scheme
-
-
 def _indicator_fields(scheme, *, measure, label, period, weight, target, rule, rank_step) -> dict:
     errors: dict[str, list[str]] = {}
     allowed = {m.key for m in measures_for(scheme.unit_type)} | {Indicator.MANUAL}
@@ -137,6 +127,12 @@ def indicator_remove(*, actor, indicator: Indicator) -> None:
     _require_editor(actor)
     with transaction.atomic():
         scheme = AssessmentScheme.objects.select_for_update().get(pk=indicator.scheme_id)
+        scores = ManualScore.objects.filter(indicator=indicator)
+        if scores.exclude(run__status=R.DRAFT).exists():
+            raise Refused(
+                "SCORED", _("This indicator was scored in locked results: its evidence is kept, it stays.")
+            )
+        scores.delete()
         label = indicator.label
         indicator.delete()
         _bump(scheme)

@@ -125,8 +125,12 @@ def indicator_edit(request, pk):
 @require_POST
 def indicator_remove(request, pk):
     indicator = indicator_get_for(request.user, pk)
-    svc.indicator_remove(actor=request.user, indicator=indicator)
-    messages.success(request, _("The indicator is removed."))
+    try:
+        svc.indicator_remove(actor=request.user, indicator=indicator)
+    except Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The indicator is removed."))
     return redirect("reports:scheme_detail", indicator.scheme_id)
 
 

@@ -6,6 +6,11 @@ A run is computed from the measures catalogue (measures.measure_values, rollups 
 per month of the period, each a constant number of queries, whatever the number of units. A
 locked or published run is never recomputed: its results keep the breakdown and the scheme's
 snapshot they were computed with (editing the scheme afterwards changes only the next runs).
+
+Locking: a writer takes the scheme's row lock before a run's (select_for_update, in this order:
+scheme, then run), so that scoring, manual scores and indicator edits of one scheme serialize and
+never deadlock; locking and publishing take the run's lock alone. A manual score that loses the
+race to a lock is refused (LOCKED), never written into a locked run.
 """
 
 from __future__ import annotations
@@ -322,6 +327,7 @@ def manual_score_set(
     if errors:
         raise FieldErrors(errors)
     with transaction.atomic():
+        AssessmentScheme.objects.select_for_update().get(pk=run.scheme_id)  # the lock order: scheme, run
         locked = AssessmentRun.objects.select_for_update().get(pk=run.pk)
         if not locked.is_draft:
             raise Refused("LOCKED", _("This run is locked: its results no longer change."))

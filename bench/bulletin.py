@@ -435,7 +435,7 @@ def parts(month: dt.date) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from huiguang.reports.exports import bulletin_pdf, bulletin_xlsx
+    from huiguang.reports.exports.bulletins import bulletin_pdf, bulletin_xlsx
     from huiguang.reports.figures import bulletin_figures
 
     with CaptureQueriesContext(connection) as queries:

@@ -52,8 +52,8 @@ def test_city_admin_menu_shows_the_console_groups(city, live_server, phone, desk
         login(page, live_server.url, "13900000001", PASSWORD)
         open_menu(page, "nav-console")
         headers = page.locator("#nav-console .dropdown-header").all_inner_texts()
-        assert headers == ["志愿活动", "时数与记录", "组织网络", "志愿者", "系统管理"]
-        for label in ("导出服务记录", "星级标准", "审计日志", "角色授权"):
+        assert headers == ["志愿活动", "时数与记录", "组织网络", "志愿者", "统计报表", "系统管理"]
+        for label in ("导出服务记录", "星级标准", "数据看板", "考核评估", "审计日志", "角色授权"):
             item = page.locator("#nav-console .dropdown-item", has_text=label)
             assert item.is_visible()
             box = item.bounding_box()

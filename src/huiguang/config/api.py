@@ -18,7 +18,9 @@ from huiguang.credit.api import router as credit_router
 from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
-from huiguang.reports.api import router as reports_router
+from huiguang.reports.api.assessments import router as reports_assessments_router
+from huiguang.reports.api.bulletins import router as reports_router
+from huiguang.reports.api.dashboards import router as reports_dashboards_router
 from huiguang.volunteers.api import router as volunteers_router
 
 # Answers any operation can give, whatever it declares itself: the handlers below produce them.
@@ -130,3 +132,5 @@ api.add_router("/", benefits_router)
 api.add_router("/", benefits_loans_router)
 api.add_router("/", benefits_points_router)
 api.add_router("/", reports_router)
+api.add_router("/", reports_dashboards_router)
+api.add_router("/", reports_assessments_router)

@@ -29,6 +29,7 @@ from .memberships import MembershipBuilder
 from .network import NetworkBuilder
 from .people import PeopleBuilder
 from .reports import seed_reports
+from .reports_assessments import seed_assessments
 
 DEFAULT_SEED = 330482
 DEFAULT_VOLUNTEERS = 2000
@@ -116,5 +117,6 @@ def seed_demo_city(
         counts.update({f"benefits_{k}": v for k, v in seed_benefit_stores(rng=builder.rng).items()})
         counts.update(seed_benefits_loans(rng=builder.rng))
         counts.update({f"reports_{k}": v for k, v in seed_reports(rng=builder.rng).items()})
+        counts.update({f"assessment_{k}": v for k, v in seed_assessments(rng=builder.rng).items()})
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

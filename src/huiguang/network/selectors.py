@@ -493,3 +493,22 @@ def members_by_organization(months) -> dict[str, list[tuple[int, int]]]:
         paths[row["organization_id"]]: [(row[f"t{i}"], row[f"n{i}"]) for i in range(len(months))]
         for row in rows
     }
+
+
+def members_in_subtrees(paths: Iterable[str], *, since, until) -> dict[str, tuple[int, int]]:
+    """For each organization path: the distinct volunteers with an active membership in its subtree
+    who joined before `until`, and how many of them joined since `since` (a volunteer in two teams
+    of one department counts once). One query, whatever the number of paths (reports)."""
+    paths = list(dict.fromkeys(paths))
+    if not paths:
+        return {}
+    joined = Coalesce("decided_at", "applied_at")
+    qs = Membership.objects.filter(status=Membership.Status.ACTIVE).annotate(joined=joined)
+    qs = qs.filter(joined__lt=until)
+    counts = {}
+    for i, path in enumerate(paths):
+        inside = Q(organization__path__startswith=path)
+        counts[f"t{i}"] = Count("volunteer_id", filter=inside, distinct=True)
+        counts[f"n{i}"] = Count("volunteer_id", filter=inside & Q(joined__gte=since), distinct=True)
+    row = qs.aggregate(**counts)
+    return {path: (row[f"t{i}"], row[f"n{i}"]) for i, path in enumerate(paths)}

@@ -28,7 +28,7 @@ from huiguang.credit.permissions import may_manage_credit, may_read_credit_conso
 from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
 from huiguang.network.permissions import may_list_regions, may_manage_roles
 from huiguang.network.scope import scope_for
-from huiguang.reports.permissions import may_see_bulletins
+from huiguang.reports.permissions import may_edit_assessments, may_read_assessments, may_see_bulletins
 from huiguang.volunteers.permissions import may_import
 
 
@@ -149,7 +149,10 @@ def _console(user) -> list[NavGroup]:
     partners.add(may_manage_partners(user), _("Partners"), "benefits:partner_list")
     partners.add(may_read_partner_statistics(user), _("Offer statistics"), "benefits:city_stats")
     reports = NavGroup(_("Reports"))
+    reports.add(True, _("Dashboard"), "reports:dashboard")
     reports.add(may_see_bulletins(user), _("Monthly bulletins"), "reports:console_list")
+    reports.add(may_read_assessments(user), _("Assessments"), "reports:assessments")
+    reports.add(may_edit_assessments(user), _("Hourly rate"), "reports:hourly_rate")
 
     admin = NavGroup(_("Administration"))
     admin.add(may_manage_roles(user), _("Roles"), "network:grant_list")

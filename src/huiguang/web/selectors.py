@@ -13,6 +13,7 @@ from huiguang.activities.selectors.mine import my_upcoming
 from huiguang.ledger.selectors.hours import hours_summary
 from huiguang.network.models import Grant, Membership, Organization, Region, Site
 from huiguang.network.selectors import membership_list_for, organization_list_for
+from huiguang.reports.selectors.dashboards import headline_figures
 from huiguang.volunteers.models import Volunteer
 from huiguang.volunteers.selectors import volunteer_list_for
 
@@ -24,6 +25,7 @@ def city_overview() -> dict:
         "organizations": Organization.objects.filter(status=Organization.Status.ACTIVE).count(),
         "sites": Site.objects.filter(is_active=True).count(),
         "towns": Region.objects.filter(level=Region.Level.TOWN).count(),
+        "headline": headline_figures(),  # registered, participations, hours, activities (rollups)
     }
 
 

@@ -1,4 +1,27 @@
+"""The reports app's models: the rollups, the monthly bulletins, the assessments."""
+
+from .assessments import (
+    AssessmentResult,
+    AssessmentRun,
+    AssessmentScheme,
+    HourlyRate,
+    Indicator,
+    ManualScore,
+)
 from .bulletins import Bulletin
 from .rollups import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
 
-__all__ = ["ActiveMark", "Bulletin", "CategoryMonth", "DailyCounter", "OrganizationMonth", "RegionMonth"]
+__all__ = [
+    "ActiveMark",
+    "AssessmentResult",
+    "AssessmentRun",
+    "AssessmentScheme",
+    "Bulletin",
+    "CategoryMonth",
+    "DailyCounter",
+    "HourlyRate",
+    "Indicator",
+    "ManualScore",
+    "OrganizationMonth",
+    "RegionMonth",
+]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import FieldErrors, Refused
 
-from ..exports import bulletin_pdf, bulletin_xlsx
+from ..exports.bulletins import bulletin_pdf, bulletin_xlsx
 from ..figures import bulletin_figures
 from ..models import Bulletin
 from ..permissions import may_write_bulletins

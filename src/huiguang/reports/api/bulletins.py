@@ -15,10 +15,10 @@ from ninja.pagination import paginate
 from huiguang.accounts.auth import PUBLIC_AUTH, PUBLIC_SECURITY
 from huiguang.core.api import ERRORS, Pagination, choice, enum_schema
 
-from .measures import MEASURES, Number
-from .permissions import may_see_bulletins
-from .selectors import bulletin_get_for, bulletin_lines, bulletin_list_for
-from .units import UnitType
+from ..measures import MEASURES, Number
+from ..permissions import may_see_bulletins
+from ..selectors.bulletins import bulletin_get_for, bulletin_lines, bulletin_list_for
+from ..units import UnitType
 
 router = Router(tags=["reports"])
 

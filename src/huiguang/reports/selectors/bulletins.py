@@ -10,10 +10,10 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .measures import MEASURES
-from .models import Bulletin
-from .permissions import line_visible, visible_statuses
-from .units import CITY, DEPARTMENT, TEAM, TOWN, UNIT_TYPES, VILLAGE
+from ..measures import MEASURES
+from ..models import Bulletin
+from ..permissions import line_visible, visible_statuses
+from ..units import CITY, DEPARTMENT, TEAM, TOWN, UNIT_TYPES, VILLAGE
 
 # What the public page shows (villages are in the console, by scope, and in the .xlsx).
 PUBLIC_SECTIONS = (CITY, TOWN, DEPARTMENT, TEAM)

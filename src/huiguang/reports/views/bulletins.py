@@ -14,17 +14,17 @@ from huiguang.core.forms import form_status, show_errors
 from huiguang.core.pagination import paginate
 from huiguang.network.permissions import console_page
 
-from .forms import GenerateForm
-from .models import Bulletin
-from .permissions import may_see_bulletins, may_write_bulletins
-from .selectors import (
+from ..forms.bulletins import GenerateForm
+from ..models import Bulletin
+from ..permissions import may_see_bulletins, may_write_bulletins
+from ..selectors.bulletins import (
     bulletin_get_for,
     bulletin_list_for,
     bulletin_page,
     bulletin_public_get,
     bulletin_public_list,
 )
-from .services import bulletins as services
+from ..services import bulletins as services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

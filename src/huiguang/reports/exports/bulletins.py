@@ -23,8 +23,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from huiguang.core.masking import safe_cell
 from huiguang.ledger.pdf import cjk_font, font_text
 
-from .measures import MEASURES
-from .units import CITY, DEPARTMENT, TEAM, TOWN, UNIT_TYPES, VILLAGE
+from ..measures import MEASURES
+from ..units import CITY, DEPARTMENT, TEAM, TOWN, UNIT_TYPES, VILLAGE
 
 RED = colors.HexColor("#c00000")
 # The PDF's tables: the unit types printed (villages stay in the console and the .xlsx) and the

@@ -136,6 +136,15 @@ ACTION_LABELS |= {
     "bulletin.review": _("monthly bulletin reviewed"),
     "bulletin.publish": _("monthly bulletin published"),
     "reports.rollups.rebuild": _("report totals rebuilt"),
+    "reports.assessment_scheme.create": _("assessment scheme created"),
+    "reports.indicator.add": _("assessment indicator added"),
+    "reports.indicator.update": _("assessment indicator changed"),
+    "reports.indicator.remove": _("assessment indicator removed"),
+    "reports.assessment_run.compute": _("assessment scored"),
+    "reports.assessment_run.lock": _("assessment results locked"),
+    "reports.assessment_run.publish": _("assessment results published"),
+    "reports.manual_score.set": _("manual assessment score given"),
+    "reports.hourly_rate.set": _("hourly rate for the impact value set"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

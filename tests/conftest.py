@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from huiguang.benefits.models import Partner, PartnerStaff
 from huiguang.network.models import Grant, Membership, Organization, Region
 
 from .browser.conftest import CHROMIUM, DESKTOP, PHONE
@@ -91,6 +92,40 @@ def city(db) -> City:
     ).user
     users["anonymous"] = None
     return City(c, town_a, village, town_b, org_a, org_a1, org_b, users)
+
+
+@dataclass
+class Partners:
+    store: Partner
+    store_b: Partner
+    bank: Partner
+    education: Partner
+    users: dict
+
+
+@pytest.fixture
+def partners(city) -> Partners:
+    """The city's partners and the people who act for them: a store clerk (and a clerk of another
+    store), a bank officer and an education officer. Their users hold no network grant."""
+    store = Partner.objects.create(
+        name="东湖爱心面馆", kind=Partner.Kind.STORE, region=city.town_a, address="当湖街道东湖路 1 号"
+    )
+    store_b = Partner.objects.create(
+        name="乍浦爱心书店", kind=Partner.Kind.STORE, region=city.town_b, address="乍浦镇雅山路 2 号"
+    )
+    bank = Partner.objects.create(name="平湖农商银行", kind=Partner.Kind.BANK, region=city.city)
+    education = Partner.objects.create(name="平湖市教育局", kind=Partner.Kind.EDUCATION, region=city.city)
+    users = {}
+    for role, phone, name, partner in [
+        ("clerk", "13900000011", "面馆店员", store),
+        ("clerk_b", "13900000012", "书店店员", store_b),
+        ("bank_officer", "13900000013", "银行信贷员", bank),
+        ("education_officer", "13900000014", "教育局经办人", education),
+    ]:
+        user = UserFactory(phone=phone, display_name=name)
+        PartnerStaff.objects.create(user=user, partner=partner)
+        users[role] = user
+    return Partners(store, store_b, bank, education, users)
 
 
 def login_client(user) -> Client:

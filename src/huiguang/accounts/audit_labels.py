@@ -97,6 +97,8 @@ ACTION_LABELS = {
     "certificate_refused": _("certificate refused"),
     "certificate_revoked": _("certificate revoked"),
     "certificate_official_print": _("certificate printed with the full ID number"),
+    "consent.grant": _("consent to share data given"),
+    "consent.withdraw": _("consent to share data withdrawn"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is
@@ -120,6 +122,8 @@ def action_label(action: str) -> str:
 # The keys of `detail` that the services write; an unknown key is shown with spaces for "_".
 DETAIL_LABELS = {
     "reason": _("reason"),
+    "partner": _("partner"),
+    "purpose": _("purpose"),
     "rows": _("rows"),
     "fields": _("fields"),
     "for_user": _("for account"),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "huiguang.activities",
     "huiguang.attendance",
     "huiguang.ledger",
+    "huiguang.benefits",
     "huiguang.reports",
     "huiguang.web",
     "huiguang.demo",

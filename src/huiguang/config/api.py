@@ -14,6 +14,7 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
+from huiguang.projects.api import router as projects_router
 from huiguang.reports.api import router as reports_router
 from huiguang.volunteers.api import router as volunteers_router
 
@@ -122,3 +123,4 @@ api.add_router("/", notifications_router)
 api.add_router("/", attendance_router)
 api.add_router("/", ledger_router)
 api.add_router("/", reports_router)
+api.add_router("/", projects_router)

@@ -22,4 +22,5 @@ urlpatterns = [
     re_path(
         rf"^bulletins/{MONTH}/bulletin\.(?P<kind>pdf|xlsx)$", views.public_download, name="public_download"
     ),
+    path("console/projects/<int:pk>/figures/", views.project_figures, name="project_figures"),  # issue 12
 ]

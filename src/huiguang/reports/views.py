@@ -13,10 +13,12 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.forms import form_status, show_errors
 from huiguang.core.pagination import paginate
 from huiguang.network.permissions import console_page
+from huiguang.projects.selectors.projects import project_get_for
 
 from .forms import GenerateForm
 from .models import Bulletin
 from .permissions import may_see_bulletins, may_write_bulletins
+from .project_figures import project_months, project_totals
 from .selectors import (
     bulletin_get_for,
     bulletin_list_for,
@@ -118,3 +120,17 @@ def public_detail(request, month):
 
 def public_download(request, month, kind):
     return _file(bulletin_public_get(month), kind)
+
+
+# --- a service project's figures (issue 12), from the project × month rollups ---------------------
+
+
+@console_page
+def project_figures(request, pk: int):
+    """The project page's totals (?part=totals, loaded into the projects app's page) and by month."""
+    project = project_get_for(request.user, pk)
+    context = {"project": project, "totals": project_totals(project.pk)}
+    if request.GET.get("part") == "totals":
+        return render(request, "reports/projects/_totals.html", context)
+    context["months"] = project_months(project.pk)
+    return render(request, "reports/projects/figures.html", context)

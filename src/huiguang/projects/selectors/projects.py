@@ -43,10 +43,24 @@ def project_managed_get_for(user, pk) -> Project:
 def projects_for_organization(organization_id: int) -> QuerySet[Project]:
     """The projects an activity of the organization may belong to: its own and those it co-runs,
     not closed (the activity form's choices)."""
+    inner = Project.objects.filter(
+        Q(organization_id=organization_id) | Q(co_organizations__pk=organization_id)
+    )
     return (
-        Project.objects.filter(Q(organization_id=organization_id) | Q(co_organizations__pk=organization_id))
+        Project.objects.filter(pk__in=inner.values("pk"))
         .exclude(status=Project.Status.CLOSED)
-        .distinct()
+        .order_by("name")
+    )
+
+
+def projects_for_organizations(organizations) -> QuerySet[Project]:
+    """Not-closed projects owned or co-run by any of `organizations` (a queryset)."""
+    ids = organizations.values("pk")
+    return (
+        Project.objects.filter(
+            pk__in=Project.objects.filter(Q(organization__in=ids) | Q(co_organizations__in=ids)).values("pk")
+        )
+        .exclude(status=Project.Status.CLOSED)
         .order_by("name")
     )
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from huiguang.core.api import ERRORS, ObjectId, Pagination, RefusedOut, number_schema, text, whole_number
@@ -124,7 +124,7 @@ def disburse(request, grant_id: int, payload: DisbursementIn):
         note=payload.note,
         request=request,
     )
-    return 201, d
+    return Status(201, d)
 
 
 @router.get(

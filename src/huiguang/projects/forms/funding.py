@@ -103,7 +103,7 @@ class MilestoneReportForm(BootstrapFormMixin, forms.Form):
                 self.add_error(f"item_{i}", _("Say what the money was spent on."))
         return data
 
-    def spending(self) -> list:
+    def spending_lines(self) -> list:
         data = self.cleaned_data
         return [
             (data[f"item_{i}"], fen(data[f"amount_{i}"]), data.get(f"receipt_{i}"))

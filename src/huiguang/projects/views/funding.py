@@ -47,7 +47,7 @@ from ..selectors.funding import (
 )
 from ..selectors.projects import project_get_for, project_mentor
 from ..services import funding as services
-from .common import refused
+from .common import posted, posted_data, refused
 
 
 def _require(allowed: bool) -> None:
@@ -68,7 +68,7 @@ def funding_home(request):
 
 
 def _simple_form(request, form_class, create, *, title: str, template: str = "projects/funding/form.html"):
-    form = form_class(request.POST or None)
+    form = form_class(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             create(form.cleaned_data)
@@ -130,7 +130,7 @@ def programme_export(request, pk: int):
 def grant_create(request, pk: int):
     _require(may_manage_funding(request.user))
     project = project_get_for(request.user, pk)
-    form = GrantForm(request.POST or None)
+    form = GrantForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -222,7 +222,7 @@ def mentor_assign(request, pk: int):
     _require(may_manage_funding(request.user))
     project = project_get_for(request.user, pk)
     current = project_mentor(project)
-    form = MentorForm(request.POST or None, initial={"phone": current.user.phone if current else ""})
+    form = MentorForm(posted_data(request), initial={"phone": current.user.phone if current else ""})
     if request.method == "POST" and form.is_valid():
         services.mentor_assign(
             actor=request.user, project=project, user=form.cleaned_data["phone"], request=request
@@ -242,7 +242,7 @@ def milestone_report(request, pk: int):
     """The project's managers report on a milestone: text, photos, spending with receipts."""
     milestone = milestone_get_for(request.user, pk)
     _require(may_manage_project(request.user, milestone.grant.project))
-    form = MilestoneReportForm(request.POST or None, request.FILES or None)
+    form = MilestoneReportForm(*posted(request))
     back = reverse("projects:grant_detail", args=[milestone.grant_id])
     if request.method == "POST" and form.is_valid():
         try:
@@ -251,7 +251,7 @@ def milestone_report(request, pk: int):
                 milestone=milestone,
                 text=form.cleaned_data["text"],
                 photos=form.cleaned_data["photos"],
-                spending=form.spending(),
+                spending=form.spending_lines(),
                 request=request,
             )
         except Refused as exc:
@@ -289,7 +289,7 @@ def mentor_report(request, pk: int):
         and is_mentor(request.user)
         and project.mentors.filter(user=request.user, active=True).exists()
     )
-    form = ReviewForm(request.POST or None) if may_review else None
+    form = ReviewForm(posted_data(request)) if may_review else None
     if request.method == "POST":
         if form is None:
             raise Http404

@@ -30,7 +30,7 @@ from ..selectors.projects import (
     project_mentor,
 )
 from ..services import projects as services
-from .common import PAGE, refused
+from .common import PAGE, posted, posted_data, refused
 
 
 @console_page
@@ -56,9 +56,7 @@ def project_list(request):
 def project_create(request):
     if not may_create_projects(request.user):
         raise Http404
-    form = ProjectForm(
-        request.POST or None, request.FILES or None, organizations=organization_managed_by(request.user)
-    )
+    form = ProjectForm(*posted(request), organizations=organization_managed_by(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(
@@ -94,9 +92,7 @@ def project_detail(request, pk: int):
 @console_page
 def project_edit(request, pk: int):
     project = project_managed_get_for(request.user, pk)
-    form = ProjectForm(
-        request.POST or None, request.FILES or None, project=project, initial=ProjectForm.initial_for(project)
-    )
+    form = ProjectForm(*posted(request), project=project, initial=ProjectForm.initial_for(project))
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
         co = data.pop("co_organizations")
@@ -180,8 +176,7 @@ def brand_create(request):
     if not may_create_projects(request.user):
         raise Http404
     form = BrandForm(
-        request.POST or None,
-        request.FILES or None,
+        *posted(request),
         organizations=organization_managed_by(request.user),
         sites=site_list_for(request.user).order_by("name"),
     )
@@ -212,7 +207,7 @@ def brand_detail(request, pk: int):
     form = None
     if may_manage:
         sites = site_list_for(request.user).order_by("name")
-        form = BrandSitesForm(request.POST or None, sites=sites, initial={"sites": list(brand.sites.all())})
+        form = BrandSitesForm(posted_data(request), sites=sites, initial={"sites": list(brand.sites.all())})
         if request.method == "POST" and form.is_valid():
             services.brand_set_sites(
                 actor=request.user, brand=brand, sites=list(form.cleaned_data["sites"]), request=request

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -44,7 +45,9 @@ def test_a_bad_amount_answers_422_in_chinese_and_writes_nothing(city, scene):
 
 
 def test_the_grant_page_shows_the_money(city, scene):
-    disbursement_create(actor=city.users["city_admin"], grant=scene.grant, amount_fen=250_000, paid_on=timezone.localdate())
+    disbursement_create(
+        actor=city.users["city_admin"], grant=scene.grant, amount_fen=250_000, paid_on=timezone.localdate()
+    )
     page = login_client(city.users["org_admin"]).get(reverse("projects:grant_detail", args=[scene.grant.pk]))
     html = page.content.decode()
     assert "¥10,000.00" in html and "¥2,500.00" in html
@@ -60,7 +63,10 @@ def _report(client, milestone, **extra):
 def test_a_mentor_reviews_a_report_with_photos_and_receipts(city, scene):
     org_admin = login_client(city.users["org_admin"])
     response = _report(
-        org_admin, scene.milestone, photos=[image_upload(name="a.png"), image_upload(name="b.png")], receipt_1=image_upload(name="r.png")
+        org_admin,
+        scene.milestone,
+        photos=[image_upload(name="a.png"), image_upload(name="b.png")],
+        receipt_1=image_upload(name="r.png"),
     )
     assert response.status_code == 302
     report = MilestoneReport.objects.get()
@@ -77,18 +83,22 @@ def test_a_mentor_reviews_a_report_with_photos_and_receipts(city, scene):
     assert mentor.post(url, {"decision": "return"}).status_code == 422  # a return needs a comment
     assert mentor.post(url, {"decision": "accept", "comment": "材料齐全"}).status_code == 302
     report.refresh_from_db()
-    assert (report.status, report.review_comment, report.reviewed_by) == ("accepted", "材料齐全", scene.mentor)
+    assert (report.status, report.review_comment, report.reviewed_by) == (
+        "accepted",
+        "材料齐全",
+        scene.mentor,
+    )
     assert Milestone.objects.get(pk=scene.milestone.pk).status == Milestone.Status.ACCEPTED
     assert AuditEntry.objects.filter(action="milestone_report_reviewed", outcome="ok").exists()
-    grant_page = login_client(city.users["city_admin"]).get(reverse("projects:grant_detail", args=[scene.grant.pk]))
+    grant_page = login_client(city.users["city_admin"]).get(
+        reverse("projects:grant_detail", args=[scene.grant.pk])
+    )
     assert "¥1,200.50" in grant_page.content.decode()  # accounted for
     # Reviewed once: a second review is refused.
     assert mentor.post(url, {"decision": "return", "comment": "再看看"}).status_code in (404, 409)
 
 
 def test_a_receipt_that_is_not_an_image_is_refused_and_nothing_is_written(city, scene):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     fake = SimpleUploadedFile("receipt.png", b"not an image at all", content_type="image/png")
     response = _report(login_client(city.users["org_admin"]), scene.milestone, receipt_1=fake)
     assert response.status_code == 422
@@ -158,7 +168,9 @@ def test_the_programme_view_and_its_export_show_granted_paid_and_accounted(city,
         purpose="城市小管家",
         awarded_on=timezone.localdate(),
     )
-    disbursement_create(actor=city.users["city_admin"], grant=second, amount_fen=200_000, paid_on=timezone.localdate())
+    disbursement_create(
+        actor=city.users["city_admin"], grant=second, amount_fen=200_000, paid_on=timezone.localdate()
+    )
     client = login_client(city.users["auditor"])
     page = client.get(reverse("projects:programme_detail", args=[scene.programme.pk])).content.decode()
     assert 'data-total="projects">2<' in page

@@ -14,7 +14,9 @@ from ..factories import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and real parallelism: PostgreSQL"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks and real parallelism: PostgreSQL"
+    ),
 ]
 
 WORKERS = 12

@@ -171,6 +171,10 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         grant="region_admin",
         region=ZHAPU,
     ),
+    # projects: the league cadre who mentors projects of the 蒲公英 programme (no console role)
+    DemoAccount(
+        "mentor", _("project mentor (league cadre)"), "13800000031", "钱晓燕", affiliation=YOUTH_LEAGUE
+    ),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

@@ -83,8 +83,8 @@ class MilestoneReportForm(BootstrapFormMixin, forms.Form):
             self.fields[f"receipt_{i}"] = forms.FileField(
                 label=_("Receipt"), required=False, widget=forms.ClearableFileInput(attrs=dict(IMAGE_ACCEPT))
             )
-            for name in (f"item_{i}", f"amount_{i}", f"receipt_{i}"):
-                self.fields[name].widget.attrs.setdefault("class", "form-control")
+            for name, hint in ((f"item_{i}", _("Spent on")), (f"amount_{i}", _("Amount (yuan)")), (f"receipt_{i}", _("Receipt"))):
+                self.fields[name].widget.attrs.update({"class": "form-control", "placeholder": hint, "aria-label": hint})
 
     def spending_rows(self):
         """The form's spending lines, grouped for the template."""

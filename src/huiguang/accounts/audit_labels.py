@@ -108,7 +108,7 @@ ACTION_LABELS = {
     "brand_sites_changed": _("brand sites changed"),
     "funder_created": _("funder created"),
     "programme_created": _("funding programme created"),
-    "grant_created": _("grant recorded"),
+    "funding_grant_created": _("grant recorded"),
     "milestone_created": _("milestone added"),
     "disbursement_created": _("grant payment recorded"),
     "mentor_assigned": _("project mentor assigned"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 
 from django.db.models import Count
 from django.utils import timezone
@@ -128,10 +129,10 @@ def _brand(rng: random.Random, league: Organization, today: dt.date) -> tuple[Br
     return brand, projects, linked
 
 
-def _named_projects(organizations: list[Organization], today: dt.date) -> list[Project]:
+def _named_projects(organizations: Sequence[Organization], today: dt.date) -> list[Project]:
     """The two winners of the first competition, run as projects (the competition is the
     competitions' demo)."""
-    made = []
+    made: list[Project] = []
     for name, category, beneficiaries in (
         ("红色周末学堂", C.CHILDREN, "新庄村青少年"),
         ("金平湖城市小管家", C.CIVILITY, "城区居民、商户"),
@@ -163,7 +164,7 @@ def seed_projects(*, seed: int, today: dt.date | None = None) -> dict[str, int]:
         return {}
     admin, mentor = admin_grant.user, _user("mentor") or admin_grant.user
     # Organizations with activities run the projects (their activities link to them).
-    teams = list(
+    teams: list[Organization] = list(
         Organization.objects.filter(status=Organization.Status.ACTIVE)
         .exclude(kind=Organization.Kind.DEPARTMENT)
         .annotate(n=Count("activities"))

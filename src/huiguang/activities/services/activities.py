@@ -49,7 +49,6 @@ from .copies import clone_activity
 from .enrollments import enrollments_cancel_for_activity
 from .fields import (
     ACTIVITY_FIELDS,
-    project_errors,
     NOTICE_FIELDS,
     activity_defaults,
     activity_field_errors,
@@ -58,6 +57,7 @@ from .fields import (
     cover_errors,
     fill_from_site,
     normalize_activity_fields,
+    project_errors,
     require,
     save_cover,
     wrong_status,

@@ -83,8 +83,14 @@ class MilestoneReportForm(BootstrapFormMixin, forms.Form):
             self.fields[f"receipt_{i}"] = forms.FileField(
                 label=_("Receipt"), required=False, widget=forms.ClearableFileInput(attrs=dict(IMAGE_ACCEPT))
             )
-            for name, hint in ((f"item_{i}", _("Spent on")), (f"amount_{i}", _("Amount (yuan)")), (f"receipt_{i}", _("Receipt"))):
-                self.fields[name].widget.attrs.update({"class": "form-control", "placeholder": hint, "aria-label": hint})
+            for name, hint in (
+                (f"item_{i}", _("Spent on")),
+                (f"amount_{i}", _("Amount (yuan)")),
+                (f"receipt_{i}", _("Receipt")),
+            ):
+                self.fields[name].widget.attrs.update(
+                    {"class": "form-control", "placeholder": hint, "aria-label": hint}
+                )
 
     def spending_rows(self):
         """The form's spending lines, grouped for the template."""
@@ -94,7 +100,7 @@ class MilestoneReportForm(BootstrapFormMixin, forms.Form):
         ]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         for i in range(1, SPENDING_LINES + 1):
             item, amount = data.get(f"item_{i}"), data.get(f"amount_{i}")
             if item and not amount:
@@ -123,7 +129,7 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("decision") == "return" and not data.get("comment"):
             self.add_error("comment", _("Say what must be revised."))
         return data

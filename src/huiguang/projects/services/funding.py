@@ -112,7 +112,9 @@ def grant_create(
             awarded_on=awarded_on,
             created_by=actor,
         )
-        audit_log(action="grant_created", actor=actor, obj=grant, request=request, amount_fen=amount_fen)
+        audit_log(
+            action="funding_grant_created", actor=actor, obj=grant, request=request, amount_fen=amount_fen
+        )
     return grant
 
 
@@ -230,11 +232,11 @@ def milestone_report_submit(
             photo = ReportPhoto(report=report, width=checked.width, height=checked.height)
             photo.image.save(f"{report.pk}-{uuid.uuid4().hex[:12]}{checked.extension}", upload, save=False)
             photo.save()
-        for item, amount_fen, receipt, checked in lines:
+        for item, amount_fen, receipt, receipt_checked in lines:
             line = SpendingLine(report=report, item=item, amount_fen=amount_fen)
-            if receipt:
+            if receipt and receipt_checked is not None:
                 line.receipt.save(
-                    f"{report.pk}-{uuid.uuid4().hex[:12]}{checked.extension}", receipt, save=False
+                    f"{report.pk}-{uuid.uuid4().hex[:12]}{receipt_checked.extension}", receipt, save=False
                 )
             line.save()
         audit_log(

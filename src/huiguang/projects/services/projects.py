@@ -25,7 +25,7 @@ from .common import require, text_field
 S = Project.Status
 MAX_PHOTOS = 20
 # The only moves of a project's status.
-MOVES = {S.PROPOSED: {S.ACTIVE, S.CLOSED}, S.ACTIVE: {S.CLOSED}, S.CLOSED: set()}
+MOVES: dict[str, set[str]] = {S.PROPOSED: {S.ACTIVE, S.CLOSED}, S.ACTIVE: {S.CLOSED}, S.CLOSED: set()}
 
 
 def _check_period(starts_on: dt.date, ends_on: dt.date | None) -> None:

@@ -23,7 +23,7 @@ WRITE_ERRORS = {**ERRORS, 409: RefusedOut}
 MAX_FEN = int(MAX_YUAN * 100)
 
 
-class GrantOut(Schema):
+class FundingGrantOut(Schema):
     id: int
     project_id: int
     project_name: str = Field(..., alias="project.name")
@@ -68,12 +68,12 @@ class MilestoneOut(Schema):
     is_overdue: bool = Field(..., description="Due today or earlier and not accepted.")
 
 
-class ReviewIn(Schema):
+class MilestoneReviewIn(Schema):
     accept: bool
     comment: Annotated[str, text(2000)] = Field("", description="Required when the report is returned.")
 
 
-class ReportOut(Schema):
+class MilestoneReportOut(Schema):
     id: int
     milestone_id: int
     status: str
@@ -85,7 +85,7 @@ class ReportOut(Schema):
 
 @router.get(
     "/grants",
-    response={200: list[GrantOut], **ERRORS},
+    response={200: list[FundingGrantOut], **ERRORS},
     summary="Grants",
     description="Every grant for the city-wide roles; the grants of the projects in your scope for others.",
 )
@@ -94,7 +94,7 @@ def grants(request):
     return grant_list_for(request.user)
 
 
-@router.get("/grants/{int:grant_id}", response={200: GrantOut, **ERRORS}, summary="One grant")
+@router.get("/grants/{int:grant_id}", response={200: FundingGrantOut, **ERRORS}, summary="One grant")
 def grant(request, grant_id: int):
     return grant_get_for(request.user, grant_id)
 
@@ -140,12 +140,12 @@ def my_milestones(request):
 
 @router.post(
     "/milestone-reports/{int:report_id}/review",
-    response={200: ReportOut, **WRITE_ERRORS},
+    response={200: MilestoneReportOut, **WRITE_ERRORS},
     summary="Review a milestone report",
     description="The project's mentor accepts the report or returns it with a comment. Others: 404. "
     "Reviewed already: 409.",
 )
-def review(request, report_id: int, payload: ReviewIn):
+def review(request, report_id: int, payload: MilestoneReviewIn):
     if not is_mentor(request.user):
         raise Http404
     report: MilestoneReport = mentor_report_get_for(request.user, report_id)

@@ -37,7 +37,7 @@ class ProjectFilter(Schema):
     q: ShortText | None = Field(None, description="Part of the name.")
 
 
-class SiteOut(Schema):
+class BrandSiteOut(Schema):
     id: int
     name: str
     region_name: str = Field(..., alias="region.name")
@@ -54,7 +54,7 @@ class BrandOut(Schema):
 
 
 class BrandDetailOut(BrandOut):
-    sites: list[SiteOut]
+    sites: list[BrandSiteOut]
 
     @staticmethod
     def resolve_sites(obj):

@@ -13,14 +13,14 @@ SPENDING_LINES = 5  # lines on the report form; a report may have more through t
 
 
 class FunderForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=_("Funder name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=Funder.Kind.choices)
     contact_name = forms.CharField(label=_("Contact person"), max_length=64, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
 
 
 class ProgrammeForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=_("Programme name"), max_length=120)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     funder = forms.ModelChoiceField(label=_("Funder"), queryset=Funder.objects.order_by("name"))
     budget = yuan_field(_("Budget"))

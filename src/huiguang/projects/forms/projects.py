@@ -9,7 +9,7 @@ from .common import IMAGE_ACCEPT, IMAGE_HELP, date_input, fen, yuan_field
 
 
 class ProjectForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=_("Project name"), max_length=120)
     category = forms.ChoiceField(label=_("Category"), choices=Project.Category.choices)
     brand = forms.ModelChoiceField(label=_("Brand"), queryset=Brand.objects.order_by("name"), required=False)
     co_organizations = forms.ModelMultipleChoiceField(
@@ -85,7 +85,7 @@ class BrandForm(BootstrapFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Owning organization"), queryset=Organization.objects.none()
     )
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=_("Brand name"), max_length=120)
     description = forms.CharField(
         label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -188,3 +188,17 @@ def test_the_city_admin_assigns_a_mentor_by_mobile_number(city, scene):
     assert admin.post(url, {"phone": "13900000021"}).status_code == 302
     assert scene.project_b.mentors.get(active=True).user == scene.mentor
     assert AuditEntry.objects.filter(action="mentor_assigned").exists()
+
+
+def test_the_daily_command_notifies_overdue_milestones_once(city, scene, on_day):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    on_day(scene.milestone.due_on)
+    out = StringIO()
+    call_command("notify_overdue_milestones", stdout=out)
+    assert "1 overdue milestone(s) notified" in out.getvalue()
+    call_command("notify_overdue_milestones", stdout=out)
+    assert "0 overdue milestone(s) notified" in out.getvalue()
+    assert Notification.objects.filter(user=scene.mentor, kind="milestone_overdue").count() == 1

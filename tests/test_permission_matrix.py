@@ -188,6 +188,7 @@ def test_every_page_is_in_the_matrix():
                     "credit",
                     "benefits",
                     "reports",
+                    "projects",
                 }
                 and p.name
             ):

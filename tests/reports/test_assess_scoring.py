@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from huiguang.reports.services.scoring import aggregate, rank_units, score_linear, score_rank
+from huiguang.reports.scoring import aggregate, rank_units, score_linear, score_rank
 
 
 def test_linear_rule_gives_the_share_of_the_target_and_is_capped_at_the_weight():

@@ -99,6 +99,22 @@ ACTION_LABELS = {
     "certificate_official_print": _("certificate printed with the full ID number"),
     "consent.grant": _("consent to share data given"),
     "consent.withdraw": _("consent to share data withdrawn"),
+    # projects: projects, brands and their funding
+    "project_created": _("project created"),
+    "project_updated": _("project changed"),
+    "project_status_changed": _("project status changed"),
+    "project_photo_added": _("project photo added"),
+    "brand_created": _("brand created"),
+    "brand_sites_changed": _("brand sites changed"),
+    "funder_created": _("funder created"),
+    "programme_created": _("funding programme created"),
+    "funding_grant_created": _("grant recorded"),
+    "milestone_created": _("milestone added"),
+    "disbursement_created": _("grant payment recorded"),
+    "mentor_assigned": _("project mentor assigned"),
+    "milestone_report_submitted": _("milestone report sent"),
+    "milestone_report_reviewed": _("milestone report reviewed"),
+    "reports.project_rollups.rebuild": _("project rollups rebuilt"),
 }
 # benefits: the consent ledger, the partner register, offers and their codes
 ACTION_LABELS |= {

@@ -16,6 +16,8 @@ from huiguang.core.errors import FieldErrors
 from huiguang.core.forms import BootstrapFormMixin
 from huiguang.network.models import Site
 from huiguang.network.selectors import region_options
+from huiguang.projects.models import Project
+from huiguang.projects.selectors.projects import projects_for_organization, projects_for_organizations
 from huiguang.volunteers.models import Skill, Volunteer
 
 from .models import Activity, ActivityPhoto, Category, Series
@@ -152,6 +154,12 @@ def _place_and_rules_fields() -> dict[str, forms.Field]:
         ),
         "insurance_required": forms.BooleanField(label=_label("insurance_required"), required=False),
         "insurance_note": forms.CharField(label=_label("insurance_note"), required=False, max_length=200),
+        "project": forms.ModelChoiceField(
+            label=_label("project"),
+            required=False,
+            queryset=Project.objects.exclude(status=Project.Status.CLOSED).order_by("name"),
+            help_text=_("A service project of the organization this activity belongs to."),
+        ),
     }
 
 
@@ -191,6 +199,12 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
                 fields["move_shifts"] = forms.BooleanField(
                     label=_("Move the shifts with the start time"), required=False, initial=True
                 )
+        # The projects of the activity's organization (a new one: of the organizations offered).
+        fields["project"].queryset = (  # type: ignore[attr-defined]
+            projects_for_organization(activity.organization_id)
+            if activity is not None
+            else projects_for_organizations(organizations_for_new_activities(user))
+        )
         self.fields = fields
         _style(self)
 

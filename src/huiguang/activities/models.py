@@ -151,6 +151,14 @@ class Activity(models.Model):
         on_delete=models.SET_NULL,
         related_name="occurrences",
     )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
     series_detached = models.BooleanField(_("edited apart from its series"), default=False)
     copied_from = models.ForeignKey(
         "self",

@@ -18,6 +18,7 @@ from huiguang.credit.api import router as credit_router
 from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
+from huiguang.projects.api import router as projects_router
 from huiguang.reports.api.assessments import router as reports_assessments_router
 from huiguang.reports.api.bulletins import router as reports_router
 from huiguang.reports.api.dashboards import router as reports_dashboards_router
@@ -134,3 +135,4 @@ api.add_router("/", benefits_points_router)
 api.add_router("/", reports_router)
 api.add_router("/", reports_dashboards_router)
 api.add_router("/", reports_assessments_router)
+api.add_router("/", projects_router)

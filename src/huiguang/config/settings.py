@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "huiguang.accounts",
     "huiguang.network",
     "huiguang.volunteers",
+    "huiguang.projects",
     "huiguang.notifications",
     "huiguang.activities",
     "huiguang.attendance",

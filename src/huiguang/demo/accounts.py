@@ -177,6 +177,10 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     # Partner staff: no grant; demo/benefits_loans.py links them to their partner (PartnerStaff).
     DemoAccount("bank_officer", _("bank officer (志愿贷)"), "13800000023", "顾海燕"),
     DemoAccount("education_officer", _("education officer (积分入学)"), "13800000024", "朱文博"),
+    # projects: the league cadre who mentors projects of the 蒲公英 programme (no console role)
+    DemoAccount(
+        "mentor", _("project mentor (league cadre)"), "13800000031", "钱晓燕", affiliation=YOUTH_LEAGUE
+    ),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

@@ -28,6 +28,7 @@ from .ledger import seed_ledger
 from .memberships import MembershipBuilder
 from .network import NetworkBuilder
 from .people import PeopleBuilder
+from .projects import seed_projects
 from .reports import seed_reports
 from .reports_assessments import seed_assessments
 
@@ -110,6 +111,7 @@ def seed_demo_city(
             audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
             return counts
         counts.update({f"activity_{k}": v for k, v in seed_activities(rng=builder.rng).items()})
+        counts.update({f"projects_{k}": v for k, v in seed_projects(seed=seed).items()})
         counts.update({f"ledger_{k}": v for k, v in seed_ledger(rng=builder.rng).items()})
         counts.update(
             {f"credit_{k}": v for k, v in seed_credit(rng=builder.rng, today=timezone.localdate()).items()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .measures import MEASURES
-from .services.scoring import LATEST, MANUAL, MEAN, SUM
+from .scoring import LATEST, MANUAL, MEAN, SUM
 
 
 def aggregation_text(line: dict) -> str:

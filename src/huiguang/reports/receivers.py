@@ -3,9 +3,11 @@ calls a service."""
 
 from __future__ import annotations
 
+from .services.project_rollups import project_rollups_add
 from .services.rollups import rollups_add
 
 
 def add_confirmed(sender, *, records, stars, **kwargs) -> None:
     """ledger.signals.records_confirmed: add the records to the rollups, in the confirming transaction."""
     rollups_add(records=records, stars=stars)
+    project_rollups_add(records=records)  # issue 12: project × month

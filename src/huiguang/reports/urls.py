@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import assessments, bigscreen, bulletins, dashboards
+from .views import assessments, bigscreen, bulletins, dashboards, projects
 
 app_name = "reports"
 
@@ -53,4 +53,5 @@ urlpatterns = [
     path("console/dashboard/hourly-rate/", dashboards.hourly_rate, name="hourly_rate"),
     path("teams/<int:pk>/figures/", dashboards.team, name="team_figures"),
     path("bigscreen/", bigscreen.bigscreen, name="bigscreen"),
+    path("console/projects/<int:pk>/figures/", projects.project_figures, name="project_figures"),
 ]

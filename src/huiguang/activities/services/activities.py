@@ -57,6 +57,7 @@ from .fields import (
     cover_errors,
     fill_from_site,
     normalize_activity_fields,
+    project_errors,
     require,
     save_cover,
     wrong_status,
@@ -86,6 +87,7 @@ def activity_create(
         data["region"] = organization.region
     errors = (
         activity_field_errors(data, organization=organization)
+        | project_errors(data, organization)
         | activity_time_errors(data)
         | cover_errors(cover)
     )
@@ -137,7 +139,10 @@ def activity_update(
     current = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
     merged = current | data
     errors = (
-        activity_field_errors(merged, organization=None) | activity_time_errors(merged) | cover_errors(cover)
+        activity_field_errors(merged, organization=None)
+        | (project_errors(data, activity.organization) if data.get("project") != activity.project else {})
+        | activity_time_errors(merged)
+        | cover_errors(cover)
     )
     delta = merged["starts_at"] - activity.starts_at if merged.get("starts_at") else dt.timedelta(0)
     shifts = list(activity.shifts.all())

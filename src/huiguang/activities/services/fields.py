@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.images import image_check
 from huiguang.network.models import Organization, Region, Site
+from huiguang.projects.models import Project
+from huiguang.projects.selectors.projects import projects_for_organization
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, Category
@@ -47,6 +49,7 @@ ACTIVITY_FIELDS = (
     "agreement_text",
     "insurance_required",
     "insurance_note",
+    "project",
 )
 TIME_FIELDS = ("starts_at", "ends_at", "recruit_opens_at", "recruit_closes_at")
 
@@ -189,6 +192,20 @@ def activity_field_errors(data: dict, *, organization: Organization | None) -> d
     if organization is not None and organization.status != Organization.Status.ACTIVE:
         add("organization", _("The organization is not active."))
     return errors
+
+
+def project_errors(data: dict, organization: Organization) -> dict[str, list[str]]:
+    """The activity's project (issue 12): one of its organization's projects (owned or co-run) that
+    is not closed. Checked when the project is set or changed."""
+    project = data.get("project")
+    if project is None:
+        return {}
+    if (
+        not isinstance(project, Project)
+        or not projects_for_organization(organization.pk).filter(pk=project.pk).exists()
+    ):
+        return {"project": [_("Choose a project of the activity's organization that is not closed.")]}
+    return {}
 
 
 def activity_time_errors(data: dict) -> dict[str, list[str]]:

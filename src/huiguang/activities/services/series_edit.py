@@ -19,7 +19,13 @@ from huiguang.core.errors import FieldErrors, Refused
 from ..models import Activity, Enrollment, Series, Shift
 from .activities import activity_cancel_internal
 from .copies import clone_activity
-from .fields import SERIES_EDITABLE, activity_field_errors, check_known_fields, normalize_activity_fields
+from .fields import (
+    SERIES_EDITABLE,
+    activity_field_errors,
+    check_known_fields,
+    normalize_activity_fields,
+    project_errors,
+)
 from .series import add_months, occurrence_dates, series_generate
 
 OPEN_STATUSES = (
@@ -85,6 +91,8 @@ def series_update(
     data = normalize_activity_fields(changes)
     merged = {name: getattr(template, name) for name in SERIES_EDITABLE} | data
     errors = activity_field_errors(merged, organization=series.organization)
+    if data.get("project") != template.project:
+        errors |= project_errors(data, series.organization)
     retime = starts_time is not None or ends_time is not None
     delta = dt.timedelta(0)
     start_t: dt.time = starts_time or _local(template.starts_at).time()

@@ -9,6 +9,7 @@ from .assessments import (
     ManualScore,
 )
 from .bulletins import Bulletin
+from .projects import ProjectMark, ProjectMonth
 from .rollups import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
 
 __all__ = [
@@ -23,5 +24,7 @@ __all__ = [
     "Indicator",
     "ManualScore",
     "OrganizationMonth",
+    "ProjectMark",
+    "ProjectMonth",
     "RegionMonth",
 ]

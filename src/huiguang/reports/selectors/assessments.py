@@ -17,7 +17,7 @@ from huiguang.core.selectors import get_or_404
 from ..measures import MEASURES, measure_values
 from ..models import AssessmentResult, AssessmentRun, AssessmentScheme, Indicator, ManualScore
 from ..permissions import assessment_results_q, may_read_all_assessments
-from ..services.scoring import aggregate
+from ..scoring import aggregate
 from ..units import TOWN, VILLAGE, Unit
 
 R = AssessmentRun.Status

@@ -31,7 +31,7 @@ from ..models import AssessmentResult, AssessmentRun, AssessmentScheme, HourlyRa
 from ..permissions import may_edit_assessments
 from ..units import Unit
 from .evidence import evidence_check
-from .scoring import MANUAL, aggregate, decimal_or_none, rank_units, score_linear, score_rank
+from ..scoring import MANUAL, aggregate, decimal_or_none, rank_units, score_linear, score_rank
 
 R = AssessmentRun.Status
 MAX_WEIGHT = Decimal(1000)

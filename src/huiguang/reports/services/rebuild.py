@@ -26,6 +26,7 @@ from huiguang.ledger.services.stars import star_for
 
 from ..models import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
 from .facts import Fact, UnitResolver, expand, levels_of, lock_rollups
+from .project_rollups import project_rollups_rebuild
 from .rollups import new_unit_row, save_unit_rows
 
 R = ServiceRecord
@@ -138,6 +139,7 @@ def reports_rollups_rebuild(*, apply: bool = True) -> list[str]:
         if apply and differences:
             _replace(counters, expected, positive, resolver)
             audit_log(action="reports.rollups.rebuild", differences=len(differences))
+    differences += project_rollups_rebuild(apply=apply)  # issue 12: project × month
     return differences
 
 

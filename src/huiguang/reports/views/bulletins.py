@@ -118,3 +118,6 @@ def public_detail(request, month):
 
 def public_download(request, month, kind):
     return _file(bulletin_public_get(month), kind)
+
+
+# --- a service project's figures (issue 12), from the project × month rollups ---------------------

@@ -1,0 +1,10 @@
+"""The projects API: projects and brands (api/projects.py), funding (api/funding.py)."""
+
+from ninja import Router
+
+from .funding import router as funding_router
+from .projects import router as projects_router
+
+router = Router()
+router.add_router("", projects_router)
+router.add_router("", funding_router)

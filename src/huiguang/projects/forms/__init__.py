@@ -1,0 +1,1 @@
+"""The project app's forms, one module per area."""

@@ -1,0 +1,29 @@
+"""Projects, brands and their funding (DESIGN §4 projects); one module per area."""
+
+from .funding import (
+    Disbursement,
+    Funder,
+    Grant,
+    Milestone,
+    MilestoneReport,
+    Programme,
+    ProjectMentor,
+    ReportPhoto,
+    SpendingLine,
+)
+from .projects import Brand, Project, ProjectPhoto
+
+__all__ = [
+    "Brand",
+    "Disbursement",
+    "Funder",
+    "Grant",
+    "Milestone",
+    "MilestoneReport",
+    "Programme",
+    "Project",
+    "ProjectMentor",
+    "ProjectPhoto",
+    "ReportPhoto",
+    "SpendingLine",
+]

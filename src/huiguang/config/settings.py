@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "huiguang.accounts",
     "huiguang.network",
     "huiguang.volunteers",
+    "huiguang.training",
     "huiguang.notifications",
     "huiguang.activities",
     "huiguang.attendance",

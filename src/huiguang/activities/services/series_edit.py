@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from huiguang.activities.permissions import organization_may_manage_activities
 from huiguang.core.audit import audit_log
+from huiguang.core.dates import add_months
 from huiguang.core.errors import FieldErrors, Refused
 
 from ..models import Activity, Enrollment, Series, Shift
 from .activities import activity_cancel_internal
 from .copies import clone_activity
 from .fields import SERIES_EDITABLE, activity_field_errors, check_known_fields, normalize_activity_fields
-from .series import add_months, occurrence_dates, series_generate
+from .series import occurrence_dates, series_generate
 
 OPEN_STATUSES = (
     Activity.Status.DRAFT,

@@ -47,6 +47,7 @@ ACTIVITY_FIELDS = (
     "agreement_text",
     "insurance_required",
     "insurance_note",
+    "course",
 )
 TIME_FIELDS = ("starts_at", "ends_at", "recruit_opens_at", "recruit_closes_at")
 

@@ -15,7 +15,16 @@ from huiguang.network.models import Organization
 from ..models import Course, QualificationType, TrainingPolicy
 from ..permissions import may_manage_course, may_manage_provider, may_manage_types, may_set_policy
 
-COURSE_FIELDS = ("title", "category", "syllabus", "hours", "pass_rule", "grants", "validity_months", "is_active")
+COURSE_FIELDS = (
+    "title",
+    "category",
+    "syllabus",
+    "hours",
+    "pass_rule",
+    "grants",
+    "validity_months",
+    "is_active",
+)
 
 
 def _check_course(data: dict) -> None:
@@ -47,8 +56,12 @@ def course_create(*, actor, provider: Organization, request=None, **data) -> Cou
     return course
 
 
-def course_update(*, actor, course: Course, provider: Organization | None = None, request=None, **data) -> Course:
-    if not may_manage_course(actor, course) or (provider is not None and not may_manage_provider(actor, provider)):
+def course_update(
+    *, actor, course: Course, provider: Organization | None = None, request=None, **data
+) -> Course:
+    if not may_manage_course(actor, course) or (
+        provider is not None and not may_manage_provider(actor, provider)
+    ):
         raise PermissionDenied
     values = {k: data[k] for k in COURSE_FIELDS if k in data}
     merged = {k: getattr(course, k) for k in COURSE_FIELDS} | values
@@ -91,5 +104,11 @@ def training_policy_set(*, actor, count_hours: bool, request=None) -> TrainingPo
         policy.count_hours = count_hours
         policy.updated_by = actor
         policy.save()
-        audit_log(action="training_policy_changed", actor=actor, obj=policy, request=request, count_hours=count_hours)
+        audit_log(
+            action="training_policy_changed",
+            actor=actor,
+            obj=policy,
+            request=request,
+            count_hours=count_hours,
+        )
     return policy

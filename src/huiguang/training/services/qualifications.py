@@ -31,7 +31,9 @@ EVIDENCE = ImagePolicy(
     max_bytes=8 * MB,
     max_side=8000,
     min_side=300,
-    format_message=gettext_lazy("The evidence must be a photo or scan of the certificate (JPEG, PNG or WebP)."),
+    format_message=gettext_lazy(
+        "The evidence must be a photo or scan of the certificate (JPEG, PNG or WebP)."
+    ),
 )
 
 
@@ -76,7 +78,9 @@ def qualification_grant_from_session(
 def qualification_withdraw_from_session(*, source_key: str, actor=None) -> bool:
     """A pass mark changed to fail: the grant it made is revoked. False when there was none."""
     with transaction.atomic():
-        found = Qualification.objects.select_for_update().filter(source_key=source_key, revoked_at=None).first()
+        found = (
+            Qualification.objects.select_for_update().filter(source_key=source_key, revoked_at=None).first()
+        )
         if found is None:
             return False
         found.revoked_at = timezone.now()
@@ -159,5 +163,7 @@ def qualification_revoke(*, actor, qualification: Qualification, reason: str, re
         if not updated:
             raise Refused("ALREADY_REVOKED", _("This qualification has already been revoked."))
         qualification.refresh_from_db()
-        audit_log(action="qualification_revoked", actor=actor, obj=qualification, request=request, reason=reason)
+        audit_log(
+            action="qualification_revoked", actor=actor, obj=qualification, request=request, reason=reason
+        )
     return qualification

@@ -189,7 +189,9 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
             label=_label("course"),
             required=False,
             queryset=Course.objects.filter(is_active=True),
-            help_text=_("Choose a course to make this activity a session of it: the trainer marks pass or fail."),
+            help_text=_(
+                "Choose a course to make this activity a session of it: the trainer marks pass or fail."
+            ),
         )
         fields["cover"] = forms.FileField(
             label=_label("cover"),

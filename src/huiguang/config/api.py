@@ -14,6 +14,7 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.ledger.api import router as ledger_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
+from huiguang.training.api import router as training_router
 from huiguang.volunteers.api import router as volunteers_router
 
 # Answers any operation can give, whatever it declares itself: the handlers below produce them.
@@ -116,6 +117,7 @@ def _unauthenticated(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/", network_router)
 api.add_router("/", volunteers_router)
+api.add_router("/", training_router)
 api.add_router("/", activities_router)
 api.add_router("/", notifications_router)
 api.add_router("/", attendance_router)

@@ -50,7 +50,9 @@ def enrollment_training_mark(*, actor, enrollment: Enrollment, result: str, requ
     if session_first_start(session) > timezone.now():
         raise Refused("NOT_STARTED", _("Results are marked once the session has started."))
     if enrollment.status not in MARKABLE:
-        raise Refused("NOT_ATTENDEE", _("%(name)s has no place in this session.") % {"name": enrollment.volunteer})
+        raise Refused(
+            "NOT_ATTENDEE", _("%(name)s has no place in this session.") % {"name": enrollment.volunteer}
+        )
     if result == TrainingResult.PASSED and enrollment.status != Enrollment.Status.ATTENDED:
         raise Refused(
             "NOT_CHECKED_IN",
@@ -102,11 +104,14 @@ def qualification_expiry_reminders(*, today: dt.date | None = None, within_days:
             body = _("Renew it at a session of %(course)s: %(sessions)s.") % {
                 "course": route.course_title,
                 "sessions": "; ".join(
-                    f"{date_format(timezone.localtime(s.starts_at), 'Y-m-d H:i')} {s.region.name}" for s in upcoming
+                    f"{date_format(timezone.localtime(s.starts_at), 'Y-m-d H:i')} {s.region.name}"
+                    for s in upcoming
                 ),
             }
         elif route is not None:
-            body = _("The course %(course)s renews it; no session is planned yet.") % {"course": route.course_title}
+            body = _("The course %(course)s renews it; no session is planned yet.") % {
+                "course": route.course_title
+            }
         else:
             body = _("Ask your organization how to renew it.")
         done = notify(
@@ -115,7 +120,9 @@ def qualification_expiry_reminders(*, today: dt.date | None = None, within_days:
             title=_("Your qualification %(name)s expires on %(day)s")
             % {"name": qualification.type.name, "day": qualification.expires_on.isoformat()},
             body=body,
-            url=reverse("activities:course_detail", args=[route.course_id]) if route else reverse("training:my"),
+            url=reverse("activities:course_detail", args=[route.course_id])
+            if route
+            else reverse("training:my"),
             dedupe_key=f"qualification-expiring:{qualification.pk}:{qualification.expires_on.isoformat()}",
         )
         sent += done is not None

@@ -1,8 +1,6 @@
 """API v1, training sessions (activities with a course): a course's upcoming sessions (public) and
 the trainer's pass / fail marks (console)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

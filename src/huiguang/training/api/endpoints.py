@@ -1,7 +1,5 @@
 """The training router (see the package docstring). Outside the caller's scope: 404."""
 
-from __future__ import annotations
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _

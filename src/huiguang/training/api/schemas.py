@@ -1,7 +1,5 @@
 """API schemas of training: courses, qualification types, qualifications, the training policy."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated

@@ -16,7 +16,14 @@ from huiguang.activities.models import Activity, Enrollment, Shift
 from huiguang.network.models import Grant, Membership
 from huiguang.training.models import Course, QualificationType
 
-from ..factories import GrantFactory, MembershipFactory, UserFactory, VolunteerFactory, make_activity, make_shift
+from ..factories import (
+    GrantFactory,
+    MembershipFactory,
+    UserFactory,
+    VolunteerFactory,
+    make_activity,
+    make_shift,
+)
 
 
 @dataclass
@@ -57,7 +64,9 @@ def make_session(course: Course, organization, *, days: float = 5, capacity: int
 
 def make_requiring_shift(organization, kind: QualificationType, *, days: float = 10, **fields) -> Shift:
     """A published activity that requires `kind`."""
-    shift = make_shift(organization=organization, activity_fields={"title": "马拉松医疗保障", "days": days, **fields})
+    shift = make_shift(
+        organization=organization, activity_fields={"title": "马拉松医疗保障", "days": days, **fields}
+    )
     shift.activity.required_qualifications.add(kind)
     return Shift.objects.select_related("activity").get(pk=shift.pk)
 

@@ -26,7 +26,9 @@ def _sign_up(shift, volunteer):
     return enrollment_create(volunteer=volunteer, shift=shift, actor=volunteer.user)
 
 
-def test_without_the_qualification_the_sign_up_is_refused_with_the_course_and_its_next_session(city, training):
+def test_without_the_qualification_the_sign_up_is_refused_with_the_course_and_its_next_session(
+    city, training
+):
     volunteer = member(city.org_a)
     shift = make_requiring_shift(city.org_a, training.first_aider)
     upcoming = make_session(training.course, city.org_a, days=4)
@@ -124,7 +126,9 @@ def test_the_api_sign_up_answers_409_with_the_reason(city, training):
 
     volunteer = member(city.org_a)
     shift = make_requiring_shift(city.org_a, training.first_aider)
-    response = bearer(volunteer.user).post(f"/api/v1/shifts/{shift.pk}/enrollments", {}, content_type="application/json")
+    response = bearer(volunteer.user).post(
+        f"/api/v1/shifts/{shift.pk}/enrollments", {}, content_type="application/json"
+    )
     assert response.status_code == 409
     assert response.json()["reason"] == "MISSING_QUALIFICATION"
 

@@ -93,9 +93,7 @@ def test_control_without_the_guard_the_same_crowd_overbooks(city, monkeypatch):
 
     def unlocked(shift_id):
         return (
-            Shift.objects.select_related("activity")
-            .prefetch_related(*SHIFT_RULE_PREFETCH)
-            .get(pk=shift_id)
+            Shift.objects.select_related("activity").prefetch_related(*SHIFT_RULE_PREFETCH).get(pk=shift_id)
         )
 
     def count_then_write(shift, outcome):

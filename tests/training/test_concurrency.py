@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _sign_up(shift_id: int):
     def work(volunteer):
         try:
-            return enrollment_create(volunteer=volunteer, shift=Shift(pk=shift_id), actor=volunteer.user).status
+            return enrollment_create(
+                volunteer=volunteer, shift=Shift(pk=shift_id), actor=volunteer.user
+            ).status
         except EnrollmentRefused as exc:
             return exc.reason
 
@@ -55,7 +57,9 @@ def test_control_without_the_shift_guard_the_session_overbooks(city, training, m
     which shows the guard above is what keeps it exact, and that nothing else limits a session."""
 
     def unlocked(shift_id):
-        return Shift.objects.select_related("activity").prefetch_related(*SHIFT_RULE_PREFETCH).get(pk=shift_id)
+        return (
+            Shift.objects.select_related("activity").prefetch_related(*SHIFT_RULE_PREFETCH).get(pk=shift_id)
+        )
 
     def count_then_write(shift, outcome):
         confirmed = Enrollment.objects.filter(shift_id=shift.pk, status="confirmed").count()

@@ -198,7 +198,7 @@ def console_qualification_list(request, filters: Query[QualificationFilter]):
     "Admins (city, region, organization) for volunteers they see.",
 )
 def console_qualification_record(
-    request, payload: Form[QualificationRecordIn], evidence: File[UploadedFile] | None = None
+    request, payload: Form[QualificationRecordIn], evidence: UploadedFile | None = File(None)
 ):
     _console(request)
     if not perms.may_record_qualifications(request.user):

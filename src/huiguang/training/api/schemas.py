@@ -134,8 +134,10 @@ class QualificationFilter(Schema):
 
 
 class QualificationRecordIn(Schema):
+    """A multipart form: numbers arrive as text."""
+
     volunteer_number: Annotated[str, text(32)] = Field(..., max_length=32)
-    type: Id
+    type: Annotated[int, whole_number(1, query=True), number_schema(1)]
     certificate_no: Annotated[str, text(64)] = Field(..., max_length=64)
     issuer: Annotated[str, text(120)] = Field(..., max_length=120)
     issued_on: dt.date

@@ -33,6 +33,11 @@ from ..services.courses import course_create, course_update, qualification_type_
 from ..services.qualifications import qualification_record, qualification_revoke
 
 
+def _posted(request):
+    """(data, files) of a POST, bound even when empty (so that an empty form says what is missing)."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _form_page(request, form, *, title, cancel_url, submit, status=200, intro=""):
     return render(
         request,
@@ -104,7 +109,7 @@ def _course_form_page(request, form, course: Course | None):
 def course_create_view(request):
     if not perms.may_create_courses(request.user):
         raise Http404
-    return _course_form_page(request, CourseForm(request.POST or None, user=request.user), None)
+    return _course_form_page(request, CourseForm(_posted(request)[0], user=request.user), None)
 
 
 @console_page
@@ -112,7 +117,7 @@ def course_edit(request, pk):
     course = course_managed_get(request.user, pk)
     initial = {f: getattr(course, f) for f in CourseForm.base_fields}
     return _course_form_page(
-        request, CourseForm(request.POST or None, user=request.user, initial=initial), course
+        request, CourseForm(_posted(request)[0], user=request.user, initial=initial), course
     )
 
 
@@ -122,7 +127,7 @@ def course_edit(request, pk):
 @console_page
 def type_list(request):
     can_create = perms.may_manage_types(request.user)
-    form = QualificationTypeForm(request.POST or None) if can_create else None
+    form = QualificationTypeForm(_posted(request)[0]) if can_create else None
     status = 200
     if request.method == "POST":
         if form is None:
@@ -188,7 +193,7 @@ def qualification_export(request):
 def qualification_record_view(request):
     if not perms.may_record_qualifications(request.user):
         raise Http404
-    form = QualificationRecordForm(request.POST or None, request.FILES or None)
+    form = QualificationRecordForm(*_posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -224,7 +229,7 @@ def qualification_revoke_view(request, pk):
     qualification: Qualification = qualification_get_for(request.user, pk)
     if not perms.may_record_qualifications(request.user) or qualification.revoked_at is not None:
         raise Http404
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(_posted(request)[0])
     status = 200
     if request.method == "POST" and form.is_valid():
         _done, status = _run(
@@ -257,7 +262,7 @@ def policy(request):
     if not perms.may_set_policy(request.user):
         raise Http404
     current = training_policy()
-    form = PolicyForm(request.POST or None, initial={"count_hours": current.count_hours})
+    form = PolicyForm(_posted(request)[0], initial={"count_hours": current.count_hours})
     if request.method == "POST" and form.is_valid():
         training_policy_set(actor=request.user, count_hours=form.cleaned_data["count_hours"], request=request)
         messages.success(request, _("Saved."))

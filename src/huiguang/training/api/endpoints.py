@@ -46,6 +46,7 @@ from .schemas import (
 
 router = Router(tags=["training"])
 WRITE_ERRORS = {**ERRORS, 409: RefusedOut}
+OPTIONAL_FILE = File(None)  # a multipart file that may be missing (the service says what is wrong)
 
 
 def _console(request) -> None:
@@ -198,7 +199,7 @@ def console_qualification_list(request, filters: Query[QualificationFilter]):
     "Admins (city, region, organization) for volunteers they see.",
 )
 def console_qualification_record(
-    request, payload: Form[QualificationRecordIn], evidence: UploadedFile | None = File(None)
+    request, payload: Form[QualificationRecordIn], evidence: UploadedFile | None = OPTIONAL_FILE
 ):
     _console(request)
     if not perms.may_record_qualifications(request.user):

@@ -99,6 +99,16 @@ ACTION_LABELS = {
     "certificate_official_print": _("certificate printed with the full ID number"),
     "consent.grant": _("consent to share data given"),
     "consent.withdraw": _("consent to share data withdrawn"),
+    # training
+    "course_created": _("course created"),
+    "course_updated": _("course changed"),
+    "qualification_type_created": _("qualification type created"),
+    "training_policy_changed": _("training policy changed"),
+    "qualification_granted": _("qualification granted by a course session"),
+    "qualification_restored": _("qualification restored"),
+    "qualification_recorded": _("qualification recorded from a certificate"),
+    "qualification_revoked": _("qualification revoked"),
+    "training_result_marked": _("training result marked"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

@@ -171,6 +171,21 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         grant="region_admin",
         region=ZHAPU,
     ),
+    DemoAccount(
+        "trainer",
+        _("trainer (leader of the rescue team)"),
+        "13800000012",
+        "沈立新",
+        grant="leader",
+        organization=RESCUE_TEAM,
+        volunteer=True,
+        gender="M",
+        age=39,
+        residence=CHENGNAN,
+        occupation="急诊科护士",
+        political="party",
+        skills=("first_aid", "medical"),
+    ),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

@@ -24,6 +24,7 @@ from .ledger import seed_ledger
 from .memberships import MembershipBuilder
 from .network import NetworkBuilder
 from .people import PeopleBuilder
+from .training import seed_training
 
 DEFAULT_SEED = 330482
 DEFAULT_VOLUNTEERS = 2000
@@ -105,5 +106,6 @@ def seed_demo_city(
             return counts
         counts.update({f"activity_{k}": v for k, v in seed_activities(rng=builder.rng).items()})
         counts.update({f"ledger_{k}": v for k, v in seed_ledger(rng=builder.rng).items()})
+        counts.update({f"training_{k}": v for k, v in seed_training(rng=builder.rng).items()})
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

@@ -60,6 +60,8 @@ def _mine(user, is_volunteer: bool) -> NavGroup:
     mine.add(is_volunteer, _("Shifts I can take"), "activities:can_take")
     mine.add(is_volunteer, _("My organizations"), "network:my_memberships")
     mine.add(is_volunteer, _("My certificates"), "ledger:my_certificates")
+    mine.add(is_volunteer, _("My qualifications"), "training:my")
+    mine.add(True, _("Training courses"), "activities:courses")
     mine.add(is_volunteer, _("Browse organizations"), "network:directory")
     mine.add(True, _("Notifications"), "notifications:center", divider_before=is_volunteer, unread_badge=True)
     mine.add(True, _("API tokens"), "accounts:token_list", divider_before=True)
@@ -94,6 +96,8 @@ def _console(user) -> list[NavGroup]:
     volunteers = NavGroup(_("Volunteers"))
     volunteers.add(True, _("Volunteer list"), "volunteers:console_list")
     volunteers.add(may_import(user), _("Import volunteers"), "volunteers:import_upload")
+    volunteers.add(True, _("Training courses"), "training:course_list")
+    volunteers.add(True, _("Qualifications"), "training:qualification_list")
 
     admin = NavGroup(_("Administration"))
     admin.add(may_manage_roles(user), _("Roles"), "network:grant_list")

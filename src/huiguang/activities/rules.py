@@ -48,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -186,7 +187,7 @@ class SignupContext:
     qualifications: Mapping[int, dt.date | None] = field(default_factory=dict, hash=False)
     # How to get a qualification ({type id: GrantRoute}), looked up at the first refusal that
     # needs it and shared by the contexts of one signup_contexts call.
-    routes: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
+    routes: dict[Any, Any] = field(default_factory=dict, hash=False, compare=False, repr=False)
     active_shift_ids: frozenset[int] = field(init=False)
 
     def __post_init__(self):
@@ -252,7 +253,7 @@ def signup_contexts(volunteers: Iterable[Volunteer | int], *, now=None) -> dict[
         .values_list("volunteer_id", "n")
     )
     qualifications = qualifications_by_volunteer(ids)
-    routes: dict = {}
+    routes: dict[Any, Any] = {}
     return {
         i: SignupContext(
             volunteer_id=i,
@@ -413,7 +414,8 @@ def _qualification_refusal(shift: Shift, context: SignupContext) -> Decision | N
 def _how_to_qualify(type_id: int, context: SignupContext) -> tuple[str, str]:
     """The sentence (and the link) that says which course grants a qualification and when it meets next."""
     if "loaded" not in context.routes:
-        context.routes.update(grant_routes(now=context.now), loaded=True)
+        context.routes.update(grant_routes(now=context.now))
+        context.routes["loaded"] = True
     route = context.routes.get(type_id)
     if route is None:
         return str(_("No course on the platform grants it yet: ask the organizer.")), ""

@@ -71,7 +71,7 @@ def seed_training(*, rng: random.Random, today: dt.date | None = None) -> dict[s
     }
     association = Organization.objects.filter(status=Organization.Status.ACTIVE).order_by("pk").first()
     assert association is not None  # the network is built first
-    by_specialty = {}
+    by_specialty: dict[str, Organization] = {}
     for org in (
         Organization.objects.filter(status=Organization.Status.ACTIVE).exclude(specialty="").order_by("pk")
     ):
@@ -192,18 +192,18 @@ def seed_training(*, rng: random.Random, today: dt.date | None = None) -> dict[s
 
     qualifications = []
     for e in enrollments:
-        course = e.shift.activity.course
-        if e.training_result != TrainingResult.PASSED or course.grants_id is None:
+        taught = e.shift.activity.course
+        if taught is None or e.training_result != TrainingResult.PASSED or taught.grants_id is None:
             continue
         issued = timezone.localtime(e.shift.starts_at).date()
         qualifications.append(
             Qualification(
                 volunteer_id=e.volunteer_id,
-                type_id=course.grants_id,
+                type_id=taught.grants_id,
                 issued_on=issued,
-                expires_on=add_months(issued, course.validity_months) if course.validity_months else None,
+                expires_on=add_months(issued, taught.validity_months) if taught.validity_months else None,
                 source=Qualification.Source.COURSE,
-                course=course,
+                course=taught,
                 source_label=f"{e.shift.activity.title} · {issued.isoformat()}",
                 source_key=f"enrollment:{e.pk}",
                 recorded_by_id=e.training_marked_by_id,

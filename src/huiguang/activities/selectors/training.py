@@ -46,8 +46,9 @@ def next_sessions_by_course(course_ids, *, now: dt.datetime | None = None, per_c
         .order_by("starts_at", "pk")
     )
     for session in sessions:
-        if len(out[session.course_id]) < per_course:
-            out[session.course_id].append(session)
+        listed = out[session.course_id or 0]
+        if len(listed) < per_course:
+            listed.append(session)
     return out
 
 

@@ -59,6 +59,7 @@ def enrollment_training_mark(*, actor, enrollment: Enrollment, result: str, requ
             _("%(name)s has not checked in: only attendees can pass.") % {"name": enrollment.volunteer},
         )
     course = session.course
+    assert course is not None  # session.course_id was checked above
     day = timezone.localtime(enrollment.shift.starts_at).date()
     with transaction.atomic():
         Enrollment.objects.filter(pk=enrollment.pk).update(
@@ -100,7 +101,9 @@ def qualification_expiry_reminders(*, today: dt.date | None = None, within_days:
     for qualification in expiring:
         route = routes.get(qualification.type_id)
         upcoming = sessions.get(route.course_id, []) if route else []
-        if upcoming:
+        expires = qualification.expires_on
+        assert expires is not None  # expiring_qualifications() reads dated ones only
+        if route is not None and upcoming:
             body = _("Renew it at a session of %(course)s: %(sessions)s.") % {
                 "course": route.course_title,
                 "sessions": "; ".join(
@@ -118,12 +121,12 @@ def qualification_expiry_reminders(*, today: dt.date | None = None, within_days:
             user=qualification.volunteer.user,
             kind=QUALIFICATION_EXPIRING,
             title=_("Your qualification %(name)s expires on %(day)s")
-            % {"name": qualification.type.name, "day": qualification.expires_on.isoformat()},
+            % {"name": qualification.type.name, "day": expires.isoformat()},
             body=body,
             url=reverse("activities:course_detail", args=[route.course_id])
             if route
             else reverse("training:my"),
-            dedupe_key=f"qualification-expiring:{qualification.pk}:{qualification.expires_on.isoformat()}",
+            dedupe_key=f"qualification-expiring:{qualification.pk}:{expires.isoformat()}",
         )
         sent += done is not None
     return sent

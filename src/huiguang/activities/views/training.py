@@ -59,7 +59,7 @@ def session_results(request, pk):
     status = 200
     if request.method == "POST":
         result = request.POST.get("result", "")
-        target = session_attendees(session).filter(pk=_int(request.POST.get("enrollment"))).first()
+        target = session_attendees(session).filter(pk=_int(request.POST.get("enrollment")) or 0).first()
         try:
             if target is None:
                 raise FieldErrors({"enrollment": [_("Choose an attendee of this session.")]})

@@ -212,7 +212,7 @@ def console_qualification_record(
         errors["volunteer_number"] = [_("No volunteer you manage has this number.")]
     if kind is None:
         errors["type"] = [_("No qualification type has this id.")]
-    if errors:
+    if volunteer is None or kind is None:
         raise FieldErrors(errors)
     qualification = qualification_record(
         actor=request.user, volunteer=volunteer, type=kind, evidence=evidence, request=request, **data

@@ -72,11 +72,11 @@ class CourseFilter(Schema):
 
 
 class CourseChange(Schema):
-    title: Annotated[str, text(120)] = Field(None, min_length=1, max_length=120)
-    category: Annotated[str, choice(Course.Category), enum_schema(Course.Category, query=False)] = None
+    title: Annotated[str | None, text(120)] = Field(None, min_length=1, max_length=120)
+    category: Annotated[str | None, choice(Course.Category), enum_schema(Course.Category, query=False)] = None
     provider: OptionalId = Field(None, description="The providing organization's id (one you manage).")
     syllabus: Annotated[str, text(5000)] = ""
-    hours: Decimal = Field(None, gt=0, le=999, max_digits=4, decimal_places=1)
+    hours: Decimal | None = Field(None, gt=0, le=999, max_digits=4, decimal_places=1)
     pass_rule: Annotated[str, text(200)] = ""
     grants: OptionalId = Field(None, description="The id of the qualification type it grants.")
     validity_months: Months = None

@@ -41,7 +41,7 @@ def _posted(request):
 def _form_page(request, form, *, title, cancel_url, submit, status=200, intro=""):
     return render(
         request,
-        "training/form.html",
+        "network/form.html",  # the console's one form page
         {"form": form, "title": title, "cancel_url": cancel_url, "submit": submit, "intro": intro},
         status=status,
     )

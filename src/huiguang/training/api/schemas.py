@@ -2,10 +2,13 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from huiguang.core.api import (
     Flag,
@@ -152,5 +155,14 @@ class PolicyOut(Schema):
     count_hours: bool
 
 
+def _required_flag(value: Any) -> bool:
+    """true or false, nothing else (null is not an answer to a yes-or-no setting)."""
+    if isinstance(value, bool):
+        return value
+    raise PydanticCustomError("bool_type", str(_("Answer true or false.")))
+
+
 class PolicyIn(Schema):
-    count_hours: Flag
+    count_hours: Annotated[bool, BeforeValidator(_required_flag), WithJsonSchema({"type": "boolean"})] = (
+        Field(..., description="true: training time also counts as (non-credit) volunteer hours.")
+    )

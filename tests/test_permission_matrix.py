@@ -189,6 +189,7 @@ def test_every_page_is_in_the_matrix():
                     "benefits",
                     "reports",
                     "projects",
+                    "training",
                 }
                 and p.name
             ):

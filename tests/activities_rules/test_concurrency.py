@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 
 from huiguang.activities.models import Enrollment, Shift
+from huiguang.activities.rules import SHIFT_RULE_PREFETCH
 from huiguang.activities.services import enrollments
 from huiguang.activities.services.enrollments import EnrollmentRefused, enrollment_cancel, enrollment_create
 
@@ -92,9 +93,7 @@ def test_control_without_the_guard_the_same_crowd_overbooks(city, monkeypatch):
 
     def unlocked(shift_id):
         return (
-            Shift.objects.select_related("activity")
-            .prefetch_related("activity__required_skills")
-            .get(pk=shift_id)
+            Shift.objects.select_related("activity").prefetch_related(*SHIFT_RULE_PREFETCH).get(pk=shift_id)
         )
 
     def count_then_write(shift, outcome):

@@ -25,6 +25,7 @@ def test_the_demo_city_has_a_year_of_activities_and_a_consistent_ledger():
     check_past_sign_ups_were_served_and_future_ones_wait()
     check_demo_volunteer_has_upcoming_places_and_a_waitlist_place()
     check_demo_ledger_verifies_and_rollups_agree_with_a_rebuild()
+    check_training_sessions_qualifications_and_the_trainer_login()
 
 
 def check_a_year_of_activities_past_and_future():
@@ -96,3 +97,30 @@ def check_demo_ledger_verifies_and_rollups_agree_with_a_rebuild():
     out = StringIO()
     call_command("rebuild_rollups", "--dry-run", stdout=out)
     assert out.getvalue().startswith("0 difference")
+
+
+def check_training_sessions_qualifications_and_the_trainer_login():
+    from huiguang.training.models import Course, Qualification
+
+    sessions = Activity.objects.filter(course__isnull=False)
+    assert sessions.filter(starts_at__lt=timezone.now()).count() >= 120
+    assert sessions.filter(status="published", starts_at__gt=timezone.now()).exists()
+    assert set(Course.objects.values_list("category", flat=True)) >= {
+        "medical",
+        "first_aid",
+        "legal_aid",
+        "anti_fraud",
+        "care",
+        "culture",
+        "induction",
+    }
+    passed = Enrollment.objects.filter(
+        shift__activity__course__grants__isnull=False, training_result="passed"
+    )
+    assert Qualification.objects.filter(source="course").count() == passed.count() > 0
+    today = timezone.localdate()
+    assert Qualification.objects.filter(expires_on__range=(today, today + dt.timedelta(days=30))).exists()
+    assert Activity.objects.filter(required_qualifications__isnull=False, status="published").exists()
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "13800000012" in out.getvalue()

@@ -161,6 +161,16 @@ ACTION_LABELS |= {
     "reports.assessment_run.publish": _("assessment results published"),
     "reports.manual_score.set": _("manual assessment score given"),
     "reports.hourly_rate.set": _("hourly rate for the impact value set"),
+    # training
+    "course_created": _("course created"),
+    "course_updated": _("course changed"),
+    "qualification_type_created": _("qualification type created"),
+    "training_policy_changed": _("training policy changed"),
+    "qualification_granted": _("qualification granted by a course session"),
+    "qualification_restored": _("qualification restored"),
+    "qualification_recorded": _("qualification recorded from a certificate"),
+    "qualification_revoked": _("qualification revoked"),
+    "training_result_marked": _("training result marked"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

@@ -18,6 +18,7 @@ from huiguang.network.models import Site
 from huiguang.network.selectors import region_options
 from huiguang.projects.models import Project
 from huiguang.projects.selectors.projects import projects_for_organization, projects_for_organizations
+from huiguang.training.models import Course, QualificationType
 from huiguang.volunteers.models import Skill, Volunteer
 
 from .models import Activity, ActivityPhoto, Category, Series
@@ -186,6 +187,20 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
             fields[name] = field
             if name == "description":
                 fields.update(times)
+        fields["required_qualifications"] = forms.ModelMultipleChoiceField(
+            label=_label("required_qualifications"),
+            required=False,
+            queryset=QualificationType.objects.all(),
+            help_text=_("Volunteers must hold each of them, valid until the shift ends."),
+        )
+        fields["course"] = forms.ModelChoiceField(
+            label=_label("course"),
+            required=False,
+            queryset=Course.objects.filter(is_active=True),
+            help_text=_(
+                "Choose a course to make this activity a session of it: the trainer marks pass or fail."
+            ),
+        )
         fields["cover"] = forms.FileField(
             label=_label("cover"),
             required=False,
@@ -212,6 +227,8 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
     def initial_for(activity: Activity) -> dict:
         initial = {name: getattr(activity, name) for name in _place_and_rules_fields()}
         initial["required_skills"] = list(activity.required_skills.all())
+        initial["required_qualifications"] = list(activity.required_qualifications.all())
+        initial["course"] = activity.course
         for name in ("starts_at", "ends_at", "recruit_opens_at", "recruit_closes_at"):
             initial[name] = getattr(activity, name)
         initial["move_shifts"] = True

@@ -135,6 +135,19 @@ class Activity(models.Model):
     required_skills = models.ManyToManyField(
         "volunteers.Skill", verbose_name=_("required skills"), blank=True, related_name="+"
     )
+    # Qualifications (training app) a volunteer must hold, valid until the shift's end.
+    required_qualifications = models.ManyToManyField(
+        "training.QualificationType", verbose_name=_("required qualifications"), blank=True, related_name="+"
+    )
+    # A training session is an activity linked to a course (DESIGN §4 training).
+    course = models.ForeignKey(
+        "training.Course",
+        verbose_name=_("course (training session)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     members_only = models.BooleanField(_("members of the organization only"), default=False)
     political_status = models.CharField(_("political status required"), max_length=8, blank=True)
     # Risk flags: a written agreement (书面协议) the volunteer accepts at sign-up; insurance.
@@ -257,6 +270,9 @@ class Shift(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveIntegerField(_("places"))
     waitlist_size = models.PositiveIntegerField(_("waitlist places"), default=0)
+    required_qualifications = models.ManyToManyField(
+        "training.QualificationType", verbose_name=_("required qualifications"), blank=True, related_name="+"
+    )
     taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
     waitlisted = models.PositiveIntegerField(_("on the waitlist"), default=0, editable=False)
 
@@ -279,6 +295,11 @@ class Shift(models.Model):
     @property
     def places_left(self) -> int:
         return max(self.capacity - self.taken, 0)
+
+
+class TrainingResult(models.TextChoices):
+    PASSED = "passed", _("passed")
+    FAILED = "failed", _("failed")
 
 
 class Enrollment(models.Model):
@@ -327,6 +348,14 @@ class Enrollment(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("promoted from the waitlist"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # A training session's result for an attendee, marked by the trainer (services/training.py).
+    training_result = models.CharField(
+        _("training result"), max_length=8, choices=TrainingResult.choices, blank=True
+    )
+    training_marked_at = models.DateTimeField(_("result marked"), null=True, blank=True)
+    training_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("enrollment")

@@ -18,7 +18,10 @@ The rules, in the order they are checked (the first one that fails is the answer
 7. political status, when required, is exactly the one required (a Party member does not pass
    for a League-only activity: the organizer asked for League members);
 8. age on the day of the shift (Asia/Shanghai date of its start) within [min_age, max_age];
-9. the volunteer has every skill the activity requires;
+9. the volunteer has every skill the activity requires (self-declared tags), and every
+   qualification the activity and the shift require (training app), not revoked and valid until
+   the shift's end: MISSING_QUALIFICATION or QUALIFICATION_EXPIRED, with the course that grants
+   it and its next session (`Decision.link` leads to the course);
 10. fewer than HUIGUANG_NO_SHOW_LIMIT enrollments marked no_show on shifts that started within
     the last HUIGUANG_NO_SHOW_WINDOW_DAYS days;
 11. no overlap with another active enrollment: two shifts overlap when their intervals intersect
@@ -36,29 +39,40 @@ The rules, in the order they are checked (the first one that fails is the answer
 
 `signup_context()` loads everything about the volunteer that the rules need in a fixed number of
 queries, so checking a whole list of shifts (D's "shifts I can take") costs no query per shift,
-provided the shifts come with `select_related("activity")` and
-`prefetch_related("activity__required_skills")`.
+provided the shifts come with `select_related("activity")` and `prefetch_related(*SHIFT_RULE_PREFETCH)`.
+A refusal for a qualification looks up how to get it once per context batch (one query, shared).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huiguang.network.models import Membership, Organization
+from huiguang.training.selectors import qualifications_by_volunteer
 from huiguang.volunteers.models import Volunteer
 
 from .models import Activity, Enrollment, Shift
 from .permissions import is_organizer, organizer_q
+from .sessions import grant_routes
+
+# What a shift needs prefetched for the rules to make no query (with select_related("activity")).
+SHIFT_RULE_PREFETCH = (
+    "activity__required_skills",
+    "activity__required_qualifications",
+    "required_qualifications",
+)
 
 
 class Reason(models.TextChoices):
@@ -73,6 +87,14 @@ class Reason(models.TextChoices):
     UNDER_AGE = "UNDER_AGE", gettext_lazy("You are younger than this activity's minimum age.")
     OVER_AGE = "OVER_AGE", gettext_lazy("You are older than this activity's maximum age.")
     MISSING_SKILL = "MISSING_SKILL", gettext_lazy("This activity needs a skill that is not in your profile.")
+    MISSING_QUALIFICATION = (
+        "MISSING_QUALIFICATION",
+        gettext_lazy("This activity needs a qualification you do not hold."),
+    )
+    QUALIFICATION_EXPIRED = (
+        "QUALIFICATION_EXPIRED",
+        gettext_lazy("Your qualification for this activity expires before the shift ends."),
+    )
     NOT_MEMBER = (
         "NOT_MEMBER",
         gettext_lazy("This activity is only for members of the organizing team: join the team first."),
@@ -136,6 +158,7 @@ class Decision:
     reason: str | None
     message: str
     outcome: str | None  # "confirmed" | "applied" | "waitlisted" when ok
+    link: str = ""  # where to go about a refusal (the course that grants a missing qualification)
 
 
 @dataclass(frozen=True)
@@ -160,6 +183,11 @@ class SignupContext:
     member_org_ids: frozenset[int] = frozenset()
     skill_ids: frozenset[int] = frozenset()
     no_shows: int = 0
+    # {qualification type id: best expiry (None: never expires)} of the unrevoked qualifications.
+    qualifications: Mapping[int, dt.date | None] = field(default_factory=dict, hash=False)
+    # How to get a qualification ({type id: GrantRoute}), looked up at the first refusal that
+    # needs it and shared by the contexts of one signup_contexts call.
+    routes: dict[Any, Any] = field(default_factory=dict, hash=False, compare=False, repr=False)
     active_shift_ids: frozenset[int] = field(init=False)
 
     def __post_init__(self):
@@ -177,7 +205,7 @@ def _org_codes_on_path(path: str) -> list[str]:
 
 
 def signup_contexts(volunteers: Iterable[Volunteer | int], *, now=None) -> dict[int, SignupContext]:
-    """Contexts for many volunteers in 5 queries at most, whatever their number (team sign-ups,
+    """Contexts for many volunteers in 6 queries at most, whatever their number (team sign-ups,
     the team sign-up page); `{volunteer_id: SignupContext}`."""
     now = now or timezone.now()
     ids = sorted({v if isinstance(v, int) else v.pk for v in volunteers})
@@ -224,6 +252,8 @@ def signup_contexts(volunteers: Iterable[Volunteer | int], *, now=None) -> dict[
         .annotate(n=models.Count("pk"))
         .values_list("volunteer_id", "n")
     )
+    qualifications = qualifications_by_volunteer(ids)
+    routes: dict[Any, Any] = {}
     return {
         i: SignupContext(
             volunteer_id=i,
@@ -232,13 +262,15 @@ def signup_contexts(volunteers: Iterable[Volunteer | int], *, now=None) -> dict[
             member_org_ids=frozenset(org_ids[c] for c in codes_by_volunteer[i] if c in org_ids),
             skill_ids=frozenset(skills[i]),
             no_shows=no_shows.get(i, 0),
+            qualifications=qualifications[i],
+            routes=routes,
         )
         for i in ids
     }
 
 
 def signup_context(volunteer: Volunteer, *, now=None) -> SignupContext:
-    """Everything about `volunteer` that enrollment_check needs, in at most 5 queries."""
+    """Everything about `volunteer` that enrollment_check needs, in at most 6 queries."""
     return signup_contexts([volunteer], now=now)[volunteer.pk]
 
 
@@ -324,6 +356,9 @@ def rule_refusal(
             _("This activity needs a skill that is not in your profile: %(skills)s.")
             % {"skills": "、".join(s.name for s in missing)},
         )
+    qualification_refusal = _qualification_refusal(shift, context)
+    if qualification_refusal is not None:
+        return qualification_refusal
     if context.no_shows >= settings.HUIGUANG_NO_SHOW_LIMIT:
         return _refuse(
             Reason.BLOCKED_NO_SHOWS,
@@ -346,6 +381,55 @@ def rule_refusal(
     if activity.agreement_required and not agreement_accepted:
         return _refuse(Reason.AGREEMENT_REQUIRED)
     return None
+
+
+def _qualification_refusal(shift: Shift, context: SignupContext) -> Decision | None:
+    """Rule 9's second half: every required qualification held and valid on the shift's last day."""
+    last_day = timezone.localtime(shift.ends_at).date()
+    required = {t.pk: t for t in shift.activity.required_qualifications.all()}
+    required.update({t.pk: t for t in shift.required_qualifications.all()})
+    for type_id in sorted(required):
+        kind = required[type_id]
+        if type_id not in context.qualifications:
+            reason = Reason.MISSING_QUALIFICATION
+            text = _("This activity needs the qualification %(qualification)s, which you do not hold.")
+        else:
+            expires = context.qualifications[type_id]
+            if expires is None or expires >= last_day:
+                continue
+            reason = Reason.QUALIFICATION_EXPIRED
+            text = _(
+                "Your qualification %(qualification)s expires on %(expires)s, before this shift ends: "
+                "renew it first."
+            )
+        message = text % {
+            "qualification": kind.name,
+            "expires": date_format(context.qualifications.get(type_id) or last_day, "Y-m-d"),
+        }
+        how, link = _how_to_qualify(type_id, context)
+        return Decision(ok=False, reason=reason.value, message=f"{message} {how}", outcome=None, link=link)
+    return None
+
+
+def _how_to_qualify(type_id: int, context: SignupContext) -> tuple[str, str]:
+    """The sentence (and the link) that says which course grants a qualification and when it meets next."""
+    if "loaded" not in context.routes:
+        context.routes.update(grant_routes(now=context.now))
+        context.routes["loaded"] = True
+    route = context.routes.get(type_id)
+    if route is None:
+        return str(_("No course on the platform grants it yet: ask the organizer.")), ""
+    link = reverse("activities:course_detail", args=[route.course_id])
+    if route.session_starts_at is None:
+        return (
+            _("The course %(course)s grants it; no session is planned yet.") % {"course": route.course_title},
+            link,
+        )
+    return (
+        _("The course %(course)s grants it; its next session starts %(when)s.")
+        % {"course": route.course_title, "when": _local(route.session_starts_at)},
+        link,
+    )
 
 
 def capacity_outcome(shift: Shift) -> str | None:

@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from . import reminders
+from .services.training import qualification_expiry_reminders
 
 
 @task()
@@ -14,3 +15,11 @@ def send_due_reminders() -> int:
     `huiguang send_reminders --enqueue` to hand it to the task worker.
     """
     return reminders.send_due_reminders()
+
+
+@task()
+def send_qualification_reminders() -> int:
+    """Daily: tell holders of qualifications expiring within 30 days, with the next sessions of the
+    course that renews them; each expiry is told once (dedupe key). Cron: `huiguang
+    send_qualification_reminders` once a day."""
+    return qualification_expiry_reminders()

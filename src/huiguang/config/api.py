@@ -22,6 +22,7 @@ from huiguang.projects.api import router as projects_router
 from huiguang.reports.api.assessments import router as reports_assessments_router
 from huiguang.reports.api.bulletins import router as reports_router
 from huiguang.reports.api.dashboards import router as reports_dashboards_router
+from huiguang.training.api import router as training_router
 from huiguang.volunteers.api import router as volunteers_router
 
 # Answers any operation can give, whatever it declares itself: the handlers below produce them.
@@ -124,6 +125,7 @@ def _unauthenticated(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/", network_router)
 api.add_router("/", volunteers_router)
+api.add_router("/", training_router)
 api.add_router("/", activities_router)
 api.add_router("/", notifications_router)
 api.add_router("/", attendance_router)

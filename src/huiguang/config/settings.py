@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "huiguang.network",
     "huiguang.volunteers",
     "huiguang.projects",
+    "huiguang.training",
     "huiguang.notifications",
     "huiguang.activities",
     "huiguang.attendance",

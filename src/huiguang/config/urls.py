@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("accounts/", include("huiguang.accounts.urls")),
     path("", include("huiguang.network.urls")),
     path("", include("huiguang.volunteers.urls")),
+    path("", include("huiguang.training.urls")),
     path("", include("huiguang.activities.urls")),
     path("", include("huiguang.notifications.urls")),
     path("", include("huiguang.attendance.urls")),

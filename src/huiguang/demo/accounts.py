@@ -181,6 +181,21 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "mentor", _("project mentor (league cadre)"), "13800000031", "钱晓燕", affiliation=YOUTH_LEAGUE
     ),
+    DemoAccount(
+        "trainer",
+        _("trainer (leader of the rescue team)"),
+        "13800000012",
+        "沈立新",
+        grant="leader",
+        organization=RESCUE_TEAM,
+        volunteer=True,
+        gender="M",
+        age=39,
+        residence=CHENGNAN,
+        occupation="急诊科护士",
+        political="party",
+        skills=("first_aid", "medical"),
+    ),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

@@ -78,6 +78,8 @@ def seed_ledger(*, rng: random.Random, today: dt.date | None = None) -> dict[str
         except Refused:
             counts["refused"] += 1
             continue
+        if record is None:  # a training session whose time the city does not count
+            continue
         counts["records"] += 1
         if timezone.localtime(shift.starts_at).date() < today - dt.timedelta(days=PENDING_DAYS):
             to_confirm.append(record.pk)

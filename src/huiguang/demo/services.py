@@ -31,6 +31,7 @@ from .people import PeopleBuilder
 from .projects import seed_projects
 from .reports import seed_reports
 from .reports_assessments import seed_assessments
+from .training import seed_training
 
 DEFAULT_SEED = 330482
 DEFAULT_VOLUNTEERS = 2000
@@ -120,5 +121,6 @@ def seed_demo_city(
         counts.update(seed_benefits_loans(rng=builder.rng))
         counts.update({f"reports_{k}": v for k, v in seed_reports(rng=builder.rng).items()})
         counts.update({f"assessment_{k}": v for k, v in seed_assessments(rng=builder.rng).items()})
+        counts.update({f"training_{k}": v for k, v in seed_training(rng=builder.rng).items()})
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

@@ -9,7 +9,7 @@ from .services.records import record_from_attendance
 
 def record_checkout(
     sender, *, enrollment, started_at, ended_at, source, actor, pending_note, **kwargs
-) -> ServiceRecord:
+) -> ServiceRecord | None:
     """attendance.signals.checked_out: a pending record of the pair, in the check-out's transaction."""
     return record_from_attendance(
         enrollment=enrollment,

@@ -15,6 +15,7 @@ ENROLLMENT_TEAM = "enrollment_team"  # a team leader signed the volunteer up
 ENROLLMENT_CANCELLED = "enrollment_cancelled"  # cancelled by the organizer (not by the volunteer)
 ACTIVITY_CANCELLED = "activity_cancelled"  # to everyone enrolled
 ACTIVITY_CHANGED = "activity_changed"  # time or place of a shift the volunteer holds changed
+QUALIFICATION_EXPIRING = "qualification_expiring"  # a qualification expires within 30 days (daily task)
 
 SMS_KINDS = frozenset(
     {

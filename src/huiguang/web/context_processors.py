@@ -98,6 +98,8 @@ def _mine(user, is_volunteer: bool, roles: PartnerRoles) -> NavGroup:
         _("Points policies"),
         "benefits:points_policies",
     )
+    mine.add(is_volunteer, _("My qualifications"), "training:my")
+    mine.add(True, _("Training courses"), "activities:courses")
     mine.add(is_volunteer, _("Browse organizations"), "network:directory")
     mine.add(True, _("Notifications"), "notifications:center", divider_before=is_volunteer, unread_badge=True)
     mine.add(True, _("API tokens"), "accounts:token_list", divider_before=True)
@@ -144,6 +146,8 @@ def _console(user) -> list[NavGroup]:
     volunteers = NavGroup(_("Volunteers"))
     volunteers.add(True, _("Volunteer list"), "volunteers:console_list")
     volunteers.add(may_import(user), _("Import volunteers"), "volunteers:import_upload")
+    volunteers.add(True, _("Training courses"), "training:course_list")
+    volunteers.add(True, _("Qualifications"), "training:qualification_list")
 
     partners = NavGroup(_("Partners and rights"))
     partners.add(may_manage_partners(user), _("Partners"), "benefits:partner_list")

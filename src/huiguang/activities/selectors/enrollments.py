@@ -13,7 +13,13 @@ from huiguang.network.selectors import volunteer_of
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, Enrollment, Shift
-from ..rules import GUARDIAN_PENDING, enrollments_organized_by, shifts_organized_by, team_members_q
+from ..rules import (
+    GUARDIAN_PENDING,
+    SHIFT_RULE_PREFETCH,
+    enrollments_organized_by,
+    shifts_organized_by,
+    team_members_q,
+)
 
 # Activities that have been public at some point: a sign-up for them is answered with a reason;
 # drafts and activities under review do not exist for volunteers (404).
@@ -47,7 +53,7 @@ def enrollment_cancellable_get(user, pk) -> Enrollment:
 
 def shift_organized_get(user, pk) -> Shift:
     """A shift of an activity the user organizes (decisions, team sign-up), with what the rules need."""
-    return get_or_404(shifts_organized_by(user).prefetch_related("activity__required_skills"), pk)
+    return get_or_404(shifts_organized_by(user).prefetch_related(*SHIFT_RULE_PREFETCH), pk)
 
 
 def team_members_chosen(shift: Shift, ids: list[int]) -> list[Volunteer]:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from ..models import Activity, CalendarToken, Enrollment, Shift
-from ..rules import Decision, enrollment_check, signup_context
+from ..rules import SHIFT_RULE_PREFETCH, Decision, enrollment_check, signup_context
 from .public import member_organization_paths, visibility_q, waitlist_position
 from .search import ActivityFilters, geo_annotated, subject_q, time_q, within
 
@@ -57,7 +57,7 @@ def shifts_i_can_take(
         .select_related(
             "activity", "activity__organization", "activity__category", "activity__region", "activity__site"
         )
-        .prefetch_related("activity__required_skills")
+        .prefetch_related(*SHIFT_RULE_PREFETCH)
     )
     distances: dict[int, float] = {}
     if filters.near:

@@ -160,7 +160,13 @@ def filter_choices() -> dict:
 def _detail_queryset(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     return qs.select_related("organization", "category", "region", "site").prefetch_related(
         "required_skills",
-        Prefetch("shifts", queryset=Shift.objects.order_by("starts_at", "name", "id")),
+        "required_qualifications",
+        Prefetch(
+            "shifts",
+            queryset=Shift.objects.order_by("starts_at", "name", "id").prefetch_related(
+                "required_qualifications"
+            ),
+        ),
         Prefetch("photos", queryset=ActivityPhoto.objects.order_by("uploaded_at", "id")),
     )
 
@@ -280,6 +286,11 @@ def activity_requirements(activity: Activity) -> list[str]:
     skills = [s.name for s in activity.required_skills.all()]
     if skills:
         out.append(_("Skills: %(skills)s.") % {"skills": "、".join(skills)})
+    qualifications = [q.name for q in activity.required_qualifications.all()]
+    if qualifications:
+        out.append(
+            _("Qualifications, valid until the shift ends: %(names)s.") % {"names": "、".join(qualifications)}
+        )
     if activity.members_only or activity.visibility == Activity.Visibility.MEMBERS:
         out.append(
             _("Only members of %(org)s (or of its teams) can sign up.") % {"org": activity.organization.name}

@@ -73,6 +73,7 @@ def activity_create(
     organization: Organization,
     cover=None,
     required_skills=(),
+    required_qualifications=(),
     request=None,
     **fields,
 ) -> Activity:
@@ -106,6 +107,8 @@ def activity_create(
         activity.save()
         if required_skills:
             activity.required_skills.set(required_skills)
+        if required_qualifications:
+            activity.required_qualifications.set(required_qualifications)
         audit_log(action="activity_created", actor=actor, obj=activity, request=request)
     return activity
 
@@ -117,6 +120,7 @@ def activity_update(
     cover=None,
     remove_cover: bool = False,
     required_skills=None,
+    required_qualifications=None,
     move_shifts: bool = True,
     request=None,
     **changes,
@@ -162,6 +166,9 @@ def activity_update(
     skills_changed = required_skills is not None and set(s.pk for s in required_skills) != set(
         activity.required_skills.values_list("pk", flat=True)
     )
+    qualifications_changed = required_qualifications is not None and set(
+        q.pk for q in required_qualifications
+    ) != set(activity.required_qualifications.values_list("pk", flat=True))
     with transaction.atomic():
         # The status is re-read under the row lock: a concurrent review or cancellation wins.
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -191,6 +198,8 @@ def activity_update(
             activity.save(update_fields=[*fields, "updated_at"])
         if skills_changed:
             activity.required_skills.set(required_skills)
+        if qualifications_changed:
+            activity.required_qualifications.set(required_qualifications)
         told = 0
         if activity.status == S.PUBLISHED and any(name in NOTICE_FIELDS for name in changed):
             with site_language():
@@ -204,6 +213,7 @@ def activity_update(
                 [
                     *changed,
                     *(["required_skills"] if skills_changed else []),
+                    *(["required_qualifications"] if qualifications_changed else []),
                     *(["cover"] if "cover" in fields else []),
                 ]
             ),

@@ -52,6 +52,9 @@ def clone_activity(
         skill_ids = list(template.required_skills.values_list("pk", flat=True))
     if skill_ids:
         activity.required_skills.set(skill_ids)
+    qualification_ids = list(template.required_qualifications.values_list("pk", flat=True))
+    if qualification_ids:
+        activity.required_qualifications.set(qualification_ids)
     if shifts is None:
         shifts = list(template.shifts.all())
     Shift.objects.bulk_create(

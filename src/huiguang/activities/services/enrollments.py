@@ -37,6 +37,7 @@ from huiguang.volunteers.models import Volunteer
 from ..models import Activity, Enrollment, Shift
 from ..rules import (
     GUARDIAN_PENDING,
+    SHIFT_RULE_PREFETCH,
     UNPROCESSABLE,
     Reason,
     enrollment_check,
@@ -67,11 +68,12 @@ class EnrollmentRefused(Refused):
     agreement, a choice). A team sign-up lists each refused volunteer in `.failures`:
     [(volunteer, reason, message), ...]."""
 
-    def __init__(self, reason: str, message=None, *, failures: list | None = None):
+    def __init__(self, reason: str, message=None, *, failures: list | None = None, link: str = ""):
         reason = Reason(reason)
         super().__init__(reason.value, message or reason.label)
         self.status = 422 if reason in UNPROCESSABLE else 409
         self.failures = failures or []
+        self.link = link  # where to go about it (the course that grants a missing qualification)
 
 
 # --- locking and the guarded counters --------------------------------------------------------------
@@ -93,7 +95,7 @@ def _lock_shift(shift_id: int) -> Shift:
     return (
         Shift.objects.select_for_update(of=("self",), no_key=True)
         .select_related("activity")
-        .prefetch_related("activity__required_skills")
+        .prefetch_related(*SHIFT_RULE_PREFETCH)
         .get(pk=shift_id)
     )
 
@@ -208,7 +210,7 @@ def enrollment_create(
                 agreement_accepted=agreement_accepted,
             )
             if not decision.ok or decision.outcome is None:
-                raise EnrollmentRefused(str(decision.reason), decision.message)
+                raise EnrollmentRefused(str(decision.reason), decision.message, link=decision.link)
             waits_for_guardian = decision.reason == Reason.GUARDIAN_APPROVAL
             # Waiting for the guardian claims nothing: the place is taken when the guardian approves.
             status = S.APPLIED if waits_for_guardian else _claim(locked, decision.outcome)

@@ -50,6 +50,7 @@ ACTIVITY_FIELDS = (
     "insurance_required",
     "insurance_note",
     "project",
+    "course",
 )
 TIME_FIELDS = ("starts_at", "ends_at", "recruit_opens_at", "recruit_closes_at")
 

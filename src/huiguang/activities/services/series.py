@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from huiguang.activities.permissions import organization_may_manage_activities
 from huiguang.core.audit import audit_log
+from huiguang.core.dates import add_months
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.models import Organization
 
@@ -56,13 +57,6 @@ MAX_HORIZON_MONTHS = 24
 
 
 # --- pure date rules -------------------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _months(start: dt.date, end: dt.date):

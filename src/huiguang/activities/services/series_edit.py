@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from huiguang.activities.permissions import organization_may_manage_activities
 from huiguang.core.audit import audit_log
+from huiguang.core.dates import add_months
 from huiguang.core.errors import FieldErrors, Refused
 
 from ..models import Activity, Enrollment, Series, Shift
@@ -26,7 +27,7 @@ from .fields import (
     normalize_activity_fields,
     project_errors,
 )
-from .series import add_months, occurrence_dates, series_generate
+from .series import occurrence_dates, series_generate
 
 OPEN_STATUSES = (
     Activity.Status.DRAFT,

@@ -57,6 +57,7 @@ def _refused_page(request, shift: Shift, exc: EnrollmentRefused, *, heading: str
             "heading": heading,
             "message": exc.message,
             "reason": exc.reason,
+            "link": exc.link,
             "shift": shift,
             "activity": shift.activity,
             "when": format_time_range(shift.starts_at, shift.ends_at),

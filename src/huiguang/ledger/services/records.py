@@ -25,6 +25,7 @@ from huiguang.activities.models import Enrollment
 from huiguang.attendance.signals import NOTHING_TO_COUNT
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import FieldErrors, Refused
+from huiguang.training.selectors import training_policy
 
 from ..models import ServiceRecord
 from ..permissions import managed_q, may_manage_records
@@ -64,8 +65,12 @@ def record_from_attendance(
     source: str,
     actor=None,
     pending_note: str = "",
-) -> ServiceRecord:
+) -> ServiceRecord | None:
     """A pending record for one check-in/check-out pair (several pairs a day: one record each).
+
+    A training session (an activity with a course) counts only if the city's training policy says
+    so, and then as non-credit hours (荣誉时数); otherwise the attendee is marked attended and no
+    record is written (None).
 
     Refuses OUTSIDE_SHIFT (no minute inside the shift), OVERLAPS (another record of the
     volunteer at that time) and DAILY_CAP (the day's total would pass the cap)."""
@@ -82,6 +87,10 @@ def record_from_attendance(
         raise Refused(NOTHING_TO_COUNT, _("No time inside the shift was recorded."))
     day = timezone.localdate(start)
     description = activity.description.strip().splitlines()
+    training = activity.course_id is not None
+    if training and not training_policy().count_hours:
+        _mark_attended(enrollment)
+        return None
     with transaction.atomic():
         lock_volunteer(enrollment.volunteer_id)
         check_overlap(enrollment.volunteer_id, start, end)
@@ -99,7 +108,7 @@ def record_from_attendance(
             minutes=minutes,
             kind=R.Kind.SERVICE,
             source=source,
-            is_credit=source in ATTENDANCE_SOURCES,
+            is_credit=source in ATTENDANCE_SOURCES and not training,
             status=R.Status.PENDING,
             activity_name=activity.title[:200],
             place=(activity.address or (activity.site.name if activity.site_id else ""))[:200],
@@ -110,10 +119,14 @@ def record_from_attendance(
             note=(pending_note or "")[:300],
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        Enrollment.objects.filter(
-            pk=enrollment.pk, status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.NO_SHOW]
-        ).update(status=Enrollment.Status.ATTENDED, updated_at=timezone.now())
+        _mark_attended(enrollment)
     return record
+
+
+def _mark_attended(enrollment) -> None:
+    Enrollment.objects.filter(
+        pk=enrollment.pk, status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.NO_SHOW]
+    ).update(status=Enrollment.Status.ATTENDED, updated_at=timezone.now())
 
 
 # --- confirmation and rejection ------------------------------------------------------------------------

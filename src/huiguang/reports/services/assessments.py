@@ -29,9 +29,9 @@ from huiguang.core.errors import FieldErrors, Refused
 from ..measures import MEASURES, measure_values, measures_for
 from ..models import AssessmentResult, AssessmentRun, AssessmentScheme, HourlyRate, Indicator, ManualScore
 from ..permissions import may_edit_assessments
+from ..scoring import MANUAL, aggregate, decimal_or_none, rank_units, score_linear, score_rank
 from ..units import Unit
 from .evidence import evidence_check
-from ..scoring import MANUAL, aggregate, decimal_or_none, rank_units, score_linear, score_rank
 
 R = AssessmentRun.Status
 MAX_WEIGHT = Decimal(1000)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "huiguang.attendance",
     "huiguang.ledger",
     "huiguang.benefits",
+    "huiguang.needs",
     "huiguang.web",
     "huiguang.demo",
 ]

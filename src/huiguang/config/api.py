@@ -12,6 +12,7 @@ from huiguang.activities.api import router as activities_router
 from huiguang.attendance.api import router as attendance_router
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.ledger.api import router as ledger_router
+from huiguang.needs.api import router as needs_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
 from huiguang.volunteers.api import router as volunteers_router
@@ -120,3 +121,4 @@ api.add_router("/", activities_router)
 api.add_router("/", notifications_router)
 api.add_router("/", attendance_router)
 api.add_router("/", ledger_router)
+api.add_router("/", needs_router)

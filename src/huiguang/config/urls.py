@@ -15,6 +15,7 @@ urlpatterns: list = [
     path("", include("huiguang.notifications.urls")),
     path("", include("huiguang.attendance.urls")),
     path("", include("huiguang.ledger.urls")),
+    path("", include("huiguang.needs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

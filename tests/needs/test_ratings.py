@@ -66,7 +66,9 @@ def test_a_forged_token_is_refused(city, needs, client):
 
 def test_an_expired_link_is_refused(city, needs, client):
     req = done(city, needs)
-    RatingInvite.objects.filter(pk=req.rating_invite.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    RatingInvite.objects.filter(pk=req.rating_invite.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     response = client.post(_link(req), {"score": "5"})
     assert response.status_code == 410 and "已过期" in response.content.decode()
     assert not Rating.objects.exists()
@@ -106,8 +108,15 @@ def test_figures_per_team_and_month_change_with_a_rating(city, needs, client):
     client.post(_link(second), {"score": "3"})
     rows = rating_figures(ratings_for(city.users["org_admin"]), by=("organization", "month"))
     assert len(rows) == 1
-    assert (rows[0]["organization__name"], rows[0]["ratings"], float(rows[0]["average"])) == (city.org_a.name, 2, 4.0)
+    assert (rows[0]["organization__name"], rows[0]["ratings"], float(rows[0]["average"])) == (
+        city.org_a.name,
+        2,
+        4.0,
+    )
     assert rating_figures(ratings_for(city.users["outsider"])) == []
     response = login_client(city.users["town_admin"]).get("/api/v1/needs/ratings", {"by": "category,region"})
     assert response.status_code == 200 and response.json()[0]["ratings"] == 2
-    assert login_client(city.users["town_admin"]).get("/api/v1/needs/ratings", {"by": "nonsense"}).status_code == 422
+    assert (
+        login_client(city.users["town_admin"]).get("/api/v1/needs/ratings", {"by": "nonsense"}).status_code
+        == 422
+    )

@@ -52,7 +52,13 @@ def test_a_wrong_code_is_refused_and_five_tries_use_it_up(city, django_capture_o
         phone_code_send(phone=NUMBER)
     code = _code()
     wrong = "000000" if code != "000000" else "111111"
-    args = {"phone": NUMBER, "name": "周阿姨", "region": city.village_a1, "address": "", "password": "Huiguang#2026"}
+    args = {
+        "phone": NUMBER,
+        "name": "周阿姨",
+        "region": city.village_a1,
+        "address": "",
+        "password": "Huiguang#2026",
+    }
     for _ in range(5):
         with pytest.raises(FieldErrors) as exc:
             resident_register(code=wrong, **args)
@@ -69,7 +75,12 @@ def test_an_expired_code_is_refused(city, django_capture_on_commit_callbacks):
     PhoneCode.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     with pytest.raises(FieldErrors):
         resident_register(
-            phone=NUMBER, code=_code(), name="周阿姨", region=city.village_a1, address="", password="Huiguang#2026"
+            phone=NUMBER,
+            code=_code(),
+            name="周阿姨",
+            region=city.village_a1,
+            address="",
+            password="Huiguang#2026",
         )
     assert not Resident.objects.exists()
 
@@ -96,7 +107,14 @@ def test_an_existing_account_must_log_in_first(city, needs, django_capture_on_co
     phone = city.users["volunteer"].phone
     with django_capture_on_commit_callbacks(execute=True):
         phone_code_send(phone=phone)
-    args = {"phone": phone, "code": _code(), "name": "张小明", "region": city.village_a1, "address": "", "password": ""}
+    args = {
+        "phone": phone,
+        "code": _code(),
+        "name": "张小明",
+        "region": city.village_a1,
+        "address": "",
+        "password": "",
+    }
     with pytest.raises(FieldErrors) as exc:
         resident_register(**args)
     assert "phone" in exc.value.errors

@@ -1,8 +1,6 @@
 """API v1, 评单: the rating link works without login (a signed one-time token); rating figures per team,
 category, region and month for the console."""
 
-from __future__ import annotations
-
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 

@@ -2,8 +2,6 @@
 requests, taking and closing; the console's queue and decisions. Outside the caller's reach: 404;
 a refusal: 409 with a `reason` (`taken`: someone else was first; `wrong_status`; `missing_skill`)."""
 
-from __future__ import annotations
-
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status

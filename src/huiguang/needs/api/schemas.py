@@ -1,7 +1,5 @@
 """Schemas of the needs API."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

@@ -19,7 +19,7 @@ def rate(request, token: str):
         invite = rating_invite_for(token)
     except Refused as exc:
         return refused(request, exc, back="/", heading=_heading())
-    form = RatingForm(request.POST or None)
+    form = RatingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             rating = rating_submit(token=token, **form.cleaned_data, request=request)

@@ -78,7 +78,7 @@ def taken(request):
 @login_required
 def taken_detail(request, pk: int):
     req = selectors.taken_get_for(request.user, pk)
-    form = CloseForm(request.POST or None, request.FILES or None)
+    form = CloseForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_close(actor=request.user, req=req, **form.cleaned_data, request=request)

@@ -75,7 +75,12 @@ def post(request):
         raise Http404
     regions = perms.regions_for_worker(request.user) if on_behalf else None
     initial = {} if on_behalf else {"address": resident.address, "phone": request.user.phone}
-    form = RequestForm(request.POST or None, on_behalf=on_behalf, regions=regions, initial=initial)
+    form = RequestForm(
+        request.POST if request.method == "POST" else None,
+        on_behalf=on_behalf,
+        regions=regions,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             req = services.request_post(actor=request.user, data=form.service_data(), request=request)

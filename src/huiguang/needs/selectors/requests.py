@@ -19,7 +19,16 @@ from .. import permissions as perms
 from ..models import Rating, ServiceRequest
 
 S = ServiceRequest.Status
-RELATED = ("category", "region", "organization", "taker", "resident", "merged_into", "required_skill")
+RELATED = (
+    "category",
+    "region",
+    "organization",
+    "taker",
+    "resident",
+    "merged_into",
+    "required_skill",
+    "rating",
+)
 
 
 def _requests() -> QuerySet[ServiceRequest]:
@@ -33,7 +42,7 @@ def request_list_for_resident(user) -> QuerySet[ServiceRequest]:
     """What the user posted, or what was posted for them."""
     if not user.is_authenticated:
         return ServiceRequest.objects.none()
-    return _requests().filter(Q(posted_by=user) | Q(resident__user=user)).select_related("rating")
+    return _requests().filter(Q(posted_by=user) | Q(resident__user=user))
 
 
 def request_get_for_resident(user, pk) -> ServiceRequest:
@@ -132,7 +141,7 @@ def taken_list_for(user) -> QuerySet[ServiceRequest]:
     volunteer = perms.volunteer_of(user)
     if volunteer is None:
         return ServiceRequest.objects.none()
-    return _requests().filter(taker=volunteer).select_related("activity", "rating")
+    return _requests().filter(taker=volunteer).select_related("activity")
 
 
 def taken_get_for(user, pk) -> ServiceRequest:

@@ -15,6 +15,12 @@ from huiguang.volunteers.models import Skill, Volunteer
 from .models import ServiceRequest
 
 
+def _set_queryset(form: forms.Form, name: str, queryset) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
 def communities():
     return Region.objects.filter(level=Region.Level.VILLAGE).order_by("path")
 
@@ -33,7 +39,7 @@ class ResidentSignupForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = communities()
+        _set_queryset(self, "region", communities())
         self.fields["code"].widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")
 
 
@@ -82,7 +88,7 @@ class MergeForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = targets if targets is not None else ServiceRequest.objects.none()
+        _set_queryset(self, "into", targets if targets is not None else ServiceRequest.objects.none())
 
 
 class TeamForm(BootstrapFormMixin, forms.Form):
@@ -90,8 +96,8 @@ class TeamForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
-            organizations if organizations is not None else Organization.objects.none()
+        _set_queryset(
+            self, "organization", organizations if organizations is not None else Organization.objects.none()
         )
 
 
@@ -100,7 +106,7 @@ class AssignForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["volunteer"].queryset = members if members is not None else Volunteer.objects.none()
+        _set_queryset(self, "volunteer", members if members is not None else Volunteer.objects.none())
 
 
 class MultipleImageInput(forms.ClearableFileInput):

@@ -105,9 +105,9 @@ def sees_contact(user, req: ServiceRequest) -> bool:
     """The contact phone: the taker while serving, the community admins, the resident themself."""
     if user is None or not user.is_authenticated:
         return False
-    if req.taker_id is not None and req.taker is not None and req.taker.user_id == user.pk:
+    if req.taker is not None and req.taker.user_id == user.pk:
         return True
-    if req.posted_by_id == user.pk or (req.resident_id is not None and req.resident.user_id == user.pk):
+    if req.posted_by_id == user.pk or (req.resident is not None and req.resident.user_id == user.pk):
         return True
     return may_review(user, req)
 

@@ -27,7 +27,7 @@ def link(request, token: str):
     return {
         "number": req.number,
         "category": req.category.name,
-        "organization": req.organization.name if req.organization_id else None,
+        "organization": req.organization.name if req.organization is not None else None,
     }
 
 

@@ -6,7 +6,18 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from huiguang.activities.api.console_schemas import Degrees, Moment
-from huiguang.core.api import ObjectId, Password, Phone, RegionCode, ShortText, choice, enum_schema, text
+from huiguang.core.api import (
+    ObjectId,
+    Password,
+    Phone,
+    RegionCode,
+    ShortText,
+    choice,
+    enum_schema,
+    number_schema,
+    text,
+    whole_number,
+)
 
 from .. import permissions
 from ..models import ServiceRequest
@@ -17,6 +28,7 @@ Reason = Annotated[str, text(200), Field(max_length=200)]
 Comment = Annotated[str, text(1000), Field(max_length=1000)]
 Code = Annotated[str, text(6, numbers=True), Field(max_length=6)]
 CategoryCode = Annotated[str, text(32), Field(max_length=32)]
+Id = Annotated[int, whole_number(1), number_schema(1)]
 
 
 class CodeIn(Schema):
@@ -142,15 +154,15 @@ class ReasonIn(Schema):
 
 
 class MergeIn(Schema):
-    into: ObjectId = Field(..., description="The id of the request the duplicate is merged into.")
+    into: Id = Field(..., description="The id of the request the duplicate is merged into.")
 
 
 class TeamIn(Schema):
-    organization: ObjectId = Field(..., description="The team (organization id).")
+    organization: Id = Field(..., description="The team (organization id).")
 
 
 class AssignIn(Schema):
-    volunteer: ObjectId = Field(..., description="An active member of the team (volunteer id).")
+    volunteer: Id = Field(..., description="An active member of the team (volunteer id).")
 
 
 class CloseIn(Schema):

@@ -129,7 +129,11 @@ def open_nearby_for(user, *, lat=None, lng=None, km: float | None = None) -> lis
     inside = qs.filter(
         lat__gte=box.min_lat, lat__lte=box.max_lat, lng__gte=box.min_lng, lng__lte=box.max_lng
     ).order_by("pk")[:500]
-    found = [Nearby(r, haversine_km(lat, lng, r.lat, r.lng)) for r in inside]
+    found = [
+        Nearby(r, haversine_km(lat, lng, float(r.lat), float(r.lng)))
+        for r in inside
+        if r.lat is not None and r.lng is not None
+    ]
     return sorted((n for n in found if n.km is not None and n.km <= km), key=lambda n: n.km or 0.0)
 
 

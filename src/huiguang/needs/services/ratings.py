@@ -126,6 +126,7 @@ def rating_submit(*, token: str, score, comment: str = "", request=None) -> Rati
         if not ServiceRequest.objects.filter(pk=req.pk, status=S.DONE).update(status=S.RATED, updated_at=now):
             raise RatingRefused("used", _("This request has been rated already: thank you!"), 410)
         local = timezone.localdate(now)
+        assert req.organization_id is not None  # a done request was served by a team
         rating = Rating.objects.create(
             request=req,
             score=score,
@@ -176,7 +177,9 @@ def requests_chase(*, now: dt.datetime | None = None) -> Chased:
             continue
         not_taken += 1
         users = (
-            perms.team_users(req.organization) if req.status == S.DISPATCHED else perms.community_users(req)
+            perms.team_users(req.organization)
+            if req.status == S.DISPATCHED and req.organization is not None
+            else perms.community_users(req)
         )
         for user in users:
             tell_user(
@@ -194,7 +197,7 @@ def requests_chase(*, now: dt.datetime | None = None) -> Chased:
             continue
         not_closed += 1
         tell_user(
-            req.taker.user,
+            req.taker.user if req.taker is not None else None,
             kind="service_request",
             title=_("Close request %(n)s: say what was done.") % {"n": req.number},
             url=reverse("needs:taken_detail", args=[req.pk]),

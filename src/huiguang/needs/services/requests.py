@@ -170,7 +170,7 @@ def _require_review(actor, req: ServiceRequest) -> None:
 
 def _tell_resident(req: ServiceRequest, title, body="") -> None:
     """The resident hears of each decision: in the app when they have an account, by SMS otherwise."""
-    if req.resident_id is not None:
+    if req.resident is not None:
         tell_user(
             req.resident.user,
             kind=NOTICE_KIND,
@@ -239,19 +239,20 @@ def request_merge(*, actor, req: ServiceRequest, into: ServiceRequest, request=N
 # --- dispatch (派单) or open (接单) ----------------------------------------------------------------
 
 
-def _require_team(actor, req: ServiceRequest, organization) -> None:
+def _require_team(actor, req: ServiceRequest, organization: Organization | None) -> Organization:
     _require_review(actor, req)
     if not isinstance(organization, Organization) or not (
         Organization.objects.filter(perms.serving_organizations_q(actor, req), pk=organization.pk).exists()
     ):
         raise FieldErrors({"organization": [_("Choose a team of this community, its town or the city.")]})
+    return organization
 
 
 def request_dispatch(
-    *, actor, req: ServiceRequest, organization: Organization, request=None
+    *, actor, req: ServiceRequest, organization: Organization | None, request=None
 ) -> ServiceRequest:
     """派单: the team's admins and leaders are told and assign one of their members."""
-    _require_team(actor, req, organization)
+    organization = _require_team(actor, req, organization)
     now = timezone.now()
     with transaction.atomic():
         _transition(
@@ -281,10 +282,12 @@ def request_dispatch(
     return req
 
 
-def request_open(*, actor, req: ServiceRequest, organization: Organization, request=None) -> ServiceRequest:
+def request_open(
+    *, actor, req: ServiceRequest, organization: Organization | None, request=None
+) -> ServiceRequest:
     """接单: qualified volunteers nearby see it and the first to take it serves it, hosted by
     `organization` (whose admins confirm the hours)."""
-    _require_team(actor, req, organization)
+    organization = _require_team(actor, req, organization)
     now = timezone.now()
     with transaction.atomic():
         _transition(
@@ -311,6 +314,7 @@ def request_open(*, actor, req: ServiceRequest, organization: Organization, requ
 
 def _serve(*, actor, req: ServiceRequest, volunteer: Volunteer, request) -> None:
     """The serving activity, built in the claiming transaction (a failure undoes the claim)."""
+    assert req.organization is not None  # set by dispatch or open
     enrollment = assignment_create(
         actor=actor,
         organization=req.organization,
@@ -360,7 +364,7 @@ def request_take(*, actor, req: ServiceRequest, request=None) -> ServiceRequest:
     volunteer = perms.volunteer_of(actor)
     if volunteer is None or volunteer.status != Volunteer.Status.ACTIVE:
         raise Refused("not_volunteer", _("Only registered, active volunteers can take a request."))
-    if req.required_skill_id and not volunteer.skills.filter(pk=req.required_skill_id).exists():
+    if req.required_skill is not None and not volunteer.skills.filter(pk=req.required_skill_id).exists():
         raise Refused(
             "missing_skill",
             _("This request needs the skill %(skill)s.") % {"skill": req.required_skill.name},
@@ -377,7 +381,7 @@ def request_take(*, actor, req: ServiceRequest, request=None) -> ServiceRequest:
 
 def request_assign(*, actor, req: ServiceRequest, volunteer: Volunteer, request=None) -> ServiceRequest:
     """The team the request was dispatched to names one of its active members to serve it."""
-    if not perms.may_assign(actor, req):
+    if req.organization is None or not perms.may_assign(actor, req):
         raise PermissionDenied
     if not perms.team_members(req.organization).filter(pk=getattr(volunteer, "pk", None)).exists():
         raise FieldErrors({"volunteer": [_("Choose an active member of the team.")]})

@@ -138,6 +138,7 @@ def resident_register(
             errors["password"] = exc.messages
     if errors:
         raise FieldErrors(errors)
+    assert region is not None  # checked above
     phone_code_check(phone=phone, code=code)
     try:
         with transaction.atomic():

@@ -74,7 +74,9 @@ def post(request):
             return redirect("needs:signup")
         raise Http404
     regions = perms.regions_for_worker(request.user) if on_behalf else None
-    initial = {} if on_behalf else {"address": resident.address, "phone": request.user.phone}
+    initial = (
+        {} if resident is None or on_behalf else {"address": resident.address, "phone": request.user.phone}
+    )
     form = RequestForm(
         request.POST if request.method == "POST" else None,
         on_behalf=on_behalf,

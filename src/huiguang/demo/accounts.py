@@ -171,6 +171,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         grant="region_admin",
         region=ZHAPU,
     ),
+    # needs: a resident of 东湖社区 who asks for help (点单) and rates it (评单)
+    DemoAccount("resident", _("resident"), "13800000130", "陈阿婆"),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

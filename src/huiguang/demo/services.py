@@ -22,6 +22,7 @@ from huiguang.network.models import Membership, Organization, Region
 from .activities import seed_activities
 from .ledger import seed_ledger
 from .memberships import MembershipBuilder
+from .needs import seed_needs
 from .network import NetworkBuilder
 from .people import PeopleBuilder
 
@@ -105,5 +106,6 @@ def seed_demo_city(
             return counts
         counts.update({f"activity_{k}": v for k, v in seed_activities(rng=builder.rng).items()})
         counts.update({f"ledger_{k}": v for k, v in seed_ledger(rng=builder.rng).items()})
+        counts.update({f"needs_{k}": v for k, v in seed_needs(rng=builder.rng).items()})
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

@@ -149,3 +149,28 @@ def test_post_open_take_check_in_close_and_rate_on_phones(city, needs, live_serv
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_needs_pages_at_1366(city, needs, live_server, desktop):
+    """The console queue and a request's page, the resident's list, on a desktop screen."""
+    from ..needs.conftest import done, opened, posted
+
+    posted(needs)
+    opened(city, needs)
+    done(city, needs)
+    base = live_server.url
+    page = desktop.new_page()
+    login(page, base, TOWN_ADMIN, PASSWORD)
+    page.goto(f"{base}/needs/console/")
+    assert page.locator("#queue [data-request]").count() == 3
+    shot(page, "needs-queue-1366")
+    page.click("#queue [data-request] >> nth=0")
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    shot(page, "needs-console-detail-1366")
+    desktop.clear_cookies()
+    resident = desktop.new_page()
+    login(resident, base, RESIDENT_PHONE, PASSWORD)
+    resident.goto(f"{base}/needs/mine/")
+    assert resident.locator("#my-requests a").count() == 3
+    shot(resident, "needs-mine-1366")

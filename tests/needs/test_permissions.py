@@ -44,7 +44,7 @@ PAGES = [
     ("needs:post", [], row(302, town_admin=200, outsider=200, city_admin=200, resident=200, resident_b=200)),
     ("needs:mine", [], row(200, **LOGIN)),
     ("needs:mine_detail", ["posted"], row(404, **LOGIN, resident=200)),
-    ("needs:rate", ["forged-token"], row(400)),
+    ("needs:rate", ["forged-token"], row(404)),
     ("needs:nearby", [], row(200, **LOGIN)),
     ("needs:open_detail", ["open"], row(404, **LOGIN, **VOLUNTEERS)),
     ("needs:taken", [], row(200, **LOGIN)),
@@ -180,7 +180,7 @@ API = [
         row(403, **API_DENIED, resident=201, resident_b=201, town_admin=422, outsider=422, city_admin=422),
     ),
     ("GET", "/needs/ratings", None, row(200, **API_DENIED)),
-    ("GET", "/needs/ratings/forged", None, row(400)),
+    ("GET", "/needs/ratings/forged", None, row(404)),
 ]
 
 

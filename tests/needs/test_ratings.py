@@ -59,7 +59,7 @@ def test_a_forged_token_is_refused(city, needs, client):
     ]
     for token in forged:
         response = client.post(reverse("needs:rate", args=[token]), {"score": "5"})
-        assert response.status_code == 400, token
+        assert response.status_code == 404, token
         assert "评价链接无效" in response.content.decode()
     assert not Rating.objects.exists()
 
@@ -89,7 +89,7 @@ def test_the_api_rates_once_and_refuses_forged_tokens(city, needs, client):
     again = client.post(f"/api/v1/needs/ratings/{token}", {"score": 5}, content_type="application/json")
     assert again.status_code == 410 and again.json()["reason"] == "used"
     forged = client.post("/api/v1/needs/ratings/xyz", {"score": 5}, content_type="application/json")
-    assert forged.status_code == 400 and forged.json()["reason"] == "invalid"
+    assert forged.status_code == 404 and forged.json()["reason"] == "invalid"
 
 
 def test_an_unrated_request_is_reminded_once(city, needs, django_capture_on_commit_callbacks):

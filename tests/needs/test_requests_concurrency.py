@@ -53,7 +53,7 @@ def test_control_without_the_guard_several_take_it(city, needs, monkeypatch):
     users = _volunteers(city)
     original = services._claim
 
-    def unguarded_claim(*, actor, req, volunteer, allowed, request, action):
+    def unguarded_claim(*, actor, req, volunteer, allowed, request):
         from django.db import transaction
 
         fresh = ServiceRequest.objects.get(pk=req.pk)

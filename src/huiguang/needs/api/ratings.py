@@ -12,7 +12,7 @@ from ..services.ratings import rating_invite_for, rating_submit
 from .schemas import FigureFilter, FigureOut, RatingIn, RatingLinkOut, RatingOut
 
 router = Router(tags=["needs"])
-LINK_ERRORS = {400: RefusedOut, 410: RefusedOut}
+LINK_ERRORS = {404: RefusedOut, 410: RefusedOut}
 
 
 @router.get(
@@ -20,7 +20,7 @@ LINK_ERRORS = {400: RefusedOut, 410: RefusedOut}
     auth=None,
     response={200: RatingLinkOut, **LINK_ERRORS},
     summary="What a rating link rates",
-    description="400 `invalid` for a forged or altered token; 410 `used` or `expired`.",
+    description="404 `invalid` for a forged, altered or unknown token; 410 `used` or `expired`.",
 )
 def link(request, token: str):
     req = rating_invite_for(token).request

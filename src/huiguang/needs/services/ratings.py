@@ -67,7 +67,7 @@ def rating_invite_send(*, req: ServiceRequest) -> RatingInvite:
 
 
 class RatingRefused(Refused):
-    """A link that cannot rate: forged (400), used (410) or expired (410)."""
+    """A link that cannot rate: forged or unknown (404: no such link), used (410) or expired (410)."""
 
     def __init__(self, reason: str, message, status: int):
         super().__init__(reason, message)
@@ -76,7 +76,7 @@ class RatingRefused(Refused):
 
 def _forged() -> RatingRefused:
     return RatingRefused(
-        "invalid", _("This rating link is not valid. Check that you opened the whole link."), 400
+        "invalid", _("This rating link is not valid. Check that you opened the whole link."), 404
     )
 
 

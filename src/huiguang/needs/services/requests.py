@@ -335,9 +335,7 @@ def _serve(*, actor, req: ServiceRequest, volunteer: Volunteer, request) -> None
     req.activity = enrollment.shift.activity
 
 
-def _claim(
-    *, actor, req: ServiceRequest, volunteer: Volunteer, allowed: str, request, action: str
-) -> ServiceRequest:
+def _claim(*, actor, req: ServiceRequest, volunteer: Volunteer, allowed: str, request) -> ServiceRequest:
     now = timezone.now()
     with transaction.atomic():
         claimed = ServiceRequest.objects.filter(pk=req.pk, status=allowed).update(
@@ -350,7 +348,13 @@ def _claim(
             raise _wrong_status(req)
         req.status, req.taker, req.taken_at = S.TAKEN, volunteer, now
         _serve(actor=actor, req=req, volunteer=volunteer, request=request)
-        audit_log(action=action, actor=actor, obj=req, request=request, volunteer=volunteer.pk)
+        audit_log(
+            action="service_request_taken" if allowed == S.OPEN else "service_request_assigned",
+            actor=actor,
+            obj=req,
+            request=request,
+            volunteer=volunteer.pk,
+        )
         _tell_resident(
             req,
             _("Your request %(n)s was taken by volunteer %(name)s, who will contact you.")
@@ -375,7 +379,6 @@ def request_take(*, actor, req: ServiceRequest, request=None) -> ServiceRequest:
         volunteer=volunteer,
         allowed=S.OPEN,
         request=request,
-        action="service_request_taken",
     )
 
 
@@ -391,7 +394,6 @@ def request_assign(*, actor, req: ServiceRequest, volunteer: Volunteer, request=
         volunteer=volunteer,
         allowed=S.DISPATCHED,
         request=request,
-        action="service_request_assigned",
     )
 
 

@@ -1,4 +1,4 @@
-"""评单: the page the SMS link opens, without login. A forged link answers 400, a used or expired
+"""评单: the page the SMS link opens, without login. A forged link answers 404, a used or expired
 one 410, each with a page that says so; an invalid rating 422."""
 
 from __future__ import annotations

@@ -44,7 +44,9 @@ def _category(code: str) -> Category:
 
 def _position(region: Region, rng: random.Random) -> tuple[Decimal, Decimal]:
     site = Site.objects.filter(region=region, lat__isnull=False).first()
-    lat, lng = (float(site.lat), float(site.lng)) if site and site.lng is not None else (30.70, 121.02)
+    lat, lng = 30.70, 121.02  # the city centre when the community has no site with a position
+    if site is not None and site.lat is not None and site.lng is not None:
+        lat, lng = float(site.lat), float(site.lng)
     q = Decimal("0.000001")
     return (
         Decimal(str(lat + rng.uniform(-0.004, 0.004))).quantize(q),

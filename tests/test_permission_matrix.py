@@ -190,6 +190,7 @@ def test_every_page_is_in_the_matrix():
                     "reports",
                     "projects",
                     "training",
+                    "needs",
                 }
                 and p.name
             ):

@@ -171,6 +171,21 @@ ACTION_LABELS |= {
     "qualification_recorded": _("qualification recorded from a certificate"),
     "qualification_revoked": _("qualification revoked"),
     "training_result_marked": _("training result marked"),
+    # needs: residents' requests
+    "activity_assigned": _("one-shift activity created for an assigned task"),
+    "resident_code_sent": _("resident's sign-up code sent"),
+    "resident_registered": _("resident signed up"),
+    "service_request_posted": _("resident's request posted"),
+    "service_request_accepted": _("resident's request accepted"),
+    "service_request_declined": _("resident's request declined"),
+    "service_request_merged": _("resident's request merged into another"),
+    "service_request_dispatched": _("resident's request dispatched to a team"),
+    "service_request_opened": _("resident's request opened to volunteers"),
+    "service_request_taken": _("resident's request taken"),
+    "service_request_assigned": _("resident's request assigned to a volunteer"),
+    "service_request_closed": _("resident's request closed"),
+    "service_request_rated": _("resident's request rated"),
+    "service_request_contact_viewed": _("resident's contact phone viewed"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

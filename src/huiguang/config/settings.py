@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "huiguang.credit",
     "huiguang.benefits",
     "huiguang.reports",
+    "huiguang.needs",
     "huiguang.web",
     "huiguang.demo",
 ]
@@ -241,6 +242,11 @@ HUIGUANG_RETIRED_SIGNING_KEYS = env_list("HUIGUANG_RETIRED_SIGNING_KEYS", [])  #
 HUIGUANG_CHECKIN_CODE_LIMIT = [int(n) for n in env_list("HUIGUANG_CHECKIN_CODE_LIMIT", ["5", "10"])]
 HUIGUANG_ECARD_MAX_AGE_MINUTES = env_int("HUIGUANG_ECARD_MAX_AGE_MINUTES", 5)
 HUIGUANG_API_TOKEN_DAYS = env_int("HUIGUANG_API_TOKEN_DAYS", 30)
+# Residents' requests (needs): SMS codes, the rating link, nearby search, chasing overdue requests.
+HUIGUANG_NEEDS_CODE_MINUTES = env_int("HUIGUANG_NEEDS_CODE_MINUTES", 10)
+HUIGUANG_NEEDS_RATING_DAYS = env_int("HUIGUANG_NEEDS_RATING_DAYS", 14)
+HUIGUANG_NEEDS_NEARBY_KM = env_int("HUIGUANG_NEEDS_NEARBY_KM", 10)
+HUIGUANG_NEEDS_TAKE_HOURS = env_int("HUIGUANG_NEEDS_TAKE_HOURS", 24)
 
 # --- Background tasks (django-tasks) ----------------------------------------------------------
 # The database backend (django-tasks-db): no extra server; `huiguang db_worker` runs the queue.

@@ -196,6 +196,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         political="party",
         skills=("first_aid", "medical"),
     ),
+    # needs: a resident of 东湖社区 who asks for help (点单) and rates it (评单)
+    DemoAccount("resident", _("resident"), "13800000130", "陈阿婆"),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

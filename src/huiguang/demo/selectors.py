@@ -52,6 +52,9 @@ def _scope_text(account: DemoAccount, user: User, affiliations: dict[str, str]) 
             parts.append(_("guardian: %(name)s") % {"name": volunteer.guardian.real_name})
         if volunteer.status != Volunteer.Status.ACTIVE:
             parts.append(str(volunteer.get_status_display()))
+    resident = getattr(user, "resident", None)  # a resident of the needs app (点单)
+    if resident is not None and not parts:
+        parts.append(resident.region.name)
     return " · ".join(parts)
 
 
@@ -61,7 +64,7 @@ def demo_login_list() -> list[DemoLogin]:
     users = {
         user.phone: user
         for user in User.objects.filter(phone__in=[a.phone for a in DEMO_ACCOUNTS])
-        .select_related("volunteer__guardian")
+        .select_related("volunteer__guardian", "resident__region")
         .prefetch_related(
             Prefetch(
                 "grants", queryset=Grant.objects.select_related("region", "organization").order_by("id")

@@ -26,6 +26,7 @@ from .benefits_stores import seed_benefit_stores
 from .credit import seed_credit
 from .ledger import seed_ledger
 from .memberships import MembershipBuilder
+from .needs import seed_needs
 from .network import NetworkBuilder
 from .people import PeopleBuilder
 from .projects import seed_projects
@@ -122,5 +123,6 @@ def seed_demo_city(
         counts.update({f"reports_{k}": v for k, v in seed_reports(rng=builder.rng).items()})
         counts.update({f"assessment_{k}": v for k, v in seed_assessments(rng=builder.rng).items()})
         counts.update({f"training_{k}": v for k, v in seed_training(rng=builder.rng).items()})
+        counts.update({f"needs_{k}": v for k, v in seed_needs(rng=builder.rng).items()})
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

@@ -26,6 +26,7 @@ from huiguang.benefits.permissions import (
 )
 from huiguang.credit.permissions import may_manage_credit, may_read_credit_console
 from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
+from huiguang.needs.selectors.requests import is_console_reader as is_needs_console_reader
 from huiguang.network.permissions import may_list_regions, may_manage_roles
 from huiguang.network.scope import scope_for
 from huiguang.reports.permissions import may_edit_assessments, may_read_assessments, may_see_bulletins
@@ -100,6 +101,9 @@ def _mine(user, is_volunteer: bool, roles: PartnerRoles) -> NavGroup:
     )
     mine.add(is_volunteer, _("My qualifications"), "training:my")
     mine.add(True, _("Training courses"), "activities:courses")
+    mine.add(is_volunteer, _("Residents' requests nearby"), "needs:nearby", divider_before=True)
+    mine.add(is_volunteer, _("Requests I took"), "needs:taken")
+    mine.add(True, _("Ask for help"), "needs:home")
     mine.add(is_volunteer, _("Browse organizations"), "network:directory")
     mine.add(True, _("Notifications"), "notifications:center", divider_before=is_volunteer, unread_badge=True)
     mine.add(True, _("API tokens"), "accounts:token_list", divider_before=True)
@@ -137,6 +141,9 @@ def _console(user) -> list[NavGroup]:
     loans.add(may_manage_partners(user), _("Points policies"), "benefits:points_policies")
     loans.add(may_read_partner_statistics(user), _("School points statistics"), "benefits:points_statistics")
 
+    needs = NavGroup(_("Residents' needs"))
+    needs.add(is_needs_console_reader(user), _("Request queue"), "needs:queue")
+
     network = NavGroup(_("Network"))
     network.add(may_list_regions(user), _("Regions"), "network:region_list")
     network.add(True, _("Organizations"), "network:org_list")
@@ -164,7 +171,7 @@ def _console(user) -> list[NavGroup]:
     admin.add(may_manage_all_tokens(user), _("All API tokens"), "accounts:token_list", "?all=1")
     return [
         g
-        for g in (activities, hours, credit, loans, network, volunteers, partners, reports, admin)
+        for g in (activities, hours, needs, credit, loans, network, volunteers, partners, reports, admin)
         if g.items
     ]
 

@@ -1,0 +1,167 @@
+"""Who may do what with residents' requests: one rule per question, on top of the network's Scope.
+
+- a resident sees the requests they posted (or that were posted for them);
+- community admins — region admins of a region subtree holding the request's community, and the
+  city admin — review, merge, decline, dispatch or open it, and see the contact phone; auditors read
+  (phone masked);
+- the team a request was dispatched to (its admins and above, its leaders) sees it and assigns one
+  of its members;
+- any active volunteer sees open requests and takes one they are qualified for; the taker sees
+  their request with the contact phone and closes it.
+Selectors filter with the `_q` functions; services and views ask the `may_` ones.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from huiguang.network.models import Grant, Membership, Organization, Region
+from huiguang.network.scope import scope_for
+from huiguang.volunteers.models import Volunteer
+
+from .models import Resident, ServiceRequest
+
+S = ServiceRequest.Status
+REVIEWABLE = (S.POSTED, S.ACCEPTED)
+
+
+def resident_of(user) -> Resident | None:
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.resident
+    except Resident.DoesNotExist:
+        return None
+
+
+def volunteer_of(user):
+    if user is None or not user.is_authenticated:
+        return None
+    # The reverse one-to-one raises a subclass of AttributeError when there is no profile.
+    return getattr(user, "volunteer", None)
+
+
+def community_q(user, prefix: str = "") -> Q | None:
+    """Requests the user reviews as a community admin; None when they review none."""
+    scope = scope_for(user)
+    if scope.city_admin:
+        return Q()
+    if not scope.region_paths:
+        return None
+    return scope.regions_q(f"{prefix}region__")
+
+
+def console_q(user) -> Q | None:
+    """Requests the user reads in the console: community admins, auditors (all), and the teams the
+    requests were dispatched to (admins above them and their leaders)."""
+    scope = scope_for(user)
+    if scope.city_wide:
+        return Q()
+    q = community_q(user)
+    if scope.admin_org_paths or scope.leader_org_ids:
+        team = scope.organizations_q("organization__")
+        q = team if q is None else q | team
+    return q
+
+
+def visible_q(user) -> Q:
+    """Every request the user may read at all (the resident's own, the taker's, the console's)."""
+    q = Q(pk__in=[])
+    if user is None or not user.is_authenticated:
+        return q
+    q |= Q(posted_by=user) | Q(resident__user=user) | Q(taker__user=user)
+    console = console_q(user)
+    if console is not None:
+        q |= console
+    return q
+
+
+def may_review(user, req: ServiceRequest) -> bool:
+    """Community admins of the request's community (or above) and the city admin."""
+    scope = scope_for(user)
+    return scope.city_admin or any(req.region.path.startswith(p) for p in scope.region_paths)
+
+
+def may_post_for_others(user) -> bool:
+    """Community workers post on a resident's behalf: region admins and the city admin."""
+    scope = scope_for(user)
+    return scope.city_admin or bool(scope.region_paths)
+
+
+def may_assign(user, req: ServiceRequest) -> bool:
+    """The team's admins (or above it), its leaders, and the community admins."""
+    if req.organization is None:
+        return False
+    scope = scope_for(user)
+    return (
+        req.organization_id in scope.leader_org_ids
+        or scope.manages(req.organization)
+        or may_review(user, req)
+    )
+
+
+def sees_contact(user, req: ServiceRequest) -> bool:
+    """The contact phone: the taker while serving, the community admins, the resident themself."""
+    if user is None or not user.is_authenticated:
+        return False
+    if req.taker is not None and req.taker.user_id == user.pk:
+        return True
+    if req.posted_by_id == user.pk or (req.resident is not None and req.resident.user_id == user.pk):
+        return True
+    return may_review(user, req)
+
+
+def serving_organizations_q(user, req: ServiceRequest) -> Q:
+    """Teams a request may go to: active organizations of its community or of a region above it
+    (a town's team, a city-level professional team), and those the reviewer manages."""
+    q = Q(region__path__in=_prefixes(req.region.path)) | Q(region__path__startswith=req.region.path)
+    q |= scope_for(user).managed_organizations_q()
+    return Q(status=Organization.Status.ACTIVE) & q
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def region_in_scope(user, region: Region) -> bool:
+    """A community worker posts for residents of the regions they administer."""
+    scope = scope_for(user)
+    return scope.city_admin or any(region.path.startswith(p) for p in scope.region_paths)
+
+
+def team_members(organization: Organization):
+    """Active volunteers who are active members of the team (or of a team below it)."""
+    return Volunteer.objects.filter(
+        status=Volunteer.Status.ACTIVE,
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__organization__path__startswith=organization.path,
+    ).distinct()
+
+
+def team_users(organization: Organization):
+    """Who hears that a request was dispatched to the team: its admins and leaders."""
+    return (
+        get_user_model()
+        .objects.filter(
+            grants__organization=organization, grants__role__in=[Grant.Role.ORG_ADMIN, Grant.Role.LEADER]
+        )
+        .distinct()
+    )
+
+
+def community_users(req: ServiceRequest):
+    """The community admins of the request's community and of the regions above it."""
+    paths = [p for p in _prefixes(req.region.path)]
+    return (
+        get_user_model()
+        .objects.filter(grants__role=Grant.Role.REGION_ADMIN, grants__region__path__in=paths)
+        .distinct()
+    )
+
+
+def regions_for_worker(user):
+    """Villages and communities a community worker posts for."""
+    scope = scope_for(user)
+    return Region.objects.filter(scope.regions_q(), level=Region.Level.VILLAGE).order_by("path")

@@ -175,6 +175,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "mentor", _("project mentor (league cadre)"), "13800000031", "钱晓燕", affiliation=YOUTH_LEAGUE
     ),
+    # competitions: a judge of the project competitions (no console role)
+    DemoAccount("judge", _("competition judge"), "13800000032", "沈文博", affiliation=CIVILIZATION_OFFICE),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

@@ -20,6 +20,7 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.models import Membership, Organization, Region
 
 from .activities import seed_activities
+from .competitions import seed_competitions
 from .ledger import seed_ledger
 from .memberships import MembershipBuilder
 from .network import NetworkBuilder
@@ -107,6 +108,7 @@ def seed_demo_city(
             return counts
         counts.update({f"activity_{k}": v for k, v in seed_activities(rng=builder.rng).items()})
         counts.update({f"projects_{k}": v for k, v in seed_projects(seed=seed).items()})
+        counts.update({f"competitions_{k}": v for k, v in seed_competitions(seed=seed).items()})
         counts.update({f"ledger_{k}": v for k, v in seed_ledger(rng=builder.rng).items()})
         counts.update({f"reports_{k}": v for k, v in seed_reports(rng=builder.rng).items()})
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)

@@ -188,7 +188,7 @@ def judge_entries(request):
                     "project_name": e.project.name,
                     "organization_name": None if judge.competition.blind_review else e.organization.name,
                     "track_name": e.track.name,
-                    "scored": bool(e.n_scored),
+                    "scored": bool(e.n_scored),  # type: ignore[attr-defined]
                     "criteria": criteria,
                 }
             )

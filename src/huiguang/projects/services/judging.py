@@ -17,6 +17,7 @@ refused (never silently rewritten): the published ranking stays the one the scor
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ def aggregate_of(totals: list[Decimal]) -> Decimal:
     return _q(sum(kept) / len(kept))
 
 
-def rank_entries(totals: dict[int, list[Decimal]], submitted: dict[int, object]) -> list[Ranked]:
+def rank_entries(totals: dict[int, list[Decimal]], submitted: dict[int, dt.datetime]) -> list[Ranked]:
     """The ranking of the entries `submitted` (entry id → submission time) from their judges' totals."""
     rows = []
     for entry_id, at in submitted.items():

@@ -66,7 +66,7 @@ class Round(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("scoring")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", _("round closed")
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField(_("number"))

@@ -113,7 +113,7 @@ def round_add(
     if ends_on < starts_on:
         raise FieldErrors({"ends_on": [_("The end must not be before the start.")]})
     with transaction.atomic():
-        last = competition.rounds.select_for_update().order_by("-number").first()
+        last = Round.objects.select_for_update().filter(competition=competition).order_by("-number").first()
         if last is not None and starts_on < last.ends_on:
             raise FieldErrors({"starts_on": [_("A round starts after the previous round ends.")]})
         rnd = Round.objects.create(

@@ -64,3 +64,7 @@ def scene(city) -> Scene:
     ProjectMentor.objects.create(project=project, user=mentor)
     city.users[MENTOR] = mentor
     return Scene(project, project_b, funder, programme, grant, milestone, mentor)
+
+
+# --- competitions: the contest scene and the judge persona (conftest_competitions.py) ---
+from .conftest_competitions import JUDGE, contest  # noqa: E402, F401

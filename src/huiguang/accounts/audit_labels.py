@@ -115,6 +115,16 @@ ACTION_LABELS = {
     "milestone_report_submitted": _("milestone report sent"),
     "milestone_report_reviewed": _("milestone report reviewed"),
     "reports.project_rollups.rebuild": _("project rollups rebuilt"),
+    # competitions
+    "competition_created": _("competition created"),
+    "competition_changed": _("competition set up"),
+    "judge_added": _("judge added"),
+    "entry_submitted": _("competition entry submitted"),
+    "entry_reviewed": _("competition entry reviewed"),
+    "score_submitted": _("scores submitted"),
+    "round_closed": _("competition round closed"),
+    "award_given": _("award given"),
+    "results_published": _("competition results published"),
 }
 # benefits: the consent ledger, the partner register, offers and their codes
 ACTION_LABELS |= {

@@ -198,6 +198,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     # needs: a resident of 东湖社区 who asks for help (点单) and rates it (评单)
     DemoAccount("resident", _("resident"), "13800000130", "陈阿婆"),
+    # competitions: a judge of the project competitions (no console role)
+    DemoAccount("judge", _("competition judge"), "13800000032", "沈文博", affiliation=CIVILIZATION_OFFICE),
 )
 
 ACCOUNTS_BY_KEY = {account.key: account for account in DEMO_ACCOUNTS}

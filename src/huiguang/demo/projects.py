@@ -39,7 +39,7 @@ from huiguang.projects.models import (
     SpendingLine,
 )
 
-from .accounts import ACCOUNTS_BY_KEY, YOUTH_LEAGUE
+from .accounts import ACCOUNTS_BY_KEY, YOUTH_LEAGUE, village_team_code
 
 C = Project.Category
 PUGONGYING = [  # 蒲公英 youth public-service projects: (name, category)
@@ -129,6 +129,14 @@ def _brand(rng: random.Random, league: Organization, today: dt.date) -> tuple[Br
     return brand, projects, linked
 
 
+def _named_owner(name: str) -> Organization | None:
+    """The winners' own organizations (issue 12): 新庄村 of 林埭镇, the law-enforcement bureau's team."""
+    if name == "红色周末学堂":
+        village = Region.objects.filter(name="新庄村", parent__name="林埭镇").first()
+        return Organization.objects.filter(code=village_team_code(village.code)).first() if village else None
+    return Organization.objects.filter(name="金平湖城市小管家志愿服务队").first()
+
+
 def _named_projects(organizations: Sequence[Organization], today: dt.date) -> list[Project]:
     """The two winners of the first competition, run as projects (the competition is the
     competitions' demo)."""
@@ -137,7 +145,7 @@ def _named_projects(organizations: Sequence[Organization], today: dt.date) -> li
         ("红色周末学堂", C.CHILDREN, "新庄村青少年"),
         ("金平湖城市小管家", C.CIVILITY, "城区居民、商户"),
     ):
-        owner = organizations[len(made) % len(organizations)]
+        owner = _named_owner(name) or organizations[len(made) % len(organizations)]
         made.append(
             Project.objects.create(
                 name=name,

@@ -23,6 +23,7 @@ from huiguang.network.models import Membership, Organization, Region
 from .activities import seed_activities
 from .benefits_loans import seed_benefits_loans
 from .benefits_stores import seed_benefit_stores
+from .competitions import seed_competitions
 from .credit import seed_credit
 from .ledger import seed_ledger
 from .memberships import MembershipBuilder
@@ -114,6 +115,7 @@ def seed_demo_city(
             return counts
         counts.update({f"activity_{k}": v for k, v in seed_activities(rng=builder.rng).items()})
         counts.update({f"projects_{k}": v for k, v in seed_projects(seed=seed).items()})
+        counts.update({f"competitions_{k}": v for k, v in seed_competitions(seed=seed).items()})
         counts.update({f"ledger_{k}": v for k, v in seed_ledger(rng=builder.rng).items()})
         counts.update(
             {f"credit_{k}": v for k, v in seed_credit(rng=builder.rng, today=timezone.localdate()).items()}

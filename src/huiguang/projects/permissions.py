@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from huiguang.network import models as network
 from huiguang.network.scope import scope_for
 
 from .models import Project, ProjectMentor
@@ -85,3 +86,62 @@ def may_review(user, project: Project) -> bool:
         user.is_authenticated
         and ProjectMentor.objects.filter(project=project, user=user, active=True).exists()
     )
+
+
+# --- competitions ---------------------------------------------------------------------------
+# Organizers of a competition: the city admin and the admins of its co-hosts (Scope.manages of a
+# co-host); the auditor reads what they read. An entry is submitted by the managers of the
+# project's owning organization. A judge never sees an entry of an organization he belongs to:
+# judge_conflict_q.
+
+
+def may_create_competitions(user) -> bool:
+    return scope_for(user).city_admin
+
+
+def may_organize(user, competition) -> bool:
+    scope = scope_for(user)
+    if scope.city_admin:
+        return True
+    if not scope.can_write:
+        return False
+    return any(scope.manages(o) for o in competition.co_hosts.select_related("region"))
+
+
+def may_read_as_organizer(user, competition) -> bool:
+    return scope_for(user).auditor or may_organize(user, competition)
+
+
+def organized_competitions_q(user) -> Q | None:
+    """Competitions whose organizer pages the user reads; None: none."""
+    scope = scope_for(user)
+    if scope.city_wide:
+        return Q()
+    if not scope.can_write:
+        return None
+    return scope.managed_organizations_q("co_hosts__")
+
+
+def may_enter(user, project: Project) -> bool:
+    return scope_for(user).manages(project.organization)
+
+
+def judge_conflict_q(judge, prefix: str = "") -> Q:
+    """Entries the judge must never see: of an organization he belongs to (an active membership or
+    a grant there, with that organization's subtree; a region grant: the region's organizations)
+    or one he declared a conflict with."""
+    user = judge.user
+    org_ids = set(
+        network.Membership.objects.filter(
+            volunteer__user=user, status=network.Membership.Status.ACTIVE
+        ).values_list("organization_id", flat=True)
+    )
+    grants = network.Grant.objects.filter(user=user)
+    org_ids |= {g for g in grants.values_list("organization_id", flat=True) if g}
+    region_paths = [p for p in grants.values_list("region__path", flat=True) if p]
+    q = Q(**{f"{prefix}organization__in": judge.conflicts.all()})
+    for path in network.Organization.objects.filter(pk__in=org_ids).values_list("path", flat=True):
+        q |= Q(**{f"{prefix}organization__path__startswith": path})
+    for path in region_paths:
+        q |= Q(**{f"{prefix}organization__region__path__startswith": path})
+    return q

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import funding, projects
+from .views import competitions, funding, judging, projects
 
 app_name = "projects"
 
@@ -37,3 +37,25 @@ funding_urls = [
 ]
 
 urlpatterns = projects_urls + funding_urls
+
+# --- competitions (views/competitions.py, views/judging.py) ---
+competitions_urls = [
+    path("console/competitions/", competitions.competition_list, name="competition_list"),
+    path("console/competitions/new/", competitions.competition_create, name="competition_create"),
+    path("console/competitions/<int:pk>/", competitions.competition_detail, name="competition_detail"),
+    path(
+        "console/competitions/<int:pk>/add/<slug:part>/",
+        competitions.competition_setup,
+        name="competition_setup",
+    ),
+    path("console/competitions/<int:pk>/enter/", competitions.entry_submit, name="entry_submit"),
+    path("console/competitions/<int:pk>/rounds/<int:number>/close/", judging.round_close, name="round_close"),
+    path("console/competitions/<int:pk>/publish/", judging.results_publish, name="results_publish"),
+    path("console/entries/<int:pk>/", competitions.entry_detail, name="entry_detail"),
+    path("console/entries/<int:pk>/review/", competitions.entry_review, name="entry_review"),
+    path("console/entries/<int:pk>/award/", judging.award_give, name="award_give"),
+    path("judge/", judging.judge_home, name="judge_home"),
+    path("judge/<int:judge_pk>/entries/<int:entry_pk>/", judging.judge_score, name="judge_score"),
+    path("competitions/<int:pk>/results/", competitions.competition_results, name="competition_results"),
+]
+urlpatterns += competitions_urls

@@ -1,5 +1,18 @@
 """Projects, brands and their funding (DESIGN §4 projects); one module per area."""
 
+from .competitions import (
+    Award,
+    AwardLevel,
+    Competition,
+    Criterion,
+    Entry,
+    EntryImage,
+    Judge,
+    Round,
+    RoundResult,
+    Score,
+    Track,
+)
 from .funding import (
     Disbursement,
     Funder,
@@ -14,6 +27,17 @@ from .funding import (
 from .projects import Brand, Project, ProjectPhoto
 
 __all__ = [
+    "Award",
+    "AwardLevel",
+    "Competition",
+    "Criterion",
+    "Entry",
+    "EntryImage",
+    "Judge",
+    "Round",
+    "RoundResult",
+    "Score",
+    "Track",
     "Brand",
     "Disbursement",
     "Funder",

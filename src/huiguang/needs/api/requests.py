@@ -19,7 +19,6 @@ from ..services.residents import phone_code_send, resident_register
 from .schemas import (
     AssignIn,
     CloseIn,
-    CodeIn,
     ConsoleFilter,
     MergeIn,
     NearbyFilter,
@@ -27,6 +26,7 @@ from .schemas import (
     ReasonIn,
     RequestIn,
     RequestOut,
+    ResidentCodeIn,
     ResidentIn,
     ResidentOut,
     TeamIn,
@@ -51,7 +51,7 @@ class Sent(ErrorOut):
     description="Texts a one-time 6-digit code (valid HUIGUANG_NEEDS_CODE_MINUTES minutes, 5 tries) to the "
     "number. 409 `too_soon` within a minute of the last code, `too_many` after 5 codes a day.",
 )
-def code_send(request, payload: CodeIn):
+def code_send(request, payload: ResidentCodeIn):
     phone_code_send(phone=payload.phone, request=request)
     return Status(202, {"detail": _("A code was sent to your phone by SMS.")})
 

@@ -31,7 +31,7 @@ CategoryCode = Annotated[str, text(32), Field(max_length=32)]
 Id = Annotated[int, whole_number(1), number_schema(1)]
 
 
-class CodeIn(Schema):
+class ResidentCodeIn(Schema):
     phone: Phone
 
 

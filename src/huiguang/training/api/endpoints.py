@@ -35,13 +35,13 @@ from .schemas import (
     CourseIn,
     CourseOut,
     PolicyIn,
-    PolicyOut,
     QualificationFilter,
     QualificationOut,
     QualificationRecordIn,
     QualificationTypeIn,
     QualificationTypeOut,
     RevokeIn,
+    TrainingPolicyOut,
 )
 
 router = Router(tags=["training"])
@@ -240,7 +240,9 @@ def console_qualification_revoke(request, qualification_id: int, payload: Revoke
 # --- console: policy ------------------------------------------------------------------------------
 
 
-@router.get("/console/training-policy", response={200: PolicyOut, **ERRORS}, summary="The training policy")
+@router.get(
+    "/console/training-policy", response={200: TrainingPolicyOut, **ERRORS}, summary="The training policy"
+)
 def console_policy(request):
     _console(request)
     return training_policy()
@@ -248,7 +250,7 @@ def console_policy(request):
 
 @router.put(
     "/console/training-policy",
-    response={200: PolicyOut, **ERRORS},
+    response={200: TrainingPolicyOut, **ERRORS},
     summary="Set the training policy (city admins)",
     description="`count_hours`: training time also counts as (non-credit) volunteer hours.",
 )

@@ -151,7 +151,7 @@ class RevokeIn(Schema):
     reason: Annotated[str, text(200)] = Field(..., min_length=1, max_length=200)
 
 
-class PolicyOut(Schema):
+class TrainingPolicyOut(Schema):
     count_hours: bool
 
 

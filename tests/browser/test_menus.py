@@ -52,7 +52,18 @@ def test_city_admin_menu_shows_the_console_groups(city, live_server, phone, desk
         login(page, live_server.url, "13900000001", PASSWORD)
         open_menu(page, "nav-console")
         headers = page.locator("#nav-console .dropdown-header").all_inner_texts()
-        assert headers == ["志愿活动", "时数与记录", "组织网络", "志愿者", "统计报表", "系统管理"]
+        assert headers == [
+            "志愿活动",
+            "时数与记录",
+            "居民点单",
+            "信用与表彰",
+            "志愿贷与积分入学",
+            "组织网络",
+            "志愿者",
+            "合作方与礼遇",
+            "统计报表",
+            "系统管理",
+        ]
         for label in ("导出服务记录", "星级标准", "数据看板", "考核评估", "审计日志", "角色授权"):
             item = page.locator("#nav-console .dropdown-item", has_text=label)
             assert item.is_visible()

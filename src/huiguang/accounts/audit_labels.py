@@ -97,8 +97,6 @@ ACTION_LABELS = {
     "certificate_refused": _("certificate refused"),
     "certificate_revoked": _("certificate revoked"),
     "certificate_official_print": _("certificate printed with the full ID number"),
-    "consent.grant": _("consent to share data given"),
-    "consent.withdraw": _("consent to share data withdrawn"),
     # projects: projects, brands and their funding
     "project_created": _("project created"),
     "project_updated": _("project changed"),

@@ -191,6 +191,7 @@ def test_every_page_is_in_the_matrix():
                     "projects",
                     "training",
                     "needs",
+                    "mobilization",
                 }
                 and p.name
             ):

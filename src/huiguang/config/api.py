@@ -16,6 +16,7 @@ from huiguang.benefits.api.points import router as benefits_points_router
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.credit.api import router as credit_router
 from huiguang.ledger.api import router as ledger_router
+from huiguang.mobilization.api import router as mobilization_router
 from huiguang.needs.api import router as needs_router
 from huiguang.network.api import router as network_router
 from huiguang.notifications.api import router as notifications_router
@@ -140,3 +141,4 @@ api.add_router("/", reports_dashboards_router)
 api.add_router("/", reports_assessments_router)
 api.add_router("/", projects_router)
 api.add_router("/", needs_router)
+api.add_router("/", mobilization_router)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "huiguang.notifications",
     "huiguang.activities",
     "huiguang.attendance",
+    "huiguang.mobilization",
     "huiguang.ledger",
     "huiguang.credit",
     "huiguang.benefits",

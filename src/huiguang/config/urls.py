@@ -21,6 +21,7 @@ urlpatterns: list = [
     path("", include("huiguang.reports.urls")),
     path("", include("huiguang.projects.urls")),
     path("", include("huiguang.needs.urls")),
+    path("", include("huiguang.mobilization.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

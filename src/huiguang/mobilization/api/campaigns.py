@@ -1,0 +1,5 @@
+"""API of rapid mobilization campaigns."""
+
+from ninja import Router
+
+router = Router(tags=["mobilization"])

@@ -1,0 +1,5 @@
+"""API of recruitment drives."""
+
+from ninja import Router
+
+router = Router(tags=["mobilization"])

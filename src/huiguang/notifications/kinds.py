@@ -16,6 +16,8 @@ ENROLLMENT_CANCELLED = "enrollment_cancelled"  # cancelled by the organizer (not
 ACTIVITY_CANCELLED = "activity_cancelled"  # to everyone enrolled
 ACTIVITY_CHANGED = "activity_changed"  # time or place of a shift the volunteer holds changed
 QUALIFICATION_EXPIRING = "qualification_expiring"  # a qualification expires within 30 days (daily task)
+CAMPAIGN_COURSE = "campaign_course"  # a mobilization campaign's induction course and its next sessions
+CAMPAIGN_BLAST = "campaign_blast"  # a mobilization campaign's message to its recruits (应急动员)
 
 SMS_KINDS = frozenset(
     {
@@ -26,6 +28,8 @@ SMS_KINDS = frozenset(
         ENROLLMENT_CANCELLED,
         ACTIVITY_CANCELLED,
         ACTIVITY_CHANGED,
+        CAMPAIGN_COURSE,
+        CAMPAIGN_BLAST,
     }
 )
 

@@ -194,6 +194,17 @@ ACTION_LABELS |= {
     "service_request_closed": _("resident's request closed"),
     "service_request_rated": _("resident's request rated"),
     "service_request_contact_viewed": _("resident's contact phone viewed"),
+    # campaigns
+    "campaign_created": _("mobilization campaign created"),
+    "campaign_opened": _("mobilization campaign opened for recruitment"),
+    "campaign_closed": _("mobilization campaign's recruitment closed"),
+    "campaign_ended": _("mobilization campaign ended"),
+    "campaign_recruit_joined": _("volunteer joined a mobilization campaign"),
+    "campaign_recruits_screened": _("campaign recruits screened"),
+    "campaign_course_pushed": _("campaign's induction course pushed to recruits"),
+    "campaign_recruits_assigned": _("campaign recruits placed on shifts in bulk"),
+    "campaign_blast_sent": _("message sent to campaign recruits"),
+    "enrollment_bulk_placed": _("volunteers placed on a shift in bulk"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

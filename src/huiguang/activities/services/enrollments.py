@@ -120,6 +120,15 @@ def _claim(shift: Shift, outcome: str) -> str:
     return outcome
 
 
+def _claim_many(shift: Shift, n: int) -> int:
+    """Take `n` places at once with one guarded UPDATE; returns how many were taken (n or 0). The
+    shift's lock makes `n` exact; the guard still refuses rather than overbook."""
+    if n <= 0 or not Shift.objects.filter(pk=shift.pk, taken__lte=F("capacity") - n).update(taken=F("taken") + n):
+        return 0
+    shift.taken += n
+    return n
+
+
 def _release(shift: Shift, status: str) -> None:
     """Give back what an enrollment in `status` held."""
     if status == S.CONFIRMED:
@@ -476,12 +485,7 @@ def enrollments_place(
                 refused[pk] = (Reason.GUARDIAN_APPROVAL.value, str(Reason.GUARDIAN_APPROVAL.label))
             else:
                 eligible.append(volunteer)
-        n = min(len(eligible), max(locked.capacity - locked.taken, 0))
-        # One guarded statement for all the places taken (the shift's lock makes `n` exact; the
-        # guard still refuses rather than overbook if anything else changed the counter).
-        if n and not Shift.objects.filter(pk=locked.pk, taken__lte=F("capacity") - n).update(taken=F("taken") + n):
-            n = 0
-        locked.taken += n
+        n = _claim_many(locked, min(len(eligible), max(locked.capacity - locked.taken, 0)))
         for volunteer in eligible[n:]:
             refused[volunteer.pk] = (Reason.FULL.value, str(Reason.FULL.label))
         created = Enrollment.objects.bulk_create(

@@ -104,13 +104,13 @@ def campaign_funnel(campaign: Campaign) -> list[dict]:
     rows = [
         {
             "stage": name,
-            "label": labels[name],
+            "label": str(labels[name]),
             "target": getattr(campaign, f"target_{name}"),
             "actual": sum(by_stage.get(s, 0) for s in stages),
         }
         for name, stages in FUNNEL.items()
     ]
-    rows.append({"stage": "rejected", "label": labels[Stage.REJECTED], "target": None, "actual": by_stage.get(Stage.REJECTED, 0)})
+    rows.append({"stage": "rejected", "label": str(labels[Stage.REJECTED]), "target": None, "actual": by_stage.get(Stage.REJECTED, 0)})
     return rows
 
 

@@ -183,8 +183,8 @@ def town_of(region: Region | None) -> Region | None:
         return None
     if region.level == Region.Level.TOWN:
         return region
-    parts = region.path.split("/")
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    parts = [p for p in region.path.split("/") if p]  # "330482/330482001/330482001003/"
+    prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
     return Region.objects.filter(path__in=prefixes, level=Region.Level.TOWN).first()
 
 
@@ -392,7 +392,8 @@ def recruits_assign(
     the shifts, filling them in the order given (earliest trained first). Each shift goes through
     activities' `enrollments_place` (the sign-up rules and the guarded counter: never overbooked) in
     its own transaction together with the placed recruits' move to "deployed". A recruit not placed
-    keeps the reason of the first shift that refused him for a rule (otherwise FULL)."""
+    is reported FULL when a shift he could take had no place left, otherwise with the first rule
+    that refused him (OVERLAPS, MISSING_QUALIFICATION, …)."""
     _not_ended(campaign)
     recruits = Recruit.objects.filter(campaign=campaign, stage=Stage.TRAINED).select_related("volunteer")
     if town is not None:
@@ -422,7 +423,9 @@ def recruits_assign(
             p.shift_id, p.shift_label, p.reason, p.message = shift.pk, label, "", ""
         for volunteer_id, (code, message) in refused.items():
             p = by_volunteer[volunteer_id]
-            if not p.reason or (p.reason == "FULL" and code != "FULL"):
+            # FULL wins: the recruit could have gone there with a place left (more shifts help);
+            # otherwise the first rule that refused him explains.
+            if not p.reason or (code == "FULL" and p.reason != "FULL"):
                 p.reason, p.message = code, f"{label}: {message}"
         placed = set(placed_ids)
         remaining = [v for v in remaining if v not in placed]

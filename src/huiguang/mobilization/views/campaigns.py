@@ -283,6 +283,8 @@ def campaign_public(request, pk):
                     login(request, volunteer.user, backend="django.contrib.auth.backends.ModelBackend")
                     messages.success(request, _("Registered: now answer the questions and join."))
                     return redirect("mobilization:campaign_public", campaign.pk)
+        elif request.method == "POST":
+            status = 409  # signed in without a volunteer profile: the page says how to register
     elif recruit is None and open_:
         join = JoinForm(request.POST if request.method == "POST" else None, questions=questions)
         status = form_status(join)

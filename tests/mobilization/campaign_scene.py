@@ -21,7 +21,9 @@ _phones = itertools.count(15000000000)
 
 
 def induction_course(city) -> Course:
-    kind, _ = QualificationType.objects.get_or_create(code="epidemic-induction", defaults={"name": "防疫志愿者"})
+    kind, _ = QualificationType.objects.get_or_create(
+        code="epidemic-induction", defaults={"name": "防疫志愿者"}
+    )
     return Course.objects.create(
         title="防疫志愿者岗前培训",
         category=Course.Category.INDUCTION,
@@ -82,7 +84,9 @@ def volunteers_in_bulk(region, n: int) -> list[Volunteer]:
     return list(Volunteer.objects.filter(user__in=users).select_related("user").order_by("pk"))
 
 
-def recruits_in_bulk(campaign: Campaign, volunteers, *, stage=Recruit.Stage.TRAINED, town=None) -> list[Recruit]:
+def recruits_in_bulk(
+    campaign: Campaign, volunteers, *, stage=Recruit.Stage.TRAINED, town=None
+) -> list[Recruit]:
     """Recruits already at `stage` (their times set in order, a second apart)."""
     base = timezone.now() - dt.timedelta(days=3)
     rows = []

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from huiguang.core.models import AuditEntry
 from huiguang.activities.models import Enrollment, Shift
+from huiguang.core.models import AuditEntry
 from huiguang.mobilization.models.campaigns import Recruit
 from huiguang.mobilization.selectors import campaigns as sel
 from huiguang.mobilization.services.campaigns import (
@@ -69,11 +69,15 @@ def test_unanswered_questions_are_named_and_nothing_is_written(city):
 def test_manual_review_approves_and_rejects_in_bulk_with_a_reason(city):
     campaign = open_campaign(city)
     vols = volunteers_in_bulk(city.town_b, 4)
-    ids = [recruit_join(campaign=campaign, volunteer=v, answers=answers(campaign, "no", "yes")).pk for v in vols]
+    ids = [
+        recruit_join(campaign=campaign, volunteer=v, answers=answers(campaign, "no", "yes")).pk for v in vols
+    ]
     admin = city.users["city_admin"]
     with pytest.raises(Exception):
         recruits_screen(actor=admin, campaign=campaign, ids=ids[:2], approve=False)  # no reason
-    assert recruits_screen(actor=admin, campaign=campaign, ids=ids[:2], approve=False, reason="体检未通过") == 2
+    assert (
+        recruits_screen(actor=admin, campaign=campaign, ids=ids[:2], approve=False, reason="体检未通过") == 2
+    )
     assert recruits_screen(actor=admin, campaign=campaign, ids=ids, approve=True) == 2  # the 2 others
     stages = Counter(Recruit.objects.filter(campaign=campaign).values_list("stage", flat=True))
     assert stages == {"rejected": 2, "screened": 2}
@@ -83,10 +87,14 @@ def test_manual_review_approves_and_rejects_in_bulk_with_a_reason(city):
 
 def test_the_induction_course_is_pushed_with_its_next_session_and_holders_are_trained(city):
     course = induction_course(city)
-    session = make_shift(make_activity(city.org_a, days=4, title="防疫岗前培训第1期", course=course), capacity=50)
+    session = make_shift(
+        make_activity(city.org_a, days=4, title="防疫岗前培训第1期", course=course), capacity=50
+    )
     campaign = open_campaign(city, course=course)
     v, vb = city.users["volunteer"].volunteer, city.users["volunteer_b"].volunteer
-    Qualification.objects.create(volunteer=vb, type=course.grants, issued_on=timezone.localdate(), source="certificate")
+    Qualification.objects.create(
+        volunteer=vb, type=course.grants, issued_on=timezone.localdate(), source="certificate"
+    )
 
     r = recruit_join(campaign=campaign, volunteer=v, answers=answers(campaign, "no", "no"))
     rb = recruit_join(campaign=campaign, volunteer=vb, answers=answers(campaign, "no", "no"))
@@ -98,7 +106,9 @@ def test_the_induction_course_is_pushed_with_its_next_session_and_holders_are_tr
     assert not Notification.objects.filter(user=vb.user, kind="campaign_course").exists()
 
     # After the session, the qualification is held: one set-based refresh makes him trained.
-    Qualification.objects.create(volunteer=v, type=course.grants, issued_on=timezone.localdate(), source="course")
+    Qualification.objects.create(
+        volunteer=v, type=course.grants, issued_on=timezone.localdate(), source="course"
+    )
     assert recruits_refresh_trained(campaign=campaign) == 1
     r.refresh_from_db()
     assert r.stage == Recruit.Stage.TRAINED and r.trained_at is not None
@@ -121,7 +131,8 @@ def _scene_500(city):
     kind = induction_course(city).grants
     shifts[1].required_qualifications.add(kind)
     Qualification.objects.bulk_create(
-        Qualification(volunteer=v, type=kind, issued_on=timezone.localdate(), source="certificate") for v in vols[-40:]
+        Qualification(volunteer=v, type=kind, issued_on=timezone.localdate(), source="certificate")
+        for v in vols[-40:]
     )
     elsewhere = make_shift(make_activity(city.org_b, days=5, hours=4, title="乍浦测温"), capacity=100)
     for v in vols[:30]:
@@ -163,11 +174,15 @@ def test_assigning_500_recruits_never_overbooks_and_reports_who_was_not_placed_a
 
 def test_an_ended_campaign_is_history_and_refuses_every_change(city):
     campaign = open_campaign(city)
-    recruit_join(campaign=campaign, volunteer=city.users["volunteer"].volunteer, answers=answers(campaign, "no", "no"))
+    recruit_join(
+        campaign=campaign, volunteer=city.users["volunteer"].volunteer, answers=answers(campaign, "no", "no")
+    )
     campaign_set_status(actor=city.users["city_admin"], campaign=campaign, move="end")
     with pytest.raises(CampaignRefused) as exc:
         recruit_join(
-            campaign=campaign, volunteer=city.users["volunteer_b"].volunteer, answers=answers(campaign, "no", "no")
+            campaign=campaign,
+            volunteer=city.users["volunteer_b"].volunteer,
+            answers=answers(campaign, "no", "no"),
         )
     assert exc.value.reason == "ENDED"
     with pytest.raises(CampaignRefused):
@@ -175,7 +190,9 @@ def test_an_ended_campaign_is_history_and_refuses_every_change(city):
     with pytest.raises(CampaignRefused):
         campaign_set_status(actor=city.users["city_admin"], campaign=campaign, move="open")
     assert Recruit.objects.filter(campaign=campaign).count() == 1  # kept
-    page = login_client(city.users["city_admin"]).get(reverse("mobilization:campaign_detail", args=[campaign.pk]))
+    page = login_client(city.users["city_admin"]).get(
+        reverse("mobilization:campaign_detail", args=[campaign.pk])
+    )
     assert "已结束" in page.content.decode() or "ended" in page.content.decode()
     assert {"campaign_created", "campaign_opened", "campaign_ended"} <= set(
         AuditEntry.objects.values_list("action", flat=True)
@@ -188,7 +205,11 @@ def test_a_blast_reaches_the_chosen_stage_and_reports_its_deliveries(city):
     recruits_in_bulk(campaign, vols[:4], stage=Recruit.Stage.TRAINED, town=city.town_b)
     recruits_in_bulk(campaign, vols[4:], stage=Recruit.Stage.SCREENED, town=city.town_b)
     blast = campaign_blast_send(
-        actor=city.users["city_admin"], campaign=campaign, title="明早7点集合", body="带好身份证", stage="trained"
+        actor=city.users["city_admin"],
+        campaign=campaign,
+        title="明早7点集合",
+        body="带好身份证",
+        stage="trained",
     )
     assert blast.recipients == 4
     assert set(Notification.objects.filter(kind="campaign_blast").values_list("user_id", flat=True)) == {
@@ -230,7 +251,9 @@ def test_the_funnel_counts_equal_the_rows_behind_them_on_the_board_and_in_the_ap
     assert by_town["当湖街道"]["deployed"] == 140 and by_town["乍浦镇"]["recruited"] == 30
     assert sum(d["joined"] for d in api["days"]) == 530
 
-    page = login_client(city.users["city_admin"]).get(reverse("mobilization:campaign_detail", args=[campaign.pk]))
+    page = login_client(city.users["city_admin"]).get(
+        reverse("mobilization:campaign_detail", args=[campaign.pk])
+    )
     html = page.content.decode()
     for stage, n in expected.items():
         assert f'data-stage="{stage}"' in html
@@ -245,7 +268,9 @@ def test_the_recruit_list_exports_with_masked_id_numbers(city):
         reverse("mobilization:campaign_export", args=[campaign.pk])
     )
     assert response.status_code == 404  # a city-wide campaign is not the town admin's
-    response = login_client(city.users["city_admin"]).get(reverse("mobilization:campaign_export", args=[campaign.pk]))
+    response = login_client(city.users["city_admin"]).get(
+        reverse("mobilization:campaign_export", args=[campaign.pk])
+    )
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[1][1] == v.real_name
     assert rows[1][2] == v.id_masked and "*" in rows[1][2]

@@ -44,7 +44,9 @@ def _assign(city, shifts):
         result = recruits_assign(
             actor=city.users["city_admin"],
             campaign=campaign,
-            shifts=list(Shift.objects.filter(pk__in=[s.pk for s in shifts]).select_related("activity").order_by("pk")),
+            shifts=list(
+                Shift.objects.filter(pk__in=[s.pk for s in shifts]).select_related("activity").order_by("pk")
+            ),
         )
         return len(result.placed)
 
@@ -98,7 +100,9 @@ def test_control_without_the_guard_two_bulk_runs_overbook(city, monkeypatch):
     guard is what keeps the test above exact."""
 
     def unlocked(shift_id):
-        return Shift.objects.select_related("activity").prefetch_related(*SHIFT_RULE_PREFETCH).get(pk=shift_id)
+        return (
+            Shift.objects.select_related("activity").prefetch_related(*SHIFT_RULE_PREFETCH).get(pk=shift_id)
+        )
 
     def unguarded(shift, n):
         Shift.objects.filter(pk=shift.pk).update(taken=F("taken") + n)

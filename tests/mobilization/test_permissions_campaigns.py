@@ -104,8 +104,18 @@ API = [
         {"move": "close"},
         [401, 404, 404, 404, 404, 200, 404, 404, 200],
     ),
-    ("GET", "/api/v1/console/campaigns/{campaign}/board", None, [401, 404, 404, 404, 404, 200, 404, 200, 200]),
-    ("GET", "/api/v1/console/campaigns/{campaign}/recruits", None, [401, 404, 404, 404, 404, 200, 404, 200, 200]),
+    (
+        "GET",
+        "/api/v1/console/campaigns/{campaign}/board",
+        None,
+        [401, 404, 404, 404, 404, 200, 404, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/console/campaigns/{campaign}/recruits",
+        None,
+        [401, 404, 404, 404, 404, 200, 404, 200, 200],
+    ),
     (
         "POST",
         "/api/v1/console/campaigns/{campaign}/recruits/screen",
@@ -124,7 +134,12 @@ API = [
         None,
         [401, 404, 404, 404, 404, 422, 404, 404, 422],
     ),
-    ("GET", "/api/v1/console/campaigns/{campaign}/blasts", None, [401, 404, 404, 404, 404, 200, 404, 200, 200]),
+    (
+        "GET",
+        "/api/v1/console/campaigns/{campaign}/blasts",
+        None,
+        [401, 404, 404, 404, 404, 200, 404, 200, 200],
+    ),
     (
         "POST",
         "/api/v1/console/campaigns/{campaign}/blasts",

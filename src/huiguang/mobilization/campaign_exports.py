@@ -61,7 +61,14 @@ def recruits_xlsx(*, request, campaign, recruits) -> HttpResponse:
         rows += 1
     out = BytesIO()
     wb.save(out)
-    audit_log(action="export", actor=request.user, obj=campaign, request=request, what="campaign_recruits", rows=rows)
+    audit_log(
+        action="export",
+        actor=request.user,
+        obj=campaign,
+        request=request,
+        what="campaign_recruits",
+        rows=rows,
+    )
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-recruits.xlsx"'
     return response

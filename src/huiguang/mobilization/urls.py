@@ -21,7 +21,9 @@ campaign_urls: list = [
     path("console/campaigns/<int:pk>/recruits.xlsx", campaigns.campaign_export, name="campaign_export"),
     path("console/campaigns/<int:pk>/assign/", campaigns.campaign_assign, name="campaign_assign"),
     path("console/campaigns/<int:pk>/messages/", campaigns.campaign_blasts, name="campaign_blasts"),
-    path("console/campaigns/<int:pk>/push-course/", campaigns.campaign_push_course, name="campaign_push_course"),
+    path(
+        "console/campaigns/<int:pk>/push-course/", campaigns.campaign_push_course, name="campaign_push_course"
+    ),
     path("campaigns/<int:pk>/", campaigns.campaign_public, name="campaign_public"),
     path("campaigns/<int:pk>/qr.svg", campaigns.campaign_qr, name="campaign_qr"),
 ]

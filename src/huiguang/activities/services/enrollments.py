@@ -123,7 +123,9 @@ def _claim(shift: Shift, outcome: str) -> str:
 def _claim_many(shift: Shift, n: int) -> int:
     """Take `n` places at once with one guarded UPDATE; returns how many were taken (n or 0). The
     shift's lock makes `n` exact; the guard still refuses rather than overbook."""
-    if n <= 0 or not Shift.objects.filter(pk=shift.pk, taken__lte=F("capacity") - n).update(taken=F("taken") + n):
+    if n <= 0 or not Shift.objects.filter(pk=shift.pk, taken__lte=F("capacity") - n).update(
+        taken=F("taken") + n
+    ):
         return 0
     shift.taken += n
     return n

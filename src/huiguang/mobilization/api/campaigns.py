@@ -11,7 +11,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from huiguang.accounts.auth import PUBLIC_AUTH, PUBLIC_SECURITY
-from huiguang.core.api import text as text_of
 from huiguang.core.api import (
     ERRORS,
     Flag,
@@ -27,6 +26,7 @@ from huiguang.core.api import (
     number_schema,
     whole_number,
 )
+from huiguang.core.api import text as text_of
 from huiguang.core.errors import FieldErrors
 from huiguang.network.models import Region
 from huiguang.training.models import Course
@@ -48,7 +48,9 @@ Answer = Annotated[str, text_of(60)]
 
 class CampaignQuestionIn(Schema):
     text: Annotated[str, text_of(200)] = Field(..., max_length=200)
-    kind: Annotated[str | None, choice(ScreeningQuestion.Kind), enum_schema(ScreeningQuestion.Kind, query=False)] = None
+    kind: Annotated[
+        str | None, choice(ScreeningQuestion.Kind), enum_schema(ScreeningQuestion.Kind, query=False)
+    ] = None
     choices: list[Answer] = Field(default_factory=list, max_length=10)
     disqualifying: list[Answer] = Field(default_factory=list, max_length=10)
     review: list[Answer] = Field(default_factory=list, max_length=10)
@@ -65,7 +67,9 @@ class CampaignIn(Schema):
     name: Annotated[str, text_of(120)] = Field(..., min_length=1, max_length=120)
     description: Annotated[str, text_of(2000)] = Field("", max_length=2000)
     region: Annotated[int, whole_number(1), number_schema(1)] = Field(..., description="The region's id.")
-    course: ObjectId = Field(None, description="The induction course's id (a course granting a qualification).")
+    course: ObjectId = Field(
+        None, description="The induction course's id (a course granting a qualification)."
+    )
     target_recruited: Target = 0
     target_screened: Target = 0
     target_trained: Target = 0
@@ -162,7 +166,9 @@ class CampaignPlacementOut(Schema):
     recruit_id: int
     name: str
     shift_id: int | None
-    reason: str = Field(..., description="Why not placed (FULL, OVERLAPS, MISSING_QUALIFICATION, …); empty if placed.")
+    reason: str = Field(
+        ..., description="Why not placed (FULL, OVERLAPS, MISSING_QUALIFICATION, …); empty if placed."
+    )
     message: str
 
 
@@ -236,7 +242,9 @@ def _town(campaign: Campaign, pk: int | None) -> Region | None:
 # --- console ----------------------------------------------------------------------------------------
 
 
-@router.get("/console/campaigns", response={200: list[CampaignOut], **ERRORS}, summary="Mobilization campaigns")
+@router.get(
+    "/console/campaigns", response={200: list[CampaignOut], **ERRORS}, summary="Mobilization campaigns"
+)
 @paginate(Pagination)
 def campaign_list(request):
     if perms.campaigns_visible_q(request.user) is None:
@@ -244,7 +252,9 @@ def campaign_list(request):
     return sel.campaign_list_for(request.user)
 
 
-@router.post("/console/campaigns", response={201: CampaignOut, **WRITE_ERRORS}, summary="Create a campaign (draft)")
+@router.post(
+    "/console/campaigns", response={201: CampaignOut, **WRITE_ERRORS}, summary="Create a campaign (draft)"
+)
 def campaign_create(request, payload: CampaignIn):
     if not perms.may_create_campaigns(request.user):
         raise Http404
@@ -256,12 +266,16 @@ def campaign_create(request, payload: CampaignIn):
     course = Course.objects.filter(pk=course_id).first() if course_id else None
     if course_id and course is None:
         raise FieldErrors({"course": [_("No course has this id.")]})
-    data["questions"] = [{**q, "kind": q.get("kind") or ScreeningQuestion.Kind.YES_NO} for q in data["questions"]]
+    data["questions"] = [
+        {**q, "kind": q.get("kind") or ScreeningQuestion.Kind.YES_NO} for q in data["questions"]
+    ]
     campaign = svc.campaign_create(actor=request.user, region=region, course=course, request=request, **data)
     return Status(201, campaign)
 
 
-@router.get("/console/campaigns/{int:campaign_id}", response={200: CampaignOut, **ERRORS}, summary="One campaign")
+@router.get(
+    "/console/campaigns/{int:campaign_id}", response={200: CampaignOut, **ERRORS}, summary="One campaign"
+)
 def campaign_detail(request, campaign_id: int):
     return sel.campaign_get_for(request.user, campaign_id)
 
@@ -270,7 +284,8 @@ def campaign_detail(request, campaign_id: int):
     "/console/campaigns/{int:campaign_id}/status",
     response={200: CampaignOut, **WRITE_ERRORS},
     summary="Open, close or end a campaign",
-    description="open: draft or closed → recruiting; close: recruiting → closed; end: for good (kept as history).",
+    description="open: draft or closed → recruiting; close: recruiting → closed; "
+    "end: for good (kept as history).",
 )
 def campaign_status(request, campaign_id: int, payload: CampaignStatusIn):
     campaign = sel.campaign_managed_get(request.user, campaign_id)
@@ -350,7 +365,13 @@ def campaign_assign(request, campaign_id: int, payload: CampaignAssignIn):
         "unplaced": len(result.unplaced),
         "per_shift": {str(k): v for k, v in result.per_shift.items()},
         "placements": [
-            {"recruit_id": p.recruit_id, "name": p.name, "shift_id": p.shift_id, "reason": p.reason, "message": p.message}
+            {
+                "recruit_id": p.recruit_id,
+                "name": p.name,
+                "shift_id": p.shift_id,
+                "reason": p.reason,
+                "message": p.message,
+            }
             for p in result.placements
         ],
     }
@@ -407,13 +428,12 @@ def campaign_blast_send(request, campaign_id: int, payload: CampaignBlastIn):
 )
 def campaign_public(request, campaign_id: int):
     campaign = sel.campaign_public_get(campaign_id)
-    campaign.questions_list = list(campaign.questions.all())
     return {
         "id": campaign.pk,
         "name": campaign.name,
         "description": campaign.description,
         "status": campaign.status,
-        "questions": campaign.questions_list,
+        "questions": list(campaign.questions.all()),
     }
 
 
@@ -427,4 +447,3 @@ def campaign_join(request, campaign_id: int, payload: CampaignJoinIn):
     campaign = sel.campaign_public_get(campaign_id)
     volunteer = getattr(request.user, "volunteer", None)
     return svc.recruit_join(campaign=campaign, volunteer=volunteer, answers=payload.answers, request=request)
-

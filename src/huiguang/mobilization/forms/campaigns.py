@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huiguang.activities.models import Shift
 from huiguang.core.forms import BootstrapFormMixin
 from huiguang.network.models import Region
 from huiguang.training.models import Course
@@ -37,12 +41,16 @@ def parse_questions(text: str) -> list[dict]:
 
 class CampaignForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
     course = forms.ModelChoiceField(
         label=_("Induction course"), queryset=Course.objects.none(), required=False
     )
-    target_recruited = forms.IntegerField(label=_("Target: recruited"), min_value=0, max_value=10**7, initial=0)
+    target_recruited = forms.IntegerField(
+        label=_("Target: recruited"), min_value=0, max_value=10**7, initial=0
+    )
     target_screened = forms.IntegerField(label=_("Target: screened"), min_value=0, max_value=10**7, initial=0)
     target_trained = forms.IntegerField(label=_("Target: trained"), min_value=0, max_value=10**7, initial=0)
     target_deployed = forms.IntegerField(label=_("Target: deployed"), min_value=0, max_value=10**7, initial=0)
@@ -59,8 +67,8 @@ class CampaignForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, regions, courses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["course"].queryset = courses
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
+        cast(forms.ModelChoiceField, self.fields["course"]).queryset = courses
 
     def data_for_service(self) -> dict:
         data = dict(self.cleaned_data)
@@ -75,8 +83,14 @@ class JoinForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(YES_NO)
         for q in questions:
-            choices = [(c, labels.get(c, c)) for c in q.choices] if q.kind == q.Kind.YES_NO else [(c, c) for c in q.choices]
-            self.fields[f"q{q.pk}"] = forms.ChoiceField(label=q.text, choices=choices, widget=forms.RadioSelect)
+            choices = (
+                [(c, labels.get(c, c)) for c in q.choices]
+                if q.kind == q.Kind.YES_NO
+                else [(c, c) for c in q.choices]
+            )
+            self.fields[f"q{q.pk}"] = forms.ChoiceField(
+                label=q.text, choices=choices, widget=forms.RadioSelect
+            )
 
     def answers(self) -> dict:
         return {k[1:]: v for k, v in self.cleaned_data.items() if k.startswith("q")}
@@ -84,38 +98,57 @@ class JoinForm(BootstrapFormMixin, forms.Form):
 
 class ScreenForm(BootstrapFormMixin, forms.Form):
     ids = forms.TypedMultipleChoiceField(label=_("Recruits"), coerce=int, choices=[])
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("approve")), ("reject", _("reject"))])
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("approve")), ("reject", _("reject"))]
+    )
     reason = forms.CharField(label=_("Reason for rejecting"), max_length=200, required=False)
 
     def __init__(self, *args, recruit_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ids"].choices = [(i, i) for i in recruit_ids]
+        cast(forms.ChoiceField, self.fields["ids"]).choices = [(i, i) for i in recruit_ids]
+
+
+def _shift_label(shift: Shift) -> str:
+    starts = timezone.localtime(shift.starts_at)
+    return f"{shift.activity.title} · {shift.name} · {starts:%m-%d %H:%M} · {shift.taken}/{shift.capacity}"
+
+
+class ShiftChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _shift_label(obj)
 
 
 class AssignForm(BootstrapFormMixin, forms.Form):
-    shifts = forms.ModelMultipleChoiceField(
-        label=_("Shifts"), queryset=None, widget=forms.CheckboxSelectMultiple  # type: ignore[arg-type]
+    shifts = ShiftChoiceField(
+        label=_("Shifts"), queryset=Shift.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    town = forms.ModelChoiceField(label=_("Town (empty: every town)"), queryset=Region.objects.none(), required=False)
+    town = forms.ModelChoiceField(
+        label=_("Town (empty: every town)"), queryset=Region.objects.none(), required=False
+    )
 
     def __init__(self, *args, shifts, towns, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["shifts"].queryset = shifts
-        self.fields["shifts"].label_from_instance = lambda s: (
-            f"{s.activity.title} · {s.name} · {s.starts_at:%m-%d %H:%M} · {s.taken}/{s.capacity}"
-        )
-        self.fields["town"].queryset = towns
+        cast(forms.ModelMultipleChoiceField, self.fields["shifts"]).queryset = shifts
+        cast(forms.ModelChoiceField, self.fields["town"]).queryset = towns
 
 
 class BlastForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("every stage")), *Recruit.Stage.choices])
-    town = forms.ModelChoiceField(label=_("Town (empty: every town)"), queryset=Region.objects.none(), required=False)
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("every stage")), *Recruit.Stage.choices]
+    )
+    town = forms.ModelChoiceField(
+        label=_("Town (empty: every town)"), queryset=Region.objects.none(), required=False
+    )
 
     def __init__(self, *args, towns, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns
+        cast(forms.ModelChoiceField, self.fields["town"]).queryset = towns
 
 
-STATUS_MOVES = {"open": Campaign.Status.RECRUITING, "close": Campaign.Status.CLOSED, "end": Campaign.Status.ENDED}
+STATUS_MOVES = {
+    "open": Campaign.Status.RECRUITING,
+    "close": Campaign.Status.CLOSED,
+    "end": Campaign.Status.ENDED,
+}

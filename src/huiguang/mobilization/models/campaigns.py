@@ -133,7 +133,8 @@ class Recruit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "volunteer"], name="recruit_once_per_campaign"),
             models.CheckConstraint(
-                condition=~Q(stage="deployed") | Q(deployed_at__isnull=False), name="recruit_deployed_has_time"
+                condition=~Q(stage="deployed") | Q(deployed_at__isnull=False),
+                name="recruit_deployed_has_time",
             ),
         ]
         indexes = [models.Index(fields=["campaign", "stage"]), models.Index(fields=["campaign", "town"])]
@@ -150,7 +151,12 @@ class CampaignBlast(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="blasts")
     stage = models.CharField(_("stage"), max_length=10, choices=Recruit.Stage.choices, blank=True)
     town = models.ForeignKey(
-        "network.Region", verbose_name=_("town"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "network.Region",
+        verbose_name=_("town"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("message"), blank=True)
@@ -159,6 +165,8 @@ class CampaignBlast(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    # Filled by selectors.campaigns.blast_list: {notified, sent, failed, pending}.
+    counts: dict[str, int]
 
     class Meta:
         verbose_name = _("campaign message")

@@ -110,7 +110,14 @@ def campaign_funnel(campaign: Campaign) -> list[dict]:
         }
         for name, stages in FUNNEL.items()
     ]
-    rows.append({"stage": "rejected", "label": str(labels[Stage.REJECTED]), "target": None, "actual": by_stage.get(Stage.REJECTED, 0)})
+    rows.append(
+        {
+            "stage": "rejected",
+            "label": str(labels[Stage.REJECTED]),
+            "target": None,
+            "actual": by_stage.get(Stage.REJECTED, 0),
+        }
+    )
     return rows
 
 
@@ -165,15 +172,17 @@ def deployed_enrollments(campaign: Campaign) -> int:
     """Active enrollments behind the deployed recruits (each on the shift the campaign placed him)."""
     return Enrollment.objects.filter(
         status__in=[*Enrollment.ACTIVE, Enrollment.Status.ATTENDED, Enrollment.Status.NO_SHOW],
-        volunteer_id__in=Recruit.objects.filter(campaign=campaign, stage=Stage.DEPLOYED).values("volunteer_id"),
+        volunteer_id__in=Recruit.objects.filter(campaign=campaign, stage=Stage.DEPLOYED).values(
+            "volunteer_id"
+        ),
         shift_id__in=Recruit.objects.filter(campaign=campaign, stage=Stage.DEPLOYED).values("shift_id"),
     ).count()
 
 
 def campaign_towns(campaign: Campaign) -> QuerySet[Region]:
-    return Region.objects.filter(
-        pk__in=Recruit.objects.filter(campaign=campaign).values("town_id")
-    ).order_by("code")
+    return Region.objects.filter(pk__in=Recruit.objects.filter(campaign=campaign).values("town_id")).order_by(
+        "code"
+    )
 
 
 def blast_list(campaign: Campaign) -> list[CampaignBlast]:
@@ -186,7 +195,10 @@ def blast_list(campaign: Campaign) -> list[CampaignBlast]:
     if not keys:
         return blasts
     for key, n in (
-        Notification.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key").annotate(n=Count("pk")).order_by()
+        Notification.objects.filter(dedupe_key__in=list(keys))
+        .values_list("dedupe_key")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         keys[key].counts["notified"] = n
     for key, status, n in (

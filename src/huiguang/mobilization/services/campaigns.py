@@ -37,8 +37,8 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.models import Region
 from huiguang.notifications import kinds
 from huiguang.notifications.services import notify
-from huiguang.training.selectors import valid_q
 from huiguang.training.models import Qualification
+from huiguang.training.selectors import valid_q
 from huiguang.volunteers.models import Volunteer
 
 from ..models.campaigns import Campaign, CampaignBlast, Recruit, ScreeningQuestion
@@ -78,7 +78,11 @@ def _clean_questions(questions: list[dict]) -> list[ScreeningQuestion]:
     for i, q in enumerate(questions):
         text = (q.get("text") or "").strip()
         kind = q.get("kind") or ScreeningQuestion.Kind.YES_NO
-        choices = [YES, NO] if kind == ScreeningQuestion.Kind.YES_NO else [str(c).strip() for c in q.get("choices") or []]
+        choices = (
+            [YES, NO]
+            if kind == ScreeningQuestion.Kind.YES_NO
+            else [str(c).strip() for c in q.get("choices") or []]
+        )
         choices = [c for c in dict.fromkeys(choices) if c]
         disqualifying = [str(a).strip() for a in q.get("disqualifying") or []]
         review = [str(a).strip() for a in q.get("review") or []]
@@ -161,8 +165,12 @@ def campaign_set_status(*, actor, campaign: Campaign, move: str, request=None) -
     sources, target, stamp = _MOVES[move]
     now = timezone.now()
     with transaction.atomic():
-        if not Campaign.objects.filter(pk=campaign.pk, status__in=sources).update(status=target, **{stamp: now}):
-            raise CampaignRefused("ENDED" if Campaign.objects.filter(pk=campaign.pk, status=St.ENDED).exists() else "BAD_STATUS")
+        if not Campaign.objects.filter(pk=campaign.pk, status__in=sources).update(
+            status=target, **{stamp: now}
+        ):
+            raise CampaignRefused(
+                "ENDED" if Campaign.objects.filter(pk=campaign.pk, status=St.ENDED).exists() else "BAD_STATUS"
+            )
         campaign.status = target
         setattr(campaign, stamp, now)
         if move == "open":
@@ -202,7 +210,12 @@ def _screen(questions: list[ScreeningQuestion], answers: dict) -> tuple[dict, st
         raise FieldErrors(errors)
     for q in questions:
         if clean[str(q.pk)] in q.disqualifying:
-            return clean, Stage.REJECTED, False, (_("Answer to “%(q)s”: %(a)s") % {"q": q.text, "a": clean[str(q.pk)]})[:200]
+            return (
+                clean,
+                Stage.REJECTED,
+                False,
+                (_("Answer to “%(q)s”: %(a)s") % {"q": q.text, "a": clean[str(q.pk)]})[:200],
+            )
     review = any(clean[str(q.pk)] in q.review for q in questions)
     return clean, (Stage.RECRUITED if review else Stage.SCREENED), review, ""
 
@@ -233,7 +246,13 @@ def recruit_join(*, campaign: Campaign, volunteer: Volunteer | None, answers: di
                 screened_at=now if stage == Stage.SCREENED else None,
                 rejected_at=now if stage == Stage.REJECTED else None,
             )
-            audit_log(action="campaign_recruit_joined", actor=volunteer.user, obj=recruit, request=request, stage=stage)
+            audit_log(
+                action="campaign_recruit_joined",
+                actor=volunteer.user,
+                obj=recruit,
+                request=request,
+                stage=stage,
+            )
     except IntegrityError:
         return Recruit.objects.get(campaign=campaign, volunteer=volunteer)
     if stage == Stage.SCREENED:
@@ -261,7 +280,9 @@ def recruits_screen(
         waiting = Recruit.objects.filter(campaign=campaign, pk__in=list(ids or []), stage=Stage.RECRUITED)
         volunteer_ids = list(waiting.values_list("volunteer_id", flat=True))
         if approve:
-            changed = waiting.update(stage=Stage.SCREENED, screened_at=now, needs_review=False, decided_by=actor)
+            changed = waiting.update(
+                stage=Stage.SCREENED, screened_at=now, needs_review=False, decided_by=actor
+            )
         else:
             changed = waiting.update(
                 stage=Stage.REJECTED, rejected_at=now, needs_review=False, reason=reason, decided_by=actor
@@ -401,21 +422,21 @@ def recruits_assign(
     if recruit_ids is not None:
         recruits = recruits.filter(pk__in=recruit_ids)
     rows = list(recruits.order_by("trained_at", "pk"))
-    result = AssignResult(
-        placements=[Placement(r.pk, r.volunteer_id, r.volunteer.real_name) for r in rows]
-    )
+    result = AssignResult(placements=[Placement(r.pk, r.volunteer_id, r.volunteer.real_name) for r in rows])
     by_volunteer = {p.volunteer_id: p for p in result.placements}
     remaining = [p.volunteer_id for p in result.placements]
     for shift in shifts:
         if not remaining:
             break
         with transaction.atomic():
-            created, refused = enrollments_place(actor=actor, shift=shift, volunteers=remaining, agreement_accepted=True)
+            created, refused = enrollments_place(
+                actor=actor, shift=shift, volunteers=remaining, agreement_accepted=True
+            )
             placed_ids = [e.volunteer_id for e in created]
             if placed_ids:
-                Recruit.objects.filter(campaign=campaign, volunteer_id__in=placed_ids, stage=Stage.TRAINED).update(
-                    stage=Stage.DEPLOYED, shift=shift, deployed_at=timezone.now()
-                )
+                Recruit.objects.filter(
+                    campaign=campaign, volunteer_id__in=placed_ids, stage=Stage.TRAINED
+                ).update(stage=Stage.DEPLOYED, shift=shift, deployed_at=timezone.now())
         label = f"{shift.activity.title} · {shift.name}"
         result.per_shift[shift.pk] = len(placed_ids)
         for volunteer_id in placed_ids:
@@ -478,7 +499,13 @@ def campaign_blast_send(
         )
         count = 0
         for volunteer in users:
-            if notify(user=volunteer.user, kind=KIND_BLAST, title=blast.title, body=blast.body, dedupe_key=blast.dedupe_key):
+            if notify(
+                user=volunteer.user,
+                kind=KIND_BLAST,
+                title=blast.title,
+                body=blast.body,
+                dedupe_key=blast.dedupe_key,
+            ):
                 count += 1
         CampaignBlast.objects.filter(pk=blast.pk).update(recipients=count)
         blast.recipients = count

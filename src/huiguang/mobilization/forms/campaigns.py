@@ -120,7 +120,9 @@ class ShiftChoiceField(forms.ModelMultipleChoiceField):
 
 class AssignForm(BootstrapFormMixin, forms.Form):
     shifts = ShiftChoiceField(
-        label=_("Shifts"), queryset=Shift.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Shifts"),
+        queryset=Shift.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     town = forms.ModelChoiceField(
         label=_("Town (empty: every town)"), queryset=Region.objects.none(), required=False

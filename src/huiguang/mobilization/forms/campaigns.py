@@ -135,7 +135,7 @@ class AssignForm(BootstrapFormMixin, forms.Form):
 
 
 class BlastForm(BootstrapFormMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=_("Message title"), max_length=120)
     body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     stage = forms.ChoiceField(
         label=_("Stage"), required=False, choices=[("", _("every stage")), *Recruit.Stage.choices]

@@ -194,6 +194,8 @@ ACTION_LABELS |= {
     "service_request_closed": _("resident's request closed"),
     "service_request_rated": _("resident's request rated"),
     "service_request_contact_viewed": _("resident's contact phone viewed"),
+    # honors
+    "honor.awards_record": _("competition awards recorded as project honors"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

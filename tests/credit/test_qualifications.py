@@ -64,6 +64,7 @@ def test_a_valid_qualification_adds_exactly_the_policys_points_and_expiry_takes_
     }
     on_day(today + dt.timedelta(days=10))  # the last day of validity: it still counts
     assert snapshot_compute(volunteer=volunteer).score == 315
+    snapshots_recompute_all()  # every other volunteer of the city gets a first snapshot
     on_day(today + dt.timedelta(days=11))  # expired: the points go, by the nightly recompute too
     result = snapshots_recompute_all()
     assert result.written == 1

@@ -121,6 +121,9 @@ def test_api_write_matrix(city, objs, contest):
             for role in COLUMNS
         }
 
+    # An entry through the API, posted with no data: the managers of a project (entrants) get the
+    # form's 422; the others (no project of theirs to enter) 404.
+    assert post("/competitions/{competition}/entries") == status(422, ENTRANTS, anonymous=401)
     assert post("/judge/{judge}/entries/{entry_b}/scores", body) == status(200, set(), anonymous=401)
     assert not Score.objects.exists()
     assert post("/competitions/{competition}/publish") == status(409, {"city_admin"}, anonymous=401)

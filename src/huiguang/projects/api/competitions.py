@@ -79,10 +79,12 @@ class JudgeEntryOut(Schema):
 
 
 class CompetitionEntryIn(Schema):
-    project_id: Annotated[int, whole_number(1), number_schema(1)] = Field(
+    """A multipart form: numbers arrive as text."""
+
+    project_id: Annotated[int, whole_number(1, query=True), number_schema(1)] = Field(
         ..., description="One of your projects (managed by your organization), not closed."
     )
-    track_id: Annotated[int, whole_number(1), number_schema(1)] = Field(
+    track_id: Annotated[int, whole_number(1, query=True), number_schema(1)] = Field(
         ..., description="A track of this competition."
     )
     summary: Annotated[str, text(2000), Field(max_length=2000)]

@@ -6,6 +6,9 @@ other numbers of every version stay as they were. Reversed: the two keys are rem
 from django.db import migrations
 
 NEW = {"per_qualification": 10, "qualification_cap": 30}
+# Version 1's published description said qualifications would come later; they now count.
+OLD_TEXT = "表彰（资质类输入待培训模块上线后加入）"
+NEW_TEXT = "成长（表彰与有效资质证书）"
 
 
 def add(apps, schema_editor):
@@ -15,7 +18,8 @@ def add(apps, schema_editor):
         missing = {k: v for k, v in NEW.items() if k not in growth}
         if missing:
             policy.components = {**policy.components, "growth": {**growth, **missing}}
-            policy.save(update_fields=["components"])
+            policy.description = policy.description.replace(OLD_TEXT, NEW_TEXT)
+            policy.save(update_fields=["components", "description"])
 
 
 def remove(apps, schema_editor):
@@ -26,7 +30,8 @@ def remove(apps, schema_editor):
             for k in NEW:
                 growth.pop(k, None)
             policy.components = {**policy.components, "growth": growth}
-            policy.save(update_fields=["components"])
+            policy.description = policy.description.replace(NEW_TEXT, OLD_TEXT)
+            policy.save(update_fields=["components", "description"])
 
 
 class Migration(migrations.Migration):

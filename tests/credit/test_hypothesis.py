@@ -28,6 +28,7 @@ def inputs():
         honors_city=st.integers(min_value=0, max_value=20),
         honors_province=st.integers(min_value=0, max_value=20),
         honors_national=st.integers(min_value=0, max_value=20),
+        qualifications=st.integers(min_value=0, max_value=12),
         revoked_records=st.integers(min_value=0, max_value=50),
     )
 
@@ -71,7 +72,10 @@ def test_the_prior_does_not_punish_a_newcomer():
     assert scoring.quality_points(0, 0, P["quality"]) == 75
 
 
-@given(inputs(), st.sampled_from(["honors_city", "honors_province", "honors_national", "active_months"]))
+@given(
+    inputs(),
+    st.sampled_from(["honors_city", "honors_province", "honors_national", "active_months", "qualifications"]),
+)
 def test_more_honors_or_active_months_never_lower_the_score(i, field):
     bumped = Inputs(**{**i.__dict__, field: getattr(i, field) + 1})
     assert run(bumped).score >= run(i).score

@@ -47,6 +47,7 @@ GET = [
     ("credit:honor_new", [], CITY_ONLY),
     ("credit:honor_import", [], CITY_ONLY),
     ("credit:honor_template", [], CITY_ONLY),
+    ("credit:honor_awards", [], CITY_ONLY),
     ("credit:honor_evidence", ["honor"], CITY_READ),
 ]
 
@@ -58,6 +59,7 @@ POST = [
     ("credit:recompute_all", [], (302, 404, 404, 404, 404, 404, 404, 404, 302)),
     ("credit:honor_new", [], (302, 404, 404, 404, 404, 404, 404, 404, 422)),
     ("credit:honor_import", [], (302, 404, 404, 404, 404, 404, 404, 404, 422)),
+    ("credit:honor_awards", [], (302, 404, 404, 404, 404, 404, 404, 404, 422)),
 ]
 
 
@@ -121,6 +123,8 @@ API_MATRIX = [
         _api(201, {"city_admin"}),
     ),
     ("POST", "/credit/volunteers/{volunteer}/recompute", {}, _api(200, {"city_admin"})),
+    # No competition 999999: 404 for the city admin too; the others never reach the look-up.
+    ("POST", "/credit/competitions/999999/award-honors", {}, _api(404, set())),
 ]
 
 

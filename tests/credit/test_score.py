@@ -100,7 +100,7 @@ def test_score_page_shows_every_number_of_the_snapshot(city, volunteer):
         assert f'data-testid="points-{key}">{points}<' in page
     assert "min(300, 100 × log10(1 + 125/60)) = 49" in page
     assert "min(200, 200 × (1 + 9) / (1 + 1 + 10)) = 167" in page
-    assert "min(170, 20 × 0 + 40 × 0 + 80 × 1) = 80" in page
+    assert "min(170, 20 × 0 + 40 × 0 + 80 × 1 + min(30, 10 × 0)) = 80" in page
     assert 'data-testid="hints"' in page
     assert reverse("credit:policy_version", args=[1]) in page
 

@@ -52,7 +52,7 @@ GET = [
     ("projects:project_edit", ["project"], status(200, MANAGES_A)),
     ("projects:brand_list", [], status(200, CONSOLE)),
     ("projects:brand_create", [], status(200, WRITERS)),
-    ("projects:brand_detail", ["brand"], status(200, CONSOLE)),
+    ("projects:brand_detail", ["brand"], status(200, READS_A)),  # org A's brand: 404 outside the scope
     ("projects:funding_home", [], status(200, CITY)),
     ("projects:funder_create", [], status(200, ADMIN)),
     ("projects:programme_create", [], status(200, ADMIN)),
@@ -109,7 +109,7 @@ API_GET = [
     ("/projects", status(200, set(COLUMNS), anonymous=401, otherwise=200)),
     ("/projects/{project}", status(200, READS_A | {MENTOR}, anonymous=401)),
     ("/brands", status(200, set(COLUMNS), anonymous=401, otherwise=200)),
-    ("/brands/{brand}", status(200, CONSOLE, anonymous=401)),
+    ("/brands/{brand}", status(200, READS_A, anonymous=401)),
     ("/grants", status(200, set(COLUMNS), anonymous=401, otherwise=200)),
     ("/grants/{grant}", status(200, READS_A | {MENTOR}, anonymous=401)),
     ("/mentor/milestones", status(200, set(COLUMNS), anonymous=401, otherwise=200)),

@@ -121,6 +121,17 @@ def test_api_write_matrix(city, objs, contest):
             for role in COLUMNS
         }
 
+    # An entry through the API (multipart, without the application form): the managers of a
+    # project (entrants) get the service's 422; the others (no project of theirs to enter) 404.
+    entry_url = "/api/v1/competitions/{competition}/entries".format(**objs)
+    form = {"project_id": contest.entry_a.project_id, "track_id": contest.track.pk, "summary": "简介"}
+    got = {
+        role: (bearer(city.users[role]) if city.users[role] else login_client(None))
+        .post(entry_url, form)
+        .status_code
+        for role in COLUMNS
+    }
+    assert got == status(422, ENTRANTS, anonymous=401)
     assert post("/judge/{judge}/entries/{entry_b}/scores", body) == status(200, set(), anonymous=401)
     assert not Score.objects.exists()
     assert post("/competitions/{competition}/publish") == status(409, {"city_admin"}, anonymous=401)

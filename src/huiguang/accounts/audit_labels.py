@@ -205,6 +205,8 @@ ACTION_LABELS |= {
     "campaign_recruits_assigned": _("campaign recruits placed on shifts in bulk"),
     "campaign_blast_sent": _("message sent to campaign recruits"),
     "enrollment_bulk_placed": _("volunteers placed on a shift in bulk"),
+    # honors
+    "honor.awards_record": _("competition awards recorded as project honors"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

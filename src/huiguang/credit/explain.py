@@ -17,7 +17,7 @@ LABELS = {
     "regularity": gettext_lazy("Regularity"),
     "reliability": gettext_lazy("Reliability"),
     "quality": gettext_lazy("Quality"),
-    "growth": gettext_lazy("Growth (honors)"),
+    "growth": gettext_lazy("Growth (honors and qualifications)"),
     "penalties": gettext_lazy("Penalties"),
     "review": gettext_lazy("Review corrections"),
 }
@@ -46,7 +46,9 @@ def _inputs(key: str, i: dict, p: dict) -> list[str]:
     if key == "growth":
         return [
             _("honors: %(c)d city, %(p)d province, %(n)d national")
-            % {"c": i["honors_city"], "p": i["honors_province"], "n": i["honors_national"]}
+            % {"c": i["honors_city"], "p": i["honors_province"], "n": i["honors_national"]},
+            # A snapshot from before qualifications counted has no such input: none counted then.
+            _("%(n)d valid qualifications (not expired, not revoked)") % {"n": i.get("qualifications", 0)},
         ]
     if key == "penalties":
         return [_("%(n)d revoked records") % {"n": i["revoked_records"]}]
@@ -72,10 +74,16 @@ def _formula(key: str, i: dict, p: dict, points: int) -> str:
             f"({c} + {count}) − 1) / 4) = {points}"
         )
     if key == "growth":
-        return (
-            f"min({_n(p['cap'])}, {_n(p['city'])} × {i['honors_city']} + {_n(p['province'])} × "
-            f"{i['honors_province']} + {_n(p['national'])} × {i['honors_national']}) = {points}"
+        honors = (
+            f"{_n(p['city'])} × {i['honors_city']} + {_n(p['province'])} × "
+            f"{i['honors_province']} + {_n(p['national'])} × {i['honors_national']}"
         )
+        if "qualifications" not in i:
+            return f"min({_n(p['cap'])}, {honors}) = {points}"
+        qualifications = (
+            f"min({_n(p['qualification_cap'])}, {_n(p['per_qualification'])} × {i['qualifications']})"
+        )
+        return f"min({_n(p['cap'])}, {honors} + {qualifications}) = {points}"
     if key == "penalties":
         return f"−min({_n(p['cap'])}, {_n(p['per_record'])} × {i['revoked_records']}) = {points}"
     return f"Σ = {points:+d}"
@@ -117,4 +125,6 @@ def hint_text(hint: dict) -> str:
         }
     if key == "quality":
         return _("Three more records rated 5 by the organizer: +%(gain)d points.") % {"gain": gain}
+    if key == "qualification":
+        return _("A valid qualification from a training course: +%(gain)d points.") % {"gain": gain}
     return _("A city honor: +%(gain)d points.") % {"gain": gain}

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huiguang.core.forms import BootstrapFormMixin
 from huiguang.core.params import WindowDateField
+from huiguang.projects.models import Competition, Project
 
 from .explain import LABELS
 from .models import CreditReview, Honor
@@ -28,6 +29,8 @@ PARAM_LABELS = {
     "city": _("points per city honor"),
     "province": _("points per province honor"),
     "national": _("points per national honor"),
+    "per_qualification": _("points per valid qualification"),
+    "qualification_cap": _("cap of the qualifications (points)"),
     "per_record": _("points per revoked record"),
 }
 
@@ -120,6 +123,9 @@ class PolicyForm(BootstrapFormMixin, forms.Form):
 class HonorForm(BootstrapFormMixin, forms.Form):
     volunteer_number = forms.CharField(label=_("Volunteer number"), max_length=32, required=False)
     organization_code = forms.CharField(label=_("Organization code"), max_length=32, required=False)
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.order_by("name", "pk"), required=False
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     level = forms.ChoiceField(label=_("Level"), choices=Honor.Level.choices)
     issuer = forms.CharField(label=_("Issuer"), max_length=200)
@@ -137,4 +143,11 @@ class HonorForm(BootstrapFormMixin, forms.Form):
 class HonorImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Honors workbook (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
+    )
+
+
+class AwardHonorsForm(BootstrapFormMixin, forms.Form):
+    competition = forms.ModelChoiceField(
+        label=_("Competition with published results"),
+        queryset=Competition.objects.filter(status=Competition.Status.PUBLISHED).order_by("-year", "name"),
     )

@@ -132,8 +132,10 @@ def evidence_path(instance, filename: str) -> str:
 
 
 class Honor(models.Model):
-    """表彰: an honor for a volunteer or an organization (projects later). A volunteer's honors
-    feed the growth component of the score and go into the volunteer's record export."""
+    """表彰: an honor for exactly one recipient — a volunteer, an organization or a service project.
+    Only a volunteer's honors feed the growth component of the score (and go into the volunteer's
+    record export); a project's honors are shown on the project's pages. An award of a published
+    competition becomes its project's honor once: `award` is unique (docs/credit.md)."""
 
     class Level(models.TextChoices):
         CITY = "city", pgettext_lazy("honor level", "city")
@@ -156,6 +158,24 @@ class Honor(models.Model):
         on_delete=models.PROTECT,
         related_name="honors",
     )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="honors",
+    )
+    # The competition award this honor records (one honor per award: recording twice writes once).
+    # SET_NULL: the honor stays on the project's record if the entry is ever withdrawn.
+    award = models.OneToOneField(
+        "projects.Award",
+        verbose_name=_("competition award"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="honor",
+    )
     title = models.CharField(_("title"), max_length=200)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     issuer = models.CharField(_("issuer"), max_length=200)
@@ -173,10 +193,18 @@ class Honor(models.Model):
         ordering = ["-awarded_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(volunteer__isnull=False) & Q(organization__isnull=True))
-                | (Q(volunteer__isnull=True) & Q(organization__isnull=False)),
-                name="honor_for_one_volunteer_or_organization",
-            )
+                condition=(
+                    Q(volunteer__isnull=False) & Q(organization__isnull=True) & Q(project__isnull=True)
+                )
+                | (Q(volunteer__isnull=True) & Q(organization__isnull=False) & Q(project__isnull=True))
+                | (Q(volunteer__isnull=True) & Q(organization__isnull=True) & Q(project__isnull=False)),
+                name="honor_for_exactly_one_recipient",
+            ),
+            # An award's honor is its entry's project's (never a volunteer's or an organization's).
+            models.CheckConstraint(
+                condition=Q(award__isnull=True) | Q(project__isnull=False),
+                name="honor_award_for_a_project",
+            ),
         ]
         indexes = [models.Index(fields=["volunteer", "level"])]
 
@@ -185,4 +213,4 @@ class Honor(models.Model):
 
     @property
     def recipient(self):
-        return self.volunteer or self.organization
+        return self.volunteer or self.organization or self.project

@@ -26,8 +26,16 @@ DEFAULT_COMPONENTS: dict[str, dict[str, float]] = {
     "reliability": {"weight": 200, "prior_attended": 9, "prior_shifts": 10, "cap": 200},
     # mean = (Σ ratings + prior_mean × prior_count) / (n + prior_count); points = weight × (mean − 1) / 4
     "quality": {"weight": 100, "prior_mean": 4, "prior_count": 3, "cap": 100},
-    # points = min(cap, Σ honors × points of their level)
-    "growth": {"city": 20, "province": 40, "national": 80, "cap": 170},
+    # points = min(cap, Σ honors × points of their level
+    #                   + min(qualification_cap, per_qualification × valid qualifications))
+    "growth": {
+        "city": 20,
+        "province": 40,
+        "national": 80,
+        "cap": 170,
+        "per_qualification": 10,
+        "qualification_cap": 30,
+    },
     # points = −min(cap, per_record × revoked records)
     "penalties": {"per_record": 50, "cap": 200},
 }
@@ -40,7 +48,7 @@ DEFAULT_BANDS = [
 COMPONENT_KEYS = tuple(DEFAULT_COMPONENTS)
 DEFAULT_DESCRIPTION = (
     "志愿信用分满分 1000 分，新注册志愿者约 300 分。分数由信用时数（对数）、服务规律性（近 12 个月）、"
-    "守约率（含先验）、组织方评价、表彰（资质类输入待培训模块上线后加入）和扣分（被核减的服务记录）组成。"
+    "守约率（含先验）、组织方评价、成长（表彰与有效资质证书）和扣分（被核减的服务记录）组成。"
 )
 
 
@@ -57,6 +65,7 @@ class Inputs:
     honors_city: int = 0
     honors_province: int = 0
     honors_national: int = 0
+    qualifications: int = 0  # valid qualification types held (training: not expired, not revoked)
     revoked_records: int = 0  # disputes whose correction took hours away (docs/credit.md)
     review_adjustment: int = 0  # Σ adjustments of corrected reviews
     reviews_corrected: int = 0
@@ -109,8 +118,14 @@ def quality_points(count: int, total: int, p: dict) -> int:
     return min(int(p["cap"]), half_up(p["weight"] * (quality_mean(count, total, p) - 1) / 4))
 
 
-def growth_points(city: int, province: int, national: int, p: dict) -> int:
-    return min(int(p["cap"]), half_up(city * p["city"] + province * p["province"] + national * p["national"]))
+def qualification_points(qualifications: int, p: dict) -> float:
+    """The qualifications' share of growth before the component's cap (the SQL does the same)."""
+    return min(p["qualification_cap"], qualifications * p["per_qualification"])
+
+
+def growth_points(city: int, province: int, national: int, p: dict, qualifications: int = 0) -> int:
+    honors = city * p["city"] + province * p["province"] + national * p["national"]
+    return min(int(p["cap"]), half_up(honors + qualification_points(qualifications, p)))
 
 
 def penalty_points(revoked: int, p: dict) -> int:
@@ -159,8 +174,11 @@ def score(inputs: Inputs, *, base: int, components: dict, bands: list[dict]) -> 
                 "honors_city": inputs.honors_city,
                 "honors_province": inputs.honors_province,
                 "honors_national": inputs.honors_national,
+                "qualifications": inputs.qualifications,
             },
-            "points": growth_points(inputs.honors_city, inputs.honors_province, inputs.honors_national, pg),
+            "points": growth_points(
+                inputs.honors_city, inputs.honors_province, inputs.honors_national, pg, inputs.qualifications
+            ),
             "cap": int(pg["cap"]),
         },
         {
@@ -237,6 +255,7 @@ def hints(inputs: Inputs, policy) -> list[dict]:
         ("reliability", {"attended": 5}),
         ("quality", {"ratings_count": 3, "ratings_sum": 15}),
         ("growth", {"honors_city": 1}),
+        ("qualification", {"qualifications": 1}),
     ):
         gain = _gain(inputs, policy, **change)
         if gain > 0:

@@ -17,11 +17,13 @@ What counts (shown on the published policy page):
   in the ledger's MonthlyRollup;
 - attended / no-shows: activities.Enrollment rows with status attended / no_show;
 - ratings: confirmed ServiceRecord rows (not reversals) with the organizer's rating 1–5;
-- honors: the volunteer's Honor rows by level;
+- honors: the volunteer's Honor rows by level (a project's or an organization's honors count for
+  no volunteer);
+- qualifications: training.Qualification types the volunteer holds valid today (not revoked, no
+  expiry or an expiry from today on), each type once;
 - revoked records: accepted disputes whose linked confirmed rows (the reversal and the
   correction) sum to fewer than 0 minutes, i.e. the organization took hours away;
 - review adjustments: the sum of the adjustments of corrected CreditReview rows.
-Qualifications do not exist yet (the training app comes later): growth counts honors only.
 """
 
 from __future__ import annotations
@@ -121,6 +123,12 @@ def inputs_sql(volunteer_id: int | None, months: int) -> tuple[str, list]:
             vid,
         ),
         (
+            "ql AS (SELECT volunteer_id, COUNT(DISTINCT type_id) AS n FROM training_qualification "
+            "WHERE revoked_at IS NULL AND (expires_on IS NULL OR expires_on >= %s)"
+            f"{only} GROUP BY volunteer_id)",
+            [timezone.localdate(), *vid],
+        ),
+        (
             "pn AS (SELECT x.volunteer_id, COUNT(*) AS n FROM (SELECT r.volunteer_id, r.dispute_id "
             "FROM ledger_servicerecord r JOIN ledger_dispute d ON d.id = r.dispute_id "
             "WHERE r.status = 'confirmed' AND d.status = 'accepted'"
@@ -138,11 +146,13 @@ def inputs_sql(volunteer_id: int | None, months: int) -> tuple[str, list]:
             "COALESCE(m.n, 0) AS active_months, COALESCE(e.a, 0) AS attended, COALESCE(e.n, 0) AS no_shows, "
             "COALESCE(rt.c, 0) AS ratings_count, COALESCE(rt.s, 0) AS ratings_sum, "
             "COALESCE(hn.c, 0) AS honors_city, COALESCE(hn.p, 0) AS honors_province, "
-            "COALESCE(hn.n, 0) AS honors_national, COALESCE(pn.n, 0) AS revoked_records, "
+            "COALESCE(hn.n, 0) AS honors_national, COALESCE(ql.n, 0) AS qualifications, "
+            "COALESCE(pn.n, 0) AS revoked_records, "
             "COALESCE(cr.s, 0) AS review_adjustment, COALESCE(cr.n, 0) AS reviews_corrected "
             "FROM volunteers_volunteer v LEFT JOIN hv ON hv.volunteer_id = v.id "
             "LEFT JOIN m ON m.volunteer_id = v.id LEFT JOIN e ON e.volunteer_id = v.id "
             "LEFT JOIN rt ON rt.volunteer_id = v.id LEFT JOIN hn ON hn.volunteer_id = v.id "
+            "LEFT JOIN ql ON ql.volunteer_id = v.id "
             "LEFT JOIN pn ON pn.volunteer_id = v.id LEFT JOIN cr ON cr.volunteer_id = v.id"
             + (" WHERE v.id = %s" if one else "")
             + ")",
@@ -179,7 +189,8 @@ def scored_sql(policy) -> str:
         str(int(g["cap"])),
         _half_up(
             f"{_d('honors_city')} * {_num(g['city'])} + {_d('honors_province')} * {_num(g['province'])} + "
-            f"{_d('honors_national')} * {_num(g['national'])}"
+            f"{_d('honors_national')} * {_num(g['national'])} + "
+            + _least(_num(g["qualification_cap"]), f"{_d('qualifications')} * {_num(g['per_qualification'])}")
         ),
     )
     revoked = _half_up(f"{_d('revoked_records')} * {_num(p['per_record'])}")
@@ -215,7 +226,7 @@ def components_sql(policy) -> str:
         "regularity": ["active_months"],
         "reliability": ["attended", "no_shows"],
         "quality": ["ratings_count", "ratings_sum"],
-        "growth": ["honors_city", "honors_province", "honors_national"],
+        "growth": ["honors_city", "honors_province", "honors_national", "qualifications"],
         "penalties": ["revoked_records"],
     }
     items = []

@@ -26,6 +26,7 @@ urlpatterns = [
     path("console/credit/honors/", honors.honor_list, name="honors"),
     path("console/credit/honors/new/", honors.honor_new, name="honor_new"),
     path("console/credit/honors/import/", honors.honor_import, name="honor_import"),
+    path("console/credit/honors/awards/", honors.honor_awards, name="honor_awards"),
     path("console/credit/honors/template.xlsx", honors.honor_template, name="honor_template"),
     path("console/credit/honors/<int:pk>/evidence/", honors.honor_evidence, name="honor_evidence"),
 ]

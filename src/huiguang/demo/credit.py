@@ -15,6 +15,7 @@ from huiguang.credit.services.reviews import review_request
 from huiguang.credit.services.snapshots import snapshots_recompute_all
 from huiguang.ledger.models import VolunteerHours
 from huiguang.network.models import Grant, Organization
+from huiguang.projects.models import Project
 from huiguang.volunteers.models import Volunteer
 
 from .accounts import ACCOUNTS_BY_KEY
@@ -30,6 +31,12 @@ ORGANIZATION_TITLES = [
     ("浙江省五星级志愿服务组织", Honor.Level.PROVINCE, "浙江省志愿服务联合会"),
 ]
 CITATIONS = ["长期坚持社区助老服务", "疫情防控一线表现突出", "组织多场文明实践活动", "常年参与环境保护行动"]
+
+
+PROJECT_TITLES = [
+    ("浙江省优秀志愿服务项目", Honor.Level.PROVINCE, "浙江省志愿服务联合会"),
+    ("全国最佳志愿服务项目", Honor.Level.NATIONAL, "中央文明办"),
+]
 
 
 def _honor(rng: random.Random, today: dt.date, actor, title: tuple, **recipient) -> Honor:
@@ -68,6 +75,11 @@ def seed_credit(*, rng: random.Random, today: dt.date) -> dict[str, int]:
     for org in busiest:
         title = ORGANIZATION_TITLES[rng.randrange(len(ORGANIZATION_TITLES))]
         honors.append(_honor(rng, today, actor, title, organization=org))
+    # Brand projects win provincial and national awards (issue 12); the competition's awards became
+    # their projects' honors when its results were published (demo/competitions.py).
+    brand_projects = Project.objects.filter(brand__isnull=False).order_by("pk")[: len(PROJECT_TITLES)]
+    for project, title in zip(brand_projects, PROJECT_TITLES, strict=False):
+        honors.append(_honor(rng, today, actor, title, project=project))
     Honor.objects.bulk_create(honors)
     result = snapshots_recompute_all()
     reviews = 0

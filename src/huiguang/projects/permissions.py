@@ -6,7 +6,8 @@ network's Scope (DESIGN §6). Selectors filter with the `_q` functions; views an
   co-organizations (city-wide roles: every project), and its mentor.
 - Changing a project (details, photos, milestone reports): the managers of its owning
   organization (Scope.manages: its admins or above, its region's admins, the city admin).
-- Brands: read by every console user, changed by the managers of the brand's organization.
+- Brands: read by the console users whose scope holds the brand's organization (city-wide roles:
+  every brand), changed by the managers of that organization; any other brand answers 404.
 - Funding (funders, programmes, grants, disbursements, mentors): the city admin (团市委) changes
   it; the city-wide roles read the programme views and exports.
 - Reviewing a milestone report: the project's active mentor.
@@ -62,8 +63,20 @@ def may_manage_brand(user, brand) -> bool:
     return scope_for(user).manages(brand.organization)
 
 
-def may_read_brands(user) -> bool:
-    return scope_for(user).is_console_user
+def may_use_brand(user, brand, *, current=None) -> bool:
+    """A project may be put under a brand the user reads (or keep the brand it has)."""
+    if brand is None or (current is not None and brand.pk == current.pk):
+        return True
+    q = brand_read_q(user)
+    return q is not None and type(brand).objects.filter(q, pk=brand.pk).exists()
+
+
+def brand_read_q(user, prefix: str = "") -> Q | None:
+    """Brands `user` reads, as a filter (those of the organizations in the scope); None: none."""
+    scope = scope_for(user)
+    if not scope.is_console_user:
+        return None
+    return scope.organizations_q(f"{prefix}organization__")
 
 
 def may_manage_funding(user) -> bool:

@@ -12,19 +12,23 @@ from ..explain import explain, hint_text
 from ..permissions import may_manage_credit, may_read_credit_console
 from ..scoring import hints, inputs_of
 from ..selectors.scores import (
+    competition_or_404,
     current_policy,
     honor_list_for,
     own_reviews,
     policy_list,
+    project_by_id,
     review_get_for,
     review_list_for,
     snapshot_history,
     volunteer_credit_get_for,
 )
+from ..services.awards import award_honors_record
 from ..services.honors import honor_create
 from ..services.reviews import review_answer, review_request
 from ..services.snapshots import snapshot_compute
 from .schemas import (
+    AwardHonorsOut,
     HonorIn,
     HonorOut,
     MyScoreOut,
@@ -147,11 +151,32 @@ def honors(request):
     return honor_list_for(request.user)
 
 
-@router.post("/credit/honors", response={201: HonorOut, **ERRORS}, summary="Record an honor")
+@router.post(
+    "/credit/honors",
+    response={201: HonorOut, **ERRORS},
+    summary="Record an honor",
+    description="Of exactly one recipient: volunteer_number, organization_code or project_id.",
+)
 def honor_create_api(request, payload: HonorIn):
     _manager(request)
-    honor = honor_create(actor=request.user, request=request, **payload.dict())
+    data = payload.dict()
+    project_id = data.pop("project_id", None)
+    project = project_by_id(project_id) if project_id is not None else None
+    honor = honor_create(actor=request.user, request=request, project=project, **data)
     return Status(201, honor)
+
+
+@router.post(
+    "/credit/competitions/{int:competition_id}/award-honors",
+    response={200: AwardHonorsOut, **REFUSALS},
+    summary="Record a published competition's awards as project honors",
+    description="Idempotent: awards already recorded are skipped. Not published: 409 NOT_PUBLISHED.",
+)
+def award_honors_api(request, competition_id: int):
+    _manager(request)
+    competition = competition_or_404(competition_id)
+    written = award_honors_record(actor=request.user, competition=competition, request=request)
+    return {"competition_id": competition.pk, "written": written}
 
 
 @router.post(

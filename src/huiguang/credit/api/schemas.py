@@ -97,8 +97,11 @@ class ReviewFilter(Schema):
 
 
 class HonorIn(Schema):
-    volunteer_number: Code32 = Field("", description="The honored volunteer (or give organization_code).")
-    organization_code: Code32 = Field("", description="The honored organization (or give volunteer_number).")
+    volunteer_number: Code32 = Field("", description="The honored volunteer (exactly one recipient).")
+    organization_code: Code32 = Field("", description="The honored organization (exactly one recipient).")
+    project_id: Annotated[int | None, whole_number(1), number_schema(1)] = Field(
+        None, description="The honored service project (exactly one recipient); feeds no volunteer's score."
+    )
     title: Text200
     level: Annotated[str, choice(Honor.Level), enum_schema(Honor.Level, query=False)] = Field(
         ..., description="city, province or national."
@@ -112,6 +115,8 @@ class HonorOut(Schema):
     id: int
     volunteer_id: int | None
     organization_id: int | None
+    project_id: int | None
+    award_id: int | None = Field(..., description="The competition award this honor records, if any.")
     title: str
     level: str
     issuer: str
@@ -122,3 +127,8 @@ class HonorOut(Schema):
     @staticmethod
     def resolve_has_evidence(obj) -> bool:
         return bool(obj.evidence)
+
+
+class AwardHonorsOut(Schema):
+    competition_id: int
+    written: int = Field(..., description="Honors written now; awards already recorded are skipped.")

@@ -7,8 +7,11 @@ import datetime as dt
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from huiguang.core.errors import FieldErrors
 from huiguang.core.selectors import get_or_404
+from huiguang.projects.models import Competition, Project
 from huiguang.volunteers.selectors import volunteer_get_for
 
 from ..models import CreditPolicy, CreditReview, CreditSnapshot, Honor
@@ -91,11 +94,29 @@ def volunteer_credit_get_for(user, pk):
 def honor_list_for(user) -> QuerySet[Honor]:
     if not may_read_credit_console(user):
         return Honor.objects.none()
-    return Honor.objects.select_related("volunteer", "organization").order_by("-awarded_on", "-id")
+    return Honor.objects.select_related("volunteer", "organization", "project").order_by("-awarded_on", "-id")
 
 
 def honor_get_for(user, pk) -> Honor:
     return get_or_404(honor_list_for(user), pk)
+
+
+def project_by_id(pk: int) -> Project:
+    """The project an honor is recorded for (the city admin records honors of any project)."""
+    project = Project.objects.filter(pk=pk).first()
+    if project is None:
+        raise FieldErrors({"project_id": [_("No project has this number.")]})
+    return project
+
+
+def competition_or_404(pk) -> Competition:
+    return get_or_404(Competition.objects.all(), pk)
+
+
+def project_honors(project_id: int) -> QuerySet[Honor]:
+    """A project's honors, newest first: what the project's pages show (title, level, issuer,
+    date — never the evidence or the citation's author)."""
+    return Honor.objects.filter(project_id=project_id).order_by("-awarded_on", "-id")
 
 
 def honors_of(volunteer) -> QuerySet[Honor]:

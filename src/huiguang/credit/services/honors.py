@@ -1,4 +1,5 @@
-"""Recording honors (表彰) one by one; the evidence file is checked by its content: a PDF, or a
+"""Recording honors (表彰) one by one — of a volunteer, an organization or a service project; the
+evidence file is checked by its content: a PDF, or a
 JPEG/PNG picture (re-encoded from its pixels by core.images), at most 10 MB."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from huiguang.core.errors import FieldErrors
 from huiguang.core.images import MB, ImagePolicy, image_check
 from huiguang.core.params import FIRST_DAY
 from huiguang.network.models import Organization
+from huiguang.projects.models import Project
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Honor
@@ -66,11 +68,17 @@ def honor_fields_check(
     return errors
 
 
-def _recipient(volunteer_number: str, organization_code: str):
+def one_recipient_message() -> str:
+    return _("Give exactly one recipient: a volunteer number, an organization code or a project.")
+
+
+def _recipient(volunteer_number: str, organization_code: str, project: Project | None):
+    """(volunteer, organization, errors): exactly one of the three recipients is given."""
     number, code = (volunteer_number or "").strip(), (organization_code or "").strip()
-    if bool(number) == bool(code):
-        message = _("Give either a volunteer number or an organization code.")
-        return None, None, {"volunteer_number": [message]}
+    if sum((bool(number), bool(code), project is not None)) != 1:
+        return None, None, {"volunteer_number": [one_recipient_message()]}
+    if project is not None:
+        return None, None, {}
     if number:
         volunteer = Volunteer.objects.filter(volunteer_number=number).first()
         if volunteer is None:
@@ -92,14 +100,17 @@ def honor_create(
     citation: str = "",
     volunteer_number: str = "",
     organization_code: str = "",
+    project: Project | None = None,
     evidence=None,
     request=None,
 ) -> Honor:
+    """An honor of a volunteer (by number), an organization (by code) or a project: exactly one.
+    A project's honor feeds no volunteer's score."""
     if not may_manage_credit(actor):
         raise PermissionDenied
     today = timezone.localdate()
     errors = honor_fields_check(title=title, level=level, issuer=issuer, awarded_on=awarded_on, today=today)
-    volunteer, organization, recipient_errors = _recipient(volunteer_number, organization_code)
+    volunteer, organization, recipient_errors = _recipient(volunteer_number, organization_code, project)
     errors.update(recipient_errors)
     stored = None
     if evidence is not None:
@@ -113,6 +124,7 @@ def honor_create(
         honor = Honor(
             volunteer=volunteer,
             organization=organization,
+            project=project,
             title=title.strip()[:200],
             level=level,
             issuer=issuer.strip()[:200],
@@ -123,5 +135,12 @@ def honor_create(
         if stored is not None:
             honor.evidence.save(stored.name, stored, save=False)
         honor.save()
-        audit_log(action="honor.create", actor=actor, obj=honor, request=request, level=level)
+        audit_log(
+            action="honor.create",
+            actor=actor,
+            obj=honor,
+            request=request,
+            level=level,
+            project=project.pk if project is not None else None,
+        )
     return honor

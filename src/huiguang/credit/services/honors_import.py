@@ -1,7 +1,8 @@
 """Honors from an .xlsx (表彰名单): every bad row is reported and none is written, or all are.
 
-Columns (the template, `honors_template_xlsx`): volunteer number or organization code (one of
-them), title, level (市级/省级/国家级 or city/province/national), issuer, date, citation. The file
+Columns (the template, `honors_template_xlsx`): volunteer number, organization code or project
+(its name, or its number: the id in the project page's address) — exactly one of them —, title,
+level (市级/省级/国家级 or city/province/national), issuer, date, citation. The file
 is checked like the volunteers' import (type by content, zip-bomb limits: volunteers.importing).
 Evidence files are attached one by one on the honor's page, not in the sheet.
 """
@@ -23,18 +24,20 @@ from python_calamine import CalamineWorkbook
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import Refused
 from huiguang.network.models import Organization
+from huiguang.projects.models import Project
 from huiguang.volunteers.importing.columns import cell_text, header_key
 from huiguang.volunteers.importing.files import check_size, detect_kind
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Honor
 from ..permissions import may_manage_credit
-from .honors import honor_fields_check
+from .honors import honor_fields_check, one_recipient_message
 
 MAX_ROWS = 2000
 COLUMNS = [
     ("volunteer_number", gettext_lazy("Volunteer number"), ("志愿者编号",)),
     ("organization_code", gettext_lazy("Organization code"), ("组织编码", "组织代码")),
+    ("project", gettext_lazy("Project"), ("项目", "项目名称", "项目编号")),
     ("title", gettext_lazy("Title"), ("称号", "荣誉称号")),
     ("level", gettext_lazy("Level"), ("级别",)),
     ("issuer", gettext_lazy("Issuer"), ("颁发单位",)),
@@ -76,7 +79,7 @@ def honors_template_xlsx() -> bytes:
     ws.title = _("Honors")
     ws.append([str(label) for _key, label, _aliases in COLUMNS])
     ws.append(
-        ["330482202600000001", "", "优秀志愿者", "市级", "平湖市文明办", "2026-03-05", "长期坚持社区服务"]
+        ["330482202600000001", "", "", "优秀志愿者", "市级", "平湖市文明办", "2026-03-05", "长期坚持社区服务"]
     )
     out = io.BytesIO()
     wb.save(out)
@@ -114,7 +117,7 @@ def _rows(content: bytes) -> tuple[dict[str, int], list[tuple[int, list]]]:
         for key, label, _a in COLUMNS
         if key in ("title", "level", "issuer", "awarded_on") and key not in positions
     ]
-    if missing or not ({"volunteer_number", "organization_code"} & set(positions)):
+    if missing or not ({"volunteer_number", "organization_code", "project"} & set(positions)):
         raise Refused(
             "MISSING_COLUMNS",
             _("The first row must hold the columns of the template: download it and copy your data into it."),
@@ -138,6 +141,24 @@ def _date(value) -> dt.date | None:
         return None
 
 
+def _projects(refs: set[str]) -> tuple[dict[str, Project], set[str]]:
+    """The projects the sheet names, by number (digits) or by name, in two queries:
+    ({name or number as written: project}, the names several projects share)."""
+    found: dict[str, Project] = {}
+    ambiguous: set[str] = set()
+    ids = {int(r) for r in refs if r.isdigit() and len(r) < 12}
+    for project in Project.objects.filter(pk__in=ids):
+        found[str(project.pk)] = project
+    names = {r for r in refs if r not in found}
+    for project in Project.objects.filter(name__in=names).order_by("pk"):
+        if project.name in found:
+            ambiguous.add(project.name)
+        found[project.name] = project
+    for name in ambiguous:
+        del found[name]
+    return found, ambiguous
+
+
 def honors_import(*, actor, content: bytes, request=None) -> list[Honor]:
     """All honors of the file, or HonorsInvalid listing every bad row (nothing written)."""
     if not may_manage_credit(actor):
@@ -153,22 +174,19 @@ def honors_import(*, actor, content: bytes, request=None) -> list[Honor]:
     codes = {cell_text(cell(r, "organization_code")) for _n, r in rows} - {""}
     volunteers = {v.volunteer_number: v for v in Volunteer.objects.filter(volunteer_number__in=numbers)}
     organizations = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+    projects, ambiguous = _projects({cell_text(cell(r, "project")) for _n, r in rows} - {""})
     today = timezone.localdate()
     errors: list[HonorRowError] = []
     honors: list[Honor] = []
     for number, cells in rows:
         vnum, code = cell_text(cell(cells, "volunteer_number")), cell_text(cell(cells, "organization_code"))
+        pref = cell_text(cell(cells, "project"))
         row_errors: list[HonorRowError] = []
         volunteer = volunteers.get(vnum) if vnum else None
         organization = organizations.get(code) if code else None
-        if bool(vnum) == bool(code):
-            row_errors.append(
-                HonorRowError(
-                    number,
-                    labels["volunteer_number"],
-                    _("Give either a volunteer number or an organization code."),
-                )
-            )
+        project = projects.get(pref) if pref else None
+        if sum((bool(vnum), bool(code), bool(pref))) != 1:
+            row_errors.append(HonorRowError(number, labels["volunteer_number"], one_recipient_message()))
         elif vnum and volunteer is None:
             row_errors.append(
                 HonorRowError(number, labels["volunteer_number"], _("No volunteer has this number."))
@@ -177,6 +195,13 @@ def honors_import(*, actor, content: bytes, request=None) -> list[Honor]:
             row_errors.append(
                 HonorRowError(number, labels["organization_code"], _("No organization has this code."))
             )
+        elif pref and project is None:
+            message = (
+                _("Several projects have this name: give the project's number instead.")
+                if pref in ambiguous
+                else _("No project has this name or number.")
+            )
+            row_errors.append(HonorRowError(number, labels["project"], message))
         title = cell_text(cell(cells, "title"))[:200]
         level = LEVEL_WORDS.get(cell_text(cell(cells, "level")).lower(), "")
         issuer = cell_text(cell(cells, "issuer"))[:200]
@@ -192,6 +217,7 @@ def honors_import(*, actor, content: bytes, request=None) -> list[Honor]:
                 Honor(
                     volunteer=volunteer,
                     organization=organization,
+                    project=project,
                     title=title,
                     level=level,
                     issuer=issuer,
@@ -204,5 +230,11 @@ def honors_import(*, actor, content: bytes, request=None) -> list[Honor]:
         raise HonorsInvalid(errors)
     with transaction.atomic():
         Honor.objects.bulk_create(honors, batch_size=500)
-        audit_log(action="honor.import", actor=actor, request=request, rows=len(honors))
+        audit_log(
+            action="honor.import",
+            actor=actor,
+            request=request,
+            rows=len(honors),
+            projects=sum(1 for h in honors if h.project is not None),
+        )
     return honors

@@ -14,9 +14,10 @@ from huiguang.core.pagination import paginate
 from huiguang.ledger.exports import XLSX
 from huiguang.network.permissions import console_page
 
-from ..forms import HonorForm, HonorImportForm
+from ..forms import AwardHonorsForm, HonorForm, HonorImportForm
 from ..permissions import may_manage_credit, may_read_credit_console
 from ..selectors.scores import honor_get_for, honor_list_for
+from ..services.awards import award_honors_record
 from ..services.honors import honor_create
 from ..services.honors_import import HonorsInvalid, honors_import, honors_template_xlsx
 from .me import posted as _posted
@@ -37,6 +38,29 @@ def honor_list(request):
         "credit/console/honors.html",
         {"page_obj": page_obj, "may_manage": may_manage_credit(request.user)},
     )
+
+
+@console_page
+def honor_awards(request):
+    """A published competition's awards as honors of the entries' projects (idempotent)."""
+    _manager(request)
+    form = AwardHonorsForm(_posted(request))
+    status = form_status(form)
+    if request.method == "POST" and form.is_valid():
+        try:
+            written = award_honors_record(
+                actor=request.user, competition=form.cleaned_data["competition"], request=request
+            )
+        except Refused as exc:
+            form.add_error("competition", exc.message)
+            status = INVALID_FORM_STATUS
+        else:
+            messages.success(
+                request,
+                _("%(n)d honors were recorded; awards already recorded were skipped.") % {"n": written},
+            )
+            return redirect("credit:honors")
+    return render(request, "credit/console/honor_awards.html", {"form": form}, status=status)
 
 
 @console_page

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from ..explain import LABELS
 from ..forms import PARAM_LABELS
-from ..scoring import COMPONENT_KEYS, DEFAULT_COMPONENTS
+from ..scoring import COMPONENT_KEYS, DEFAULT_COMPONENTS, merged_params
 from ..selectors.scores import current_policy, policy_get, policy_list
 
 
@@ -16,7 +16,7 @@ def policy_context(policy) -> dict:
             "key": key,
             "label": LABELS[key],
             "params": [
-                (PARAM_LABELS[name], (policy.components.get(key) or {}).get(name))
+                (PARAM_LABELS[name], merged_params(policy.components, key).get(name))
                 for name in DEFAULT_COMPONENTS[key]
             ],
         }

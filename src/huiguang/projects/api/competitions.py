@@ -6,17 +6,24 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from huiguang.core.api import ERRORS, Pagination, RefusedOut, number_schema, whole_number
+from huiguang.core.api import ERRORS, Pagination, RefusedOut, number_schema, text, whole_number
+from huiguang.core.errors import FieldErrors
 
 from ..permissions import may_create_competitions
 from ..selectors import competitions as sel
+from ..services.competitions import entry_submit
 from ..services.judging import RULE_TEXT, results_publish, score_submit
 
 router = Router(tags=["competitions"])
 WRITE_ERRORS = {**ERRORS, 409: RefusedOut}
+# Multipart files that may be missing: the service says what is wrong (the web form's messages).
+OPTIONAL_FILE = File(None)
+NO_FILES = File(None)
 
 
 class RoundOut(Schema):
@@ -69,6 +76,34 @@ class JudgeEntryOut(Schema):
     track_name: str
     scored: bool
     criteria: list[CriterionOut]
+
+
+class CompetitionEntryIn(Schema):
+    """A multipart form: numbers arrive as text."""
+
+    project_id: Annotated[int, whole_number(1, query=True), number_schema(1)] = Field(
+        ..., description="One of your projects (managed by your organization), not closed."
+    )
+    track_id: Annotated[int, whole_number(1, query=True), number_schema(1)] = Field(
+        ..., description="A track of this competition."
+    )
+    summary: Annotated[str, text(2000), Field(max_length=2000)]
+
+
+class CompetitionEntryOut(Schema):
+    id: int
+    competition_id: int
+    project_id: int
+    track_id: int
+    organization_id: int
+    status: str = Field(..., description="submitted, eligible or ineligible.")
+    summary: str
+    n_images: int
+    submitted_at: dt.datetime
+
+    @staticmethod
+    def resolve_n_images(obj) -> int:
+        return obj.images.count()
 
 
 class ScoreIn(Schema):
@@ -166,6 +201,48 @@ def publish(request, competition_id: int):
     competition = sel.competition_get_for(request.user, competition_id)
     results_publish(actor=request.user, competition=competition, request=request)
     return sel.competition_get_for(request.user, competition_id)
+
+
+@router.post(
+    "/competitions/{int:competition_id}/entries",
+    response={201: CompetitionEntryOut, **WRITE_ERRORS},
+    summary="Enter one of your projects",
+    description="multipart/form-data: project_id, track_id, summary, the application form in "
+    "`application_form` (a whole PDF of at most 10 MB) and up to 6 `images` (JPEG, PNG or WebP, "
+    "checked by their content and re-encoded), with the web form's checks. Managers of a project's "
+    "organization only (others: 404). Entries closed: 409.",
+)
+def entry_submit_api(
+    request,
+    competition_id: int,
+    payload: Form[CompetitionEntryIn],
+    application_form: UploadedFile | None = OPTIONAL_FILE,
+    images: list[UploadedFile] | None = NO_FILES,
+):
+    competition = sel.competition_get_for(request.user, competition_id)
+    projects = sel.enterable_projects(request.user)
+    if not projects.exists():
+        raise Http404
+    project = projects.filter(pk=payload.project_id).first()
+    track = competition.tracks.filter(pk=payload.track_id).first()
+    errors: dict[str, list[str]] = {}
+    if project is None:
+        errors["project_id"] = [_("Choose one of your projects.")]
+    if track is None:
+        errors["track_id"] = [_("Choose a track of this competition.")]
+    if project is None or track is None:
+        raise FieldErrors(errors)
+    entry = entry_submit(
+        actor=request.user,
+        competition=competition,
+        project=project,
+        track=track,
+        summary=payload.summary,
+        application_form=application_form,
+        images=images or [],
+        request=request,
+    )
+    return Status(201, entry)
 
 
 @router.get(

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -7,9 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from huiguang.core.forms import BootstrapFormMixin
 
 from ..models import Funder, Milestone, Programme
+from ..services.funding import MAX_SPENDING_LINES
 from .common import IMAGE_ACCEPT, IMAGE_HELP, MultipleImageField, date_input, fen, yuan_field
 
-SPENDING_LINES = 5  # lines on the report form; a report may have more through the API
+SPENDING_LINES = 5  # lines the report form shows at first; "add a line" goes up to MAX_SPENDING_LINES
+LINE_FIELD = re.compile(r"^(?:item|amount|receipt)_(\d{1,6})$")
+
+
+def lines_sent(data, files) -> int:
+    """The highest spending line number the request holds (0: none)."""
+    keys = list(data or ()) + list(files or ())
+    return max((int(m.group(1)) for m in map(LINE_FIELD.match, keys) if m), default=0)
 
 
 class FunderForm(BootstrapFormMixin, forms.Form):
@@ -72,12 +81,18 @@ class MentorForm(BootstrapFormMixin, forms.Form):
 
 
 class MilestoneReportForm(BootstrapFormMixin, forms.Form):
+    """The report with as many spending lines as were sent or asked for (`lines`), from
+    SPENDING_LINES up to MAX_SPENDING_LINES: a form sent with more lines is refused whole."""
+
+    max_lines = MAX_SPENDING_LINES
     text = forms.CharField(label=_("Report"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
     photos = MultipleImageField(label=_("Photos"), required=False, help_text=IMAGE_HELP)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lines: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
-        for i in range(1, SPENDING_LINES + 1):
+        self.lines_asked = max(lines, lines_sent(self.data, self.files) if self.is_bound else 0)
+        self.lines = min(MAX_SPENDING_LINES, max(SPENDING_LINES, self.lines_asked))
+        for i in range(1, self.lines + 1):
             self.fields[f"item_{i}"] = forms.CharField(label=_("Spent on"), max_length=120, required=False)
             self.fields[f"amount_{i}"] = yuan_field(_("Amount"), required=False)
             self.fields[f"receipt_{i}"] = forms.FileField(
@@ -95,13 +110,20 @@ class MilestoneReportForm(BootstrapFormMixin, forms.Form):
     def spending_rows(self):
         """The form's spending lines, grouped for the template."""
         return [
-            (self[f"item_{i}"], self[f"amount_{i}"], self[f"receipt_{i}"])
-            for i in range(1, SPENDING_LINES + 1)
+            (self[f"item_{i}"], self[f"amount_{i}"], self[f"receipt_{i}"]) for i in range(1, self.lines + 1)
         ]
+
+    def next_line(self) -> int | None:
+        """The number of the line "add a line" adds; None at the most lines."""
+        return self.lines + 1 if self.lines < MAX_SPENDING_LINES else None
 
     def clean(self):
         data = super().clean() or {}
-        for i in range(1, SPENDING_LINES + 1):
+        if self.lines_asked > MAX_SPENDING_LINES:
+            raise forms.ValidationError(
+                _("At most %(n)d spending lines.") % {"n": MAX_SPENDING_LINES}, code="too_many_lines"
+            )
+        for i in range(1, self.lines + 1):
             item, amount = data.get(f"item_{i}"), data.get(f"amount_{i}")
             if item and not amount:
                 self.add_error(f"amount_{i}", _("Enter the amount spent."))
@@ -113,7 +135,7 @@ class MilestoneReportForm(BootstrapFormMixin, forms.Form):
         data = self.cleaned_data
         return [
             (data[f"item_{i}"], fen(data[f"amount_{i}"]), data.get(f"receipt_{i}"))
-            for i in range(1, SPENDING_LINES + 1)
+            for i in range(1, self.lines + 1)
             if data.get(f"item_{i}")
         ]
 

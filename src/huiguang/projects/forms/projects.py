@@ -32,8 +32,15 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs=dict(IMAGE_ACCEPT)),
     )
 
-    def __init__(self, *args, organizations=None, project: Project | None = None, **kwargs):
+    def __init__(self, *args, organizations=None, brands=None, project: Project | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if brands is not None:
+            # The brands the user sees, and the one the project has (kept even when outside the scope).
+            keep = Brand.objects.filter(pk=project.brand_id) if project and project.brand_id else None
+            choices = Brand.objects.filter(pk__in=brands.values("pk"))
+            if keep is not None:
+                choices = choices | keep
+            self.fields["brand"].queryset = choices.order_by("name")  # type: ignore[attr-defined]
         active = Organization.objects.filter(status=Organization.Status.ACTIVE).order_by("path")
         self.fields["co_organizations"].queryset = active  # type: ignore[attr-defined]
         if project is None:

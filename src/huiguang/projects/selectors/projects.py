@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from huiguang.core.selectors import get_or_404
 
 from ..models import Brand, Project, ProjectMentor
-from ..permissions import may_read_brands, project_manage_q, project_read_q
+from ..permissions import brand_read_q, project_manage_q, project_read_q
 
 
 def _scoped(q: Q | None) -> QuerySet[Project]:
@@ -70,10 +70,13 @@ def project_mentor(project: Project) -> ProjectMentor | None:
 
 
 def brand_list_for(user) -> QuerySet[Brand]:
-    if not may_read_brands(user):
+    """The brands of the organizations in the user's scope (city-wide roles: all)."""
+    q = brand_read_q(user)
+    if q is None:
         return Brand.objects.none()
     return (
-        Brand.objects.select_related("organization")
+        Brand.objects.filter(q)
+        .select_related("organization")
         .annotate(n_sites=Count("sites", distinct=True), n_projects=Count("projects", distinct=True))
         .order_by("name")
     )

@@ -33,6 +33,7 @@ from huiguang.core.errors import FieldErrors, Refused
 
 from ..models import Award, AwardLevel, Competition, Entry, Judge, Round, RoundResult, Score
 from ..permissions import may_create_competitions, may_organize
+from ..signals import results_published
 from .common import require
 
 CENT = Decimal("0.01")
@@ -215,5 +216,6 @@ def results_publish(*, actor, competition: Competition, request=None) -> Competi
         if not updated.update(status=Competition.Status.PUBLISHED, published_at=timezone.now()):
             raise Refused("published", _("The results are already published."))
         audit_log(action="results_published", actor=actor, obj=competition, request=request)
-    competition.refresh_from_db()
+        competition.refresh_from_db()
+        results_published.send(sender=Competition, competition=competition, actor=actor, request=request)
     return competition

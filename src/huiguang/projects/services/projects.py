@@ -19,7 +19,7 @@ from huiguang.network.models import Organization, Site
 from huiguang.network.scope import scope_for
 
 from ..models import Brand, Project, ProjectPhoto
-from ..permissions import may_manage_brand, may_manage_project
+from ..permissions import may_manage_brand, may_manage_project, may_use_brand
 from .common import require, text_field
 
 S = Project.Status
@@ -36,6 +36,12 @@ def _check_period(starts_on: dt.date, ends_on: dt.date | None) -> None:
 def _save_logo(obj, upload, *, field: str = "logo") -> None:
     checked = image_check(upload, field=field)
     obj.logo.save(f"{uuid.uuid4().hex[:16]}{checked.extension}", upload, save=False)
+
+
+def _check_brand(actor, brand: Brand | None, *, current: Brand | None = None) -> None:
+    # A brand outside the actor's scope is one he cannot see: the same answer as an unknown one.
+    if not may_use_brand(actor, brand, current=current):
+        raise FieldErrors({"brand": [_("Choose a brand of an organization you work with.")]})
 
 
 def project_create(
@@ -59,6 +65,7 @@ def project_create(
     name = text_field(name, field="name", max_length=120)
     if category not in Project.Category.values:
         raise FieldErrors({"category": [_("Choose a category.")]})
+    _check_brand(actor, brand)
     _check_period(starts_on, ends_on)
     co = [o for o in co_organizations if o.pk != organization.pk]
     with transaction.atomic():
@@ -109,6 +116,8 @@ def project_update(
         fields["name"] = text_field(fields["name"], field="name", max_length=120)
     if "category" in fields and fields["category"] not in Project.Category.values:
         raise FieldErrors({"category": [_("Choose a category.")]})
+    if "brand" in fields:
+        _check_brand(actor, fields["brand"], current=project.brand)
     _check_period(fields.get("starts_on", project.starts_on), fields.get("ends_on", project.ends_on))
     with transaction.atomic():
         for name, value in fields.items():

@@ -242,8 +242,13 @@ def milestone_report(request, pk: int):
     """The project's managers report on a milestone: text, photos, spending with receipts."""
     milestone = milestone_get_for(request.user, pk)
     _require(may_manage_project(request.user, milestone.grant.project))
-    form = MilestoneReportForm(*posted(request))
+    asked = _whole(request.GET.get("lines")) or _whole(request.GET.get("line"))
+    form = MilestoneReportForm(*posted(request), lines=asked)
     back = reverse("projects:grant_detail", args=[milestone.grant_id])
+    if request.method == "GET" and request.GET.get("line") and form.lines == asked:
+        # "Add a line" (HTMX): the new line's fields and, out of band, the button for the next one.
+        context = {"row": form.spending_rows()[-1], "form": form, "milestone": milestone}
+        return render(request, "projects/funding/_spending_line_added.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             services.milestone_report_submit(
@@ -263,6 +268,11 @@ def milestone_report(request, pk: int):
             return redirect(back)
     context = {"form": form, "milestone": milestone, "back": back}
     return render(request, "projects/funding/report_form.html", context, status=form_status(form))
+
+
+def _whole(value) -> int:
+    """A small whole number from the query string (0 for anything else)."""
+    return int(value) if value and value.isdigit() and len(value) < 4 else 0
 
 
 # --- the mentor's phone pages ----------------------------------------------------------------------

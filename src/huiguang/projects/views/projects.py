@@ -56,7 +56,11 @@ def project_list(request):
 def project_create(request):
     if not may_create_projects(request.user):
         raise Http404
-    form = ProjectForm(*posted(request), organizations=organization_managed_by(request.user))
+    form = ProjectForm(
+        *posted(request),
+        organizations=organization_managed_by(request.user),
+        brands=brand_list_for(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(
@@ -92,7 +96,12 @@ def project_detail(request, pk: int):
 @console_page
 def project_edit(request, pk: int):
     project = project_managed_get_for(request.user, pk)
-    form = ProjectForm(*posted(request), project=project, initial=ProjectForm.initial_for(project))
+    form = ProjectForm(
+        *posted(request),
+        project=project,
+        brands=brand_list_for(request.user),
+        initial=ProjectForm.initial_for(project),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
         co = data.pop("co_organizations")

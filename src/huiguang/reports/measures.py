@@ -44,10 +44,9 @@ from django.utils.translation import gettext_lazy as _
 
 from huiguang.activities.selectors.figures import activity_figures
 from huiguang.core.formatting import hours_from_minutes
-from huiguang.network.selectors import members_by_organization
-from huiguang.volunteers.selectors import registrations_by_region
 
 from .models import OrganizationMonth, RegionMonth
+from .registered import ORGANIZATIONS, REGIONS, registered_by_path
 from .units import CITY, DEPARTMENT, TEAM, TOWN, VILLAGE, Unit, units_of
 
 Number = int | float | None
@@ -159,12 +158,8 @@ def _registrations(ctx: Context) -> dict[str, tuple[int, ...]]:
     in two organizations of one subtree counts in each: one GROUP BY, not a scan per unit)."""
 
     def load():
-        if ctx.regions:
-            by_path = ctx.across_months(
-                "registrations", lambda w: _per_month(registrations_by_region(w), len(w))
-            )
-        else:
-            by_path = ctx.across_months("members", lambda w: _per_month(members_by_organization(w), len(w)))
+        kind = REGIONS if ctx.regions else ORGANIZATIONS
+        by_path = ctx.across_months(kind, lambda w: _per_month(registered_by_path(kind, ctx.months), len(w)))
         sums = _subtree_sums(by_path, 2)
         return {u.id: _sum_under(sums, u.path, 2) for u in ctx.units}
 

@@ -4,9 +4,10 @@ what assessments pick their indicators from.
 Interface
 ---------
 - `MEASURES`: key → Measure(key, label, unit, value, unit_types, higher_is_better,
-  description). `label`, `unit` and `description` are translated (lazy) strings; `unit_types` the unit types it applies to (units.UNIT_TYPES: city,
-  town, village, department, team); `value(ctx)` returns {unit id: number or None} for every unit
-  of `ctx.units` (None: not defined, e.g. a rate over a base of 0).
+  description). `label`, `unit` and `description` are translated (lazy) strings; `unit_types`
+  the unit types it applies to (units.UNIT_TYPES: city, town, village, department, team);
+  `value(ctx)` returns {unit id: number or None} for every unit of `ctx.units` (None: not
+  defined, e.g. a rate over a base of 0).
 - `measure_values(unit_type, month, keys=None, *, shared=None, months=()) -> (units, {unit id:
   {measure key: number}})`: every unit of a type for one month (`month` = the first day), in a
   constant number of queries whatever the number of units or the size of the ledger: each
@@ -16,8 +17,8 @@ Interface
   (registrations, activities, trainings, loans and points) answer them all in one query
   (Context.across_months).
 - Adding a measure is one entry in MEASURES: a `value` function over the Context, usually a
-  `ctx.cached(name, loader)` of a lower app's selector or rollup. Never the ledger's ServiceRecord table: the rollups
-  (models/rollups.py) hold what the ledger says.
+  `ctx.cached(name, loader)` of a lower app's selector or rollup. Never the ledger's
+  ServiceRecord table: the rollups (models/rollups.py) hold what the ledger says.
 
 Sources: reports' RegionMonth / OrganizationMonth (hours, participations, active volunteers, new
 stars), RegistrationMonth / MembershipMonth (registered volunteers by residence region, active
@@ -48,7 +49,7 @@ from huiguang.core.formatting import hours_from_minutes
 
 from .models import OrganizationMonth, RegionMonth
 from .registered import ORGANIZATIONS, REGIONS, registered_by_path
-from .units import CITY, DEPARTMENT, TEAM, TOWN, VILLAGE, Unit, units_of
+from .units import CITY, DEPARTMENT, TEAM, TOWN, VILLAGE, Unit, units_by_type, units_of
 
 Number = int | float | None
 Values = dict[str, Number]
@@ -134,16 +135,23 @@ def _per_month(by_path: dict[str, list[tuple[int, int]]], count: int) -> list[di
 
 
 def _rollups(ctx: Context) -> dict[str, Any]:
-    def load():
-        if ctx.regions:
-            regions = RegionMonth.objects.filter(month=ctx.month, region_code__in=[u.id for u in ctx.units])
-            return {r.region_code: r for r in regions}
-        orgs = OrganizationMonth.objects.filter(
-            month=ctx.month, organization_id__in=[int(u.id) for u in ctx.units]
-        )
-        return {str(r.organization_id): r for r in orgs}
+    """The unit's RegionMonth / OrganizationMonth rows of the month: every region's (or
+    organization's) row of every month of the context in one query, shared by the unit types."""
 
-    return ctx.cached("rollups", load)  # type: ignore[return-value]
+    def load(_windows) -> list[dict[str, Any]]:
+        per_month: dict = {month: {} for month in ctx.months}
+        if ctx.regions:
+            for r in RegionMonth.objects.filter(month__in=ctx.months):
+                per_month[r.month][r.region_code] = r
+        else:
+            for o in OrganizationMonth.objects.filter(month__in=ctx.months):
+                per_month[o.month][str(o.organization_id)] = o
+        return [per_month[month] for month in ctx.months]
+
+    return ctx.cached(
+        "rollups",
+        lambda: ctx.across_months("region rollups" if ctx.regions else "organization rollups", load),
+    )  # type: ignore[return-value]
 
 
 def _counter(name: str) -> Callable[[Context], Values]:
@@ -369,7 +377,10 @@ def measure_values(
     """Every unit of `unit_type` and its values of the measures (all that apply, or `keys`) for
     the month: {unit id: {measure key: value}}. Computing several unit types or months? Pass one
     `shared` dict to every call and every month in `months` (Context says why)."""
-    units = units_of(unit_type)
+    if shared is None:
+        units = units_of(unit_type)
+    else:  # every unit type's units in two queries, once
+        units = shared.setdefault("units", {}).get(unit_type) or units_by_type(shared["units"])[unit_type]
     ctx = Context(unit_type, month, units, shared=shared, months=months)
     chosen = [m for m in measures_for(unit_type) if keys is None or m.key in keys]
     columns = {m.key: ctx.value(m.key) for m in chosen}

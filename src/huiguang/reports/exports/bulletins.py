@@ -27,6 +27,16 @@ from ..units import CITY, DEPARTMENT, TEAM, TOWN, UNIT_TYPES, VILLAGE
 from .xlsx import xlsx_bytes
 
 RED = colors.HexColor("#c00000")
+# The city's figures told in the PDF's opening sentence; the others follow it as a list.
+SUMMARY = (
+    "hours",
+    "participations",
+    "active",
+    "activities_held",
+    "people_served",
+    "registered",
+    "registered_new",
+)
 # The PDF's tables: the unit types printed (villages stay in the console and the .xlsx) and the
 # measures of each line (all of them are in the .xlsx).
 PDF_SECTIONS = (TOWN, DEPARTMENT, TEAM)
@@ -127,6 +137,14 @@ def _pdf(month: dt.date, figures: dict, generated_at: dt.datetime) -> bytes:
                 body,
             )
         )
+        # Every other figure of the city's line, from the catalogue (trainings, loans, school points…).
+        more = [
+            f"{MEASURES[k].label} {show(v.get(k))} {MEASURES[k].unit}"
+            for k in figures["sections"][CITY]["measures"]
+            if k in MEASURES and k not in SUMMARY
+        ]
+        if more:
+            story.append(para(" · ".join(more), body))
     for unit_type in PDF_SECTIONS:
         lines = figures["sections"].get(unit_type, {}).get("lines", [])
         story.append(para(UNIT_TYPES[unit_type], h2))

@@ -69,13 +69,15 @@ def units_of(unit_type: str) -> list[Unit]:
 def units_by_type(into: dict | None = None) -> dict[str, list[Unit]]:
     """Every unit of every type, in units_of's order, in two queries (a bulletin's sections)."""
     out: dict[str, list[Unit]] = into if into is not None else {}
-    levels = {level: unit_type for unit_type, level in REGION_TYPES.items()}
+    levels: dict[str, str] = {str(level): unit_type for unit_type, level in REGION_TYPES.items()}
     for unit_type in UNIT_TYPES:
         out[unit_type] = []
     regions = Region.objects.filter(level__in=list(levels)).select_related("parent").order_by("path")
     for r in regions:
         out[levels[r.level]].append(_region_unit(r))
-    kinds = {kind: unit_type for unit_type, ks in ORGANIZATION_TYPES.items() for kind in ks}
+    kinds: dict[str, str] = {
+        str(kind): unit_type for unit_type, ks in ORGANIZATION_TYPES.items() for kind in ks
+    }
     orgs = Organization.objects.filter(kind__in=list(kinds), status=Organization.Status.ACTIVE).order_by(
         "path"
     )

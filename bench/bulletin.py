@@ -270,6 +270,7 @@ def rollups() -> None:
     from django.db import connection, transaction
 
     from huiguang.network.models import Organization, Region
+    from huiguang.reports.services.registrations import registration_rollups_rebuild
 
     pg = connection.vendor == "postgresql"
     month = "date_trunc('month', r.service_date)::date" if pg else "date(r.service_date, 'start of month')"
@@ -337,6 +338,9 @@ def rollups() -> None:
             f"0, {now} "
             f"FROM ledger_servicerecord r WHERE {confirmed} GROUP BY r.volunteer_id"
         )
+    # The registration rollups (registered volunteers and members by month): what rebuild_rollups
+    # computes from the volunteers' and memberships' tables (two GROUP BYs).
+    registration_rollups_rebuild(apply=True)
     if pg:
         with connection.cursor() as c:
             c.execute("ANALYZE")

@@ -17,7 +17,9 @@ from huiguang.accounts.services import token_create
 from huiguang.activities.models import Activity, Category, Enrollment, Shift
 from huiguang.core.id_card import make_id_number
 from huiguang.network.models import Grant, Membership, Organization, Region, Site
+from huiguang.network.signals import memberships_changed
 from huiguang.volunteers.models import Volunteer
+from huiguang.volunteers.signals import volunteers_registered
 
 PASSWORD = "Huiguang#2026"
 _id_seq = itertools.count(1)
@@ -98,6 +100,8 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
         obj.birth_date, obj.gender = card.birth_date, card.gender
         obj.set_id_number(number)
         obj.save()
+        # What volunteer_register sends: the registration rollups (reports) stay consistent.
+        volunteers_registered.send(sender=Volunteer, volunteers=[obj])
         return obj
 
 
@@ -108,6 +112,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     volunteer = factory.SubFactory(VolunteerFactory)
     organization = factory.SubFactory(OrganizationFactory)
     status = Membership.Status.ACTIVE
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        if obj.status == Membership.Status.ACTIVE:  # what an approval sends (the members' rollups)
+            joined = [(obj.organization_id, obj.decided_at or obj.applied_at)]
+            memberships_changed.send(sender=Membership, joined=joined, left=[])
+        return obj
 
 
 class GrantFactory(factory.django.DjangoModelFactory):

@@ -16,6 +16,7 @@ from huiguang.ledger.services.records import record_append
 from huiguang.ledger.services.stars import star_policy_save
 from huiguang.reports.measures import measure_values
 from huiguang.reports.models import DailyCounter, OrganizationMonth, RegionMonth
+from huiguang.reports.services.registrations import registration_rollups_rebuild
 from huiguang.volunteers.models import Volunteer
 
 from .conftest import attend, confirmed, make_shift, reverse_record, ten_days_ago
@@ -128,6 +129,7 @@ def test_registration_and_rates(city, vol, org_admin):
     in_town_a.update(registered_at=timezone.make_aware(dt.datetime.combine(month, dt.time(12))))
     earlier = in_town_a.first()
     Volunteer.objects.filter(pk=earlier.pk).update(registered_at=timezone.now() - dt.timedelta(days=400))
+    registration_rollups_rebuild()  # the dates were written behind the services' back
     units, values = measure_values("town", month)
     line = values["330482001"]
     assert line["registered"] == in_town_a.count() >= 2
@@ -156,6 +158,7 @@ def test_rebuild_agrees_with_the_confirmations_then_repairs_drift(city, vol, org
 
 def test_measures_take_a_constant_number_of_queries(city, vol, org_admin, django_assert_max_num_queries):
     month = scene(city, vol, org_admin)
+    # units; rollups; registrations; activities; trainings; and for the city loans (2) and points
     for unit_type in ("city", "town", "village", "department", "team"):
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(8 if unit_type == "city" else 5):
             measure_values(unit_type, month)

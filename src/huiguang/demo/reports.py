@@ -17,10 +17,14 @@ from django.utils import timezone
 from huiguang.network.models import Grant, Organization
 from huiguang.reports.models import DailyCounter
 from huiguang.reports.services.bulletins import bulletin_generate, bulletin_publish, bulletin_review
+from huiguang.reports.services.registrations import registration_rollups_rebuild
 
 
 def seed_reports(*, rng: random.Random, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
+    # The demo's people and memberships were written in bulk, past the services' signals: count
+    # them into the registration rollups the way rebuild_rollups does.
+    registration_rollups_rebuild(apply=True)
     schools = list(Organization.objects.filter(kind=Organization.Kind.SCHOOL).order_by("pk"))
     for school in schools:
         school.enrolled_students = rng.randint(6, 30) * 100

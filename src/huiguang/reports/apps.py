@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from huiguang.ledger.signals import records_confirmed
+from huiguang.network.signals import memberships_changed
+from huiguang.volunteers.signals import volunteers_registered
 
 
 class ReportsConfig(AppConfig):
@@ -14,3 +16,5 @@ class ReportsConfig(AppConfig):
         from . import receivers
 
         records_confirmed.connect(receivers.add_confirmed, dispatch_uid="reports.add_confirmed")
+        volunteers_registered.connect(receivers.add_registered, dispatch_uid="reports.add_registered")
+        memberships_changed.connect(receivers.add_memberships, dispatch_uid="reports.add_memberships")

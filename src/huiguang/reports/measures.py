@@ -3,31 +3,30 @@ what assessments pick their indicators from.
 
 Interface
 ---------
-- `MEASURES`: key → Measure(key, label, unit, unit_types, value). `label` and `unit` are
-  translated (lazy) strings; `unit_types` the unit types it applies to (units.UNIT_TYPES: city,
-  town, village, department, team); `value(ctx)` returns {unit id: number or None} for every unit
-  of `ctx.units` (None: not defined, e.g. a rate over a base of 0).
+- `MEASURES`: key → Measure(key, label, unit, value, unit_types, higher_is_better,
+  description). `label`, `unit` and `description` are translated (lazy) strings; `unit_types`
+  the unit types it applies to (units.UNIT_TYPES: city, town, village, department, team);
+  `value(ctx)` returns {unit id: number or None} for every unit of `ctx.units` (None: not
+  defined, e.g. a rate over a base of 0).
 - `measure_values(unit_type, month, keys=None, *, shared=None, months=()) -> (units, {unit id:
   {measure key: number}})`: every unit of a type for one month (`month` = the first day), in a
   constant number of queries whatever the number of units or the size of the ledger: each
   source below is read once per call (Context.cached) and the measures derived from others
   reuse their values. Several unit types or months (a bulletin, an assessment period): pass the
-  same `shared` dict and every month in `months`, and the sources that read big tables
-  (volunteers, memberships) answer them all in one query (Context.across_months).
+  same `shared` dict and every month in `months`, and the sources shared by unit types
+  (registrations, activities, trainings, loans and points) answer them all in one query
+  (Context.across_months).
 - Adding a measure is one entry in MEASURES: a `value` function over the Context, usually a
-  `ctx.cached(name, loader)` of a lower app's selector or rollup (loans and school points from
-  the benefits app's selectors go here). Never the ledger's ServiceRecord table: the rollups
-  (models/rollups.py) hold what the ledger says.
+  `ctx.cached(name, loader)` of a lower app's selector or rollup. Never the ledger's
+  ServiceRecord table: the rollups (models/rollups.py) hold what the ledger says.
 
 Sources: reports' RegionMonth / OrganizationMonth (hours, participations, active volunteers, new
-stars), volunteers' registrations by residence region, network's active memberships by
-organization (summed over a subtree: a volunteer in two organizations of one subtree counts in
-each), activities' figures by region and organization. Regions count what was done in them
-(the record's region code) and the volunteers who live in them; organizations count what they
-and the organizations below them recorded, and their active members.
-
-Trainings are not in the catalogue: there is no training app yet and no training category of
-activities; the training app adds the entry.
+stars), RegistrationMonth / MembershipMonth (registered volunteers by residence region, active
+members by organization, each by month: registered.py), activities' figures by region and
+organization (activities, training sessions), the benefits app's monthly totals (loans, school
+points: city-wide only, see their descriptions). Regions count what was done in them (the
+record's region code) and the volunteers who live in them; organizations count what they and the
+organizations below them recorded, and their active members.
 """
 
 from __future__ import annotations
@@ -41,14 +40,16 @@ from typing import Any
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from huiguang.activities.selectors.figures import activity_figures
+from huiguang.activities.selectors.figures import activity_figures, training_figures
+from huiguang.benefits.selectors.loans import loan_totals_by_month
+from huiguang.benefits.selectors.points import points_totals_by_month
 from huiguang.core.formatting import hours_from_minutes
-from huiguang.network.selectors import members_by_organization
-from huiguang.volunteers.selectors import registrations_by_region
 
 from .models import OrganizationMonth, RegionMonth
-from .units import CITY, DEPARTMENT, TEAM, TOWN, VILLAGE, Unit, units_of
+from .registered import ORGANIZATIONS, REGIONS, registered_by_path
+from .units import CITY, DEPARTMENT, TEAM, TOWN, VILLAGE, Unit, units_by_type, units_of
 
 Number = int | float | None
 Values = dict[str, Number]
@@ -134,16 +135,23 @@ def _per_month(by_path: dict[str, list[tuple[int, int]]], count: int) -> list[di
 
 
 def _rollups(ctx: Context) -> dict[str, Any]:
-    def load():
-        if ctx.regions:
-            regions = RegionMonth.objects.filter(month=ctx.month, region_code__in=[u.id for u in ctx.units])
-            return {r.region_code: r for r in regions}
-        orgs = OrganizationMonth.objects.filter(
-            month=ctx.month, organization_id__in=[int(u.id) for u in ctx.units]
-        )
-        return {str(r.organization_id): r for r in orgs}
+    """The unit's RegionMonth / OrganizationMonth rows of the month: every region's (or
+    organization's) row of every month of the context in one query, shared by the unit types."""
 
-    return ctx.cached("rollups", load)  # type: ignore[return-value]
+    def load(_windows) -> list[dict[str, Any]]:
+        per_month: dict = {month: {} for month in ctx.months}
+        if ctx.regions:
+            for r in RegionMonth.objects.filter(month__in=ctx.months):
+                per_month[r.month][r.region_code] = r
+        else:
+            for o in OrganizationMonth.objects.filter(month__in=ctx.months):
+                per_month[o.month][str(o.organization_id)] = o
+        return [per_month[month] for month in ctx.months]
+
+    return ctx.cached(
+        "rollups",
+        lambda: ctx.across_months("region rollups" if ctx.regions else "organization rollups", load),
+    )  # type: ignore[return-value]
 
 
 def _counter(name: str) -> Callable[[Context], Values]:
@@ -159,34 +167,40 @@ def _registrations(ctx: Context) -> dict[str, tuple[int, ...]]:
     in two organizations of one subtree counts in each: one GROUP BY, not a scan per unit)."""
 
     def load():
-        if ctx.regions:
-            by_path = ctx.across_months(
-                "registrations", lambda w: _per_month(registrations_by_region(w), len(w))
-            )
-        else:
-            by_path = ctx.across_months("members", lambda w: _per_month(members_by_organization(w), len(w)))
+        kind = REGIONS if ctx.regions else ORGANIZATIONS
+        by_path = ctx.across_months(kind, lambda w: _per_month(registered_by_path(kind, ctx.months), len(w)))
         sums = _subtree_sums(by_path, 2)
         return {u.id: _sum_under(sums, u.path, 2) for u in ctx.units}
 
     return ctx.cached("registrations", load)  # type: ignore[return-value]
 
 
-def _activities(ctx: Context) -> dict[str, tuple[int, ...]]:
-    def load():
-        rows = ctx.across_months(
-            "activities", lambda w: [activity_figures(since=since, until=until) for since, until in w]
-        )
-        key = "region__path" if ctx.regions else "organization__path"
-        by_path: dict[str, list[int]] = {}
-        for row in rows:
-            line = by_path.setdefault(row[key], [0, 0, 0])
-            line[0] += row["published"]
-            line[1] += row["held"]
-            line[2] += row["served"] or 0
-        sums = _subtree_sums(by_path, 3)
-        return {u.id: _sum_under(sums, u.path, 3) for u in ctx.units}
+def _path_source(name: str, figures: Callable[..., list[dict]], columns: tuple[str, ...]):
+    """A lower app's figures per (region path, organization path) for a month window (`figures(since=,
+    until=)`), summed over each unit's subtree: {unit id: the `columns`' sums}. Read once per
+    month for every unit type of a bulletin (Context.across_months)."""
+    width = len(columns)
 
-    return ctx.cached("activities", load)  # type: ignore[return-value]
+    def source(ctx: Context) -> dict[str, tuple[int, ...]]:
+        def load():
+            rows = ctx.across_months(
+                name, lambda w: [figures(since=since, until=until) for since, until in w]
+            )
+            key = "region__path" if ctx.regions else "organization__path"
+            by_path: dict[str, list[int]] = {}
+            for row in rows:
+                line = by_path.setdefault(row[key], [0] * width)
+                for i, column in enumerate(columns):
+                    line[i] += row[column] or 0
+            sums = _subtree_sums(by_path, width)
+            return {u.id: _sum_under(sums, u.path, width) for u in ctx.units}
+
+        return ctx.cached(name, load)  # type: ignore[return-value]
+
+    return source
+
+
+_activities = _path_source("activities", activity_figures, ("published", "held", "served"))
 
 
 def _column(source: Callable[[Context], dict[str, tuple]], index: int) -> Callable[[Context], Values]:
@@ -215,6 +229,38 @@ def _derived(part: str, whole: str, scale: int) -> Callable[[Context], Values]:
     return value
 
 
+# --- sources: loans, points, trainings ------------------------------------------------------------------
+
+# Training sessions are activities with a course (activities.selectors.figures.training_figures).
+_trainings = _path_source("trainings", training_figures, ("sessions", "trained", "qualified"))
+
+
+def _city_benefits(ctx: Context) -> dict:
+    """The city's loans and school-admission points of the month, from the benefits app's monthly
+    totals (two selectors, one call each for every month of the bulletin)."""
+
+    def load(windows) -> list[dict]:
+        first, last = ctx.months[0], ctx.months[-1]
+        end = (last + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)  # its last day
+        loans = {r["month"]: r for r in loan_totals_by_month(start=first, end=end)}
+        points = {r["month"]: r for r in points_totals_by_month(start=first, end=end)}
+        return [
+            {f"loans_{k}": v for k, v in loans.get(m, {}).items()}
+            | {f"points_{k}": v for k, v in points.get(m, {}).items()}
+            for m in ctx.months
+        ]
+
+    return ctx.across_months("benefits", load)
+
+
+def _city_figure(name: str) -> Callable[[Context], Values]:
+    def value(ctx: Context) -> Values:
+        row = _city_benefits(ctx)
+        return {u.id: row.get(name, 0) for u in ctx.units}
+
+    return value
+
+
 # --- the catalogue -----------------------------------------------------------------------------------------
 
 
@@ -226,9 +272,11 @@ class Measure:
     value: Callable[[Context], Values]
     unit_types: frozenset[str] = ALL
     higher_is_better: bool = True
+    description: Promise | str = ""  # what it counts, where the label alone may mislead
 
 
 PEOPLE, PERCENT, HOURS, TIMES, COUNT = _("people"), _("%"), _("hours"), _("person-times"), _("activities")
+CITY_ONLY = frozenset({CITY})
 
 MEASURES: dict[str, Measure] = {
     m.key: m
@@ -245,6 +293,76 @@ MEASURES: dict[str, Measure] = {
         Measure("activities_held", _("activities held"), COUNT, _column(_activities, 1)),
         Measure("people_served", _("people served"), PEOPLE, _column(_activities, 2)),
         Measure("new_stars", _("new star volunteers"), PEOPLE, _counter("new_stars")),
+        # loans, points, trainings
+        Measure(
+            "trainings_held",
+            _("training sessions held"),
+            pgettext_lazy("measure unit", "sessions"),
+            _column(_trainings, 0),
+            description=_(
+                "Training sessions (activities with a course) held in the month, counted for the unit "
+                "that ran them and every unit above it."
+            ),
+        ),
+        Measure(
+            "trained",
+            _("participants trained"),
+            TIMES,
+            _column(_trainings, 1),
+            description=_("Attendees who checked in to the training sessions held in the month."),
+        ),
+        Measure(
+            "qualifications_granted",
+            _("qualifications granted"),
+            pgettext_lazy("measure unit", "qualifications"),
+            _column(_trainings, 2),
+            description=_(
+                "Qualifications granted by a pass mark in the training sessions held in the month "
+                "(outside certificates recorded by an admin are not counted)."
+            ),
+        ),
+        Measure(
+            "loan_referrals",
+            _("volunteer loans referred"),
+            pgettext_lazy("measure unit", "loans"),
+            _city_figure("loans_referrals"),
+            CITY_ONLY,
+            description=_(
+                "Referrals to the bank asked for in the month. City-wide only: a loan is a private "
+                "matter between a volunteer and the bank, and the few loans of a month split by town "
+                "or team would say nothing and could point at a person."
+            ),
+        ),
+        Measure(
+            "loans_disbursed",
+            _("volunteer loans approved and disbursed"),
+            pgettext_lazy("measure unit", "loans"),
+            _city_figure("loans_loans"),
+            CITY_ONLY,
+            description=_(
+                "Loans the bank approved and disbursed in the month. City-wide only, as referrals."
+            ),
+        ),
+        Measure(
+            "loan_amount",
+            _("volunteer loan amount disbursed"),
+            pgettext_lazy("measure unit", "CNY"),
+            _city_figure("loans_amount"),
+            CITY_ONLY,
+            description=_("The amount the bank disbursed in the month. City-wide only, as referrals."),
+        ),
+        Measure(
+            "points_approved",
+            _("school-admission points applications approved"),
+            pgettext_lazy("measure unit", "applications"),
+            _city_figure("points_approved"),
+            CITY_ONLY,
+            description=_(
+                "Applications for school-admission points made in the month and approved by the "
+                "education bureau. City-wide only: a handful of families a year, whose children's "
+                "data must not be pointed at by a town's or a team's line."
+            ),
+        ),
     )
 }
 
@@ -259,7 +377,10 @@ def measure_values(
     """Every unit of `unit_type` and its values of the measures (all that apply, or `keys`) for
     the month: {unit id: {measure key: value}}. Computing several unit types or months? Pass one
     `shared` dict to every call and every month in `months` (Context says why)."""
-    units = units_of(unit_type)
+    if shared is None:
+        units = units_of(unit_type)
+    else:  # every unit type's units in two queries, once
+        units = shared.setdefault("units", {}).get(unit_type) or units_by_type(shared["units"])[unit_type]
     ctx = Context(unit_type, month, units, shared=shared, months=months)
     chosen = [m for m in measures_for(unit_type) if keys is None or m.key in keys]
     columns = {m.key: ctx.value(m.key) for m in chosen}

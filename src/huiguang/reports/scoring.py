@@ -28,6 +28,14 @@ AGGREGATION = {
     "activities_held": SUM,
     "people_served": SUM,
     "new_stars": SUM,
+    # loans, points, trainings
+    "trainings_held": SUM,
+    "trained": SUM,
+    "qualifications_granted": SUM,
+    "loan_referrals": SUM,
+    "loans_disbursed": SUM,
+    "loan_amount": SUM,
+    "points_approved": SUM,
 }
 
 

@@ -44,27 +44,43 @@ class Unit:
         return not self.path.startswith("/")  # organization paths start with "/"
 
 
+def _region_unit(r: Region) -> Unit:
+    return Unit(r.code, r.name, r.path, r.parent.code if r.parent else "", r.population)
+
+
+def _organization_unit(o: Organization) -> Unit:
+    base = o.enrolled_students if o.kind == Organization.Kind.SCHOOL else o.staff_count
+    return Unit(str(o.pk), o.name, o.path, "", base, o.kind)
+
+
 def units_of(unit_type: str) -> list[Unit]:
     """Every unit of a type, in a stable order (one query)."""
     if unit_type in REGION_TYPES:
         regions = Region.objects.filter(level=REGION_TYPES[unit_type]).select_related("parent")
-        return [
-            Unit(r.code, r.name, r.path, r.parent.code if r.parent else "", r.population)
-            for r in regions.order_by("path")
-        ]
+        return [_region_unit(r) for r in regions.order_by("path")]
     if unit_type in ORGANIZATION_TYPES:
         orgs = Organization.objects.filter(
             kind__in=ORGANIZATION_TYPES[unit_type], status=Organization.Status.ACTIVE
         ).order_by("path")
-        return [
-            Unit(
-                str(o.pk),
-                o.name,
-                o.path,
-                "",
-                o.enrolled_students if o.kind == Organization.Kind.SCHOOL else o.staff_count,
-                o.kind,
-            )
-            for o in orgs
-        ]
+        return [_organization_unit(o) for o in orgs]
     raise KeyError(unit_type)
+
+
+def units_by_type(into: dict | None = None) -> dict[str, list[Unit]]:
+    """Every unit of every type, in units_of's order, in two queries (a bulletin's sections)."""
+    out: dict[str, list[Unit]] = into if into is not None else {}
+    levels: dict[str, str] = {str(level): unit_type for unit_type, level in REGION_TYPES.items()}
+    for unit_type in UNIT_TYPES:
+        out[unit_type] = []
+    regions = Region.objects.filter(level__in=list(levels)).select_related("parent").order_by("path")
+    for r in regions:
+        out[levels[r.level]].append(_region_unit(r))
+    kinds: dict[str, str] = {
+        str(kind): unit_type for unit_type, ks in ORGANIZATION_TYPES.items() for kind in ks
+    }
+    orgs = Organization.objects.filter(kind__in=list(kinds), status=Organization.Status.ACTIVE).order_by(
+        "path"
+    )
+    for o in orgs:
+        out[kinds[o.kind]].append(_organization_unit(o))
+    return out

@@ -20,6 +20,7 @@ from huiguang.core.id_card import age_on
 from . import validation as v
 from .models import Skill, Volunteer, VolunteerNumberSequence
 from .permissions import may_reveal_id
+from .signals import volunteers_registered
 
 
 class RegistrationError(FieldErrors):
@@ -157,6 +158,7 @@ def volunteer_register(*, data: Registration, request=None) -> Volunteer:
             )
             volunteer.set_id_number(card.number)
             volunteer.save()
+            volunteers_registered.send(sender=Volunteer, volunteers=[volunteer])
             if data.skills:
                 volunteer.skills.set(Skill.objects.filter(code__in=data.skills))
             audit_log(action="volunteer_registered", actor=user, obj=volunteer, request=request)

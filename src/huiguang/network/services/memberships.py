@@ -17,6 +17,7 @@ from huiguang.core.errors import FieldErrors, Refused
 from ..models import Membership, Organization
 from ..permissions import may_write
 from ..selectors import OPEN_MEMBERSHIP, membership_managed_by, volunteer_of
+from ..signals import memberships_changed
 from .common import VOLUNTEER_ACTIVE, VOLUNTEER_AWAITING_GUARDIAN, clean_text
 from .grants import ROLE_GRANTS, grant_org_role_set
 
@@ -98,6 +99,10 @@ def membership_decide(
                     note=note,
                 )
                 decided.append(membership)
+        if approve and decided:
+            memberships_changed.send(
+                sender=Membership, joined=[(m.organization_id, now) for m in decided], left=[]
+            )
     return decided
 
 
@@ -105,13 +110,24 @@ def membership_leave(*, actor, membership: Membership, request=None) -> Membersh
     """The volunteer leaves (or withdraws an application); a leader's or admin's grant goes too."""
     if membership.volunteer.user_id != actor.pk:
         raise PermissionDenied
-    was = membership.status
     with transaction.atomic():
+        # The row as it is now (the caller's copy may be older): an active membership that ends
+        # leaves the count of members it was in (signals.memberships_changed).
+        current = (
+            Membership.objects.select_for_update()
+            .filter(pk=membership.pk, status__in=OPEN_MEMBERSHIP)
+            .values_list("status", "organization_id", "decided_at", "applied_at")
+            .first()
+        )
         updated = Membership.objects.filter(pk=membership.pk, status__in=OPEN_MEMBERSHIP).update(
             status=Membership.Status.LEFT, left_at=timezone.now()
         )
-        if not updated:
+        if not updated or current is None:
             raise Refused("not_open", _("You are not a member of this organization."))
+        was, organization_id, decided_at, applied_at = current
+        if was == Membership.Status.ACTIVE:
+            left = [(organization_id, decided_at or applied_at)]
+            memberships_changed.send(sender=Membership, joined=[], left=left)
         grant_org_role_set(user=actor, organization=membership.organization, role=None, actor=actor)
         membership.refresh_from_db()
         audit_log(

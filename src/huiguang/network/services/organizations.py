@@ -13,6 +13,7 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from huiguang.core.images import ImagePolicy, image_check
 from ..models import Grant, Membership, Organization, Region
 from ..permissions import may_write, organization_is_managed_by, organization_may_approve
 from ..selectors import OPEN_MEMBERSHIP, volunteer_of
+from ..signals import memberships_changed
 from .common import VOLUNTEER_ACTIVE, clean_text
 from .grants import grant_org_role_set
 
@@ -127,8 +129,17 @@ def _make_admin(*, organization: Organization, user, actor) -> None:
     open_rows = Membership.objects.filter(
         volunteer=volunteer, organization=organization, status__in=OPEN_MEMBERSHIP
     )
+    # An active membership counted from its old join time now counts from this decision.
+    was_active = list(
+        open_rows.select_for_update()
+        .filter(status=Membership.Status.ACTIVE)
+        .values_list("organization_id", Coalesce("decided_at", "applied_at"))
+    )
     if not open_rows.update(**fields):
         Membership.objects.create(volunteer=volunteer, organization=organization, **fields)
+    memberships_changed.send(
+        sender=Membership, joined=[(organization.pk, fields["decided_at"])], left=was_active
+    )
 
 
 def organization_create(

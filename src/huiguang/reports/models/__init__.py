@@ -10,6 +10,7 @@ from .assessments import (
 )
 from .bulletins import Bulletin
 from .projects import ProjectMark, ProjectMonth
+from .registrations import MembershipMonth, RegistrationMonth
 from .rollups import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
 
 __all__ = [
@@ -23,8 +24,10 @@ __all__ = [
     "HourlyRate",
     "Indicator",
     "ManualScore",
+    "MembershipMonth",
     "OrganizationMonth",
     "ProjectMark",
     "ProjectMonth",
     "RegionMonth",
+    "RegistrationMonth",
 ]

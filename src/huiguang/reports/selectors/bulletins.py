@@ -100,10 +100,17 @@ def bulletin_page(bulletin: Bulletin, *, user=None, public: bool = False) -> dic
     sections = bulletin_sections(bulletin, user=user, public=public)
     city = next((s for s in sections if s["type"] == CITY), None)
     units = next((s for s in sections if s["type"] != CITY), None)
-    headline = []
+    headline, city_more = [], []
     if city:
         values = city["lines"][0]["values"]
         headline = [(MEASURES[k].label, values.get(k)) for k in HEADLINE if k in values]
+        # The city's other figures (trainings, loans, school points…): the city-wide ones are
+        # in no table below.
+        city_more = [
+            (m.label, values.get(m.key), m.unit, m.description)
+            for m in city["measures"]
+            if m.key not in HEADLINE
+        ]
     chart = {
         "hoursLabel": str(MEASURES["hours"].label),
         "participationsLabel": str(MEASURES["participations"].label),
@@ -112,4 +119,4 @@ def bulletin_page(bulletin: Bulletin, *, user=None, public: bool = False) -> dic
         else [],
         "days": bulletin.snapshot.get("days", []) if city else [],
     }
-    return {"sections": sections, "headline": headline, "chart_data": chart}
+    return {"sections": sections, "headline": headline, "city_more": city_more, "chart_data": chart}

@@ -27,6 +27,7 @@ from huiguang.ledger.services.stars import star_for
 from ..models import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
 from .facts import Fact, UnitResolver, expand, levels_of, lock_rollups
 from .project_rollups import project_rollups_rebuild
+from .registrations import registration_rollups_rebuild
 from .rollups import new_unit_row, save_unit_rows
 
 R = ServiceRecord
@@ -140,6 +141,7 @@ def reports_rollups_rebuild(*, apply: bool = True) -> list[str]:
             _replace(counters, expected, positive, resolver)
             audit_log(action="reports.rollups.rebuild", differences=len(differences))
     differences += project_rollups_rebuild(apply=apply)  # issue 12: project × month
+    differences += registration_rollups_rebuild(apply=apply)  # registered volunteers and members
     return differences
 
 

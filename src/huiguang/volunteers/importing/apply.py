@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from huiguang.accounts.models import User
 from huiguang.core.audit import audit_log
 from huiguang.network.models import Membership, Organization
+from huiguang.network.signals import memberships_changed
 
 from ..models import ImportBatch, Volunteer
 from ..services import volunteer_numbers_allocate
+from ..signals import volunteers_registered
 from .errors import ImportRefused, ImportRowsInvalid, RowError
 from .files import ParsedFile, read_upload
 from .plan import ImportPlan, clean_rows, import_plan, plan_against_db
@@ -78,7 +80,10 @@ def _write(*, organization: Organization, actor, plan: ImportPlan) -> None:
         volunteer.set_id_number(row.card.number)
         volunteers.append(volunteer)
     Volunteer.objects.bulk_create(volunteers, batch_size=500)
+    if volunteers:
+        volunteers_registered.send(sender=Volunteer, volunteers=volunteers)
     decided_by = actor if actor is not None and actor.is_authenticated else None
+    joining = [v.pk for v in volunteers] + plan.join_volunteer_ids
     Membership.objects.bulk_create(
         [
             Membership(
@@ -89,10 +94,12 @@ def _write(*, organization: Organization, actor, plan: ImportPlan) -> None:
                 decided_at=now,
                 decided_by=decided_by,
             )
-            for pk in [v.pk for v in volunteers] + plan.join_volunteer_ids
+            for pk in joining
         ],
         batch_size=500,
     )
+    if joining:
+        memberships_changed.send(sender=Membership, joined=[(organization.pk, now)] * len(joining), left=[])
 
 
 CONFLICT = _(

@@ -87,7 +87,7 @@ def record_from_attendance(
     insert and the attended mark. `volunteer_locked`: the caller's transaction already locked the
     volunteer (attendance does); `enrollment` should come with its shift, activity, organization,
     region, category, site and volunteer loaded (attendance's enrollments_for_checkin), or they
-    are read one by one. No savepoint: a refusal rolls back the caller's whole transaction."""
+    are read one by one. """
     if source not in R.Source.values:
         raise FieldErrors({"source": [_("Unknown source.")]})
     if ended_at <= started_at:
@@ -105,7 +105,10 @@ def record_from_attendance(
     if training and not training_policy().count_hours:
         _mark_attended(enrollment)
         return None
-    with transaction.atomic(savepoint=False):
+    # Called by a check-out (volunteer_locked): no savepoint, a refusal rolls back the whole
+    # check-out. Called on its own inside a caller's transaction: a savepoint, so that the caller
+    # may catch the refusal and go on.
+    with transaction.atomic(savepoint=not volunteer_locked):
         if not volunteer_locked:
             lock_volunteer(enrollment.volunteer_id)
         check_overlap_and_daily_cap(enrollment.volunteer_id, start, end, day, minutes)

@@ -39,7 +39,9 @@ def bearer(user) -> Client:
 
 def counted(client, body, key) -> tuple[int, dict, list[str]]:
     with CaptureQueriesContext(connection) as ctx:
-        response = client.post(URL, data=json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+        response = client.post(
+            URL, data=json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+        )
     assert response.status_code in (200, 201), response.content
     sql = [q["sql"] for q in ctx.captured_queries]
     control = [s for s in sql if s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))]

@@ -109,11 +109,11 @@ ENROLLMENT_FIELDS = (
 )
 
 
-def enrollments_for_checkin():
+def enrollments_for_checkin(*, lock: bool = True):
     """Enrollments with what a check-in (and the ledger record of a check-out) reads, the
     volunteer's row locked (FOR NO KEY UPDATE OF volunteer on PostgreSQL; nothing on SQLite, whose
     IMMEDIATE transaction serializes writers). Call inside the check-in's transaction."""
-    return (
+    enrollments = (
         Enrollment.objects.select_related(
             "volunteer",
             "shift__activity__organization",
@@ -122,8 +122,8 @@ def enrollments_for_checkin():
             "shift__activity__site",
         )
         .only(*ENROLLMENT_FIELDS)
-        .select_for_update(no_key=True, of=("volunteer",))
     )
+    return enrollments.select_for_update(no_key=True, of=("volunteer",)) if lock else enrollments
 
 
 def checkin_existing(idempotency_key: str, payload: dict) -> CheckIn | None:

@@ -87,7 +87,7 @@ def record_from_attendance(
     insert and the attended mark. `volunteer_locked`: the caller's transaction already locked the
     volunteer (attendance does); `enrollment` should come with its shift, activity, organization,
     region, category, site and volunteer loaded (attendance's enrollments_for_checkin), or they
-    are read one by one. """
+    are read one by one."""
     if source not in R.Source.values:
         raise FieldErrors({"source": [_("Unknown source.")]})
     if ended_at <= started_at:

@@ -102,4 +102,9 @@ def check_overlap_and_daily_cap(volunteer_id: int, started_at, ended_at, day: dt
 
 def lock_volunteer(volunteer_id: int) -> None:
     if connection.vendor == "postgresql":
-        list(Volunteer.objects.select_for_update(no_key=True).filter(pk=volunteer_id).order_by().values_list("pk"))
+        list(
+            Volunteer.objects.select_for_update(no_key=True)
+            .filter(pk=volunteer_id)
+            .order_by()
+            .values_list("pk")
+        )

@@ -58,7 +58,7 @@ def ids_by(model: type[Model], field: str, values: Iterable[str]) -> dict[str, i
     """{value: pk} of the rows whose unique `field` is among `values` (plain SQL, in chunks)."""
     values = list(values)
     quote = connection.ops.quote_name
-    column = quote(model._meta.get_field(field).column)
+    column = quote(next(f.column for f in model._meta.concrete_fields if f.name == field))
     pk, table = quote(model._meta.pk.column), quote(model._meta.db_table)
     head = f"SELECT {column}, {pk} FROM {table} WHERE {column} IN "  # noqa: S608 (quoted names only)
     found: dict[str, int] = {}

@@ -113,16 +113,13 @@ def enrollments_for_checkin(*, lock: bool = True):
     """Enrollments with what a check-in (and the ledger record of a check-out) reads, the
     volunteer's row locked (FOR NO KEY UPDATE OF volunteer on PostgreSQL; nothing on SQLite, whose
     IMMEDIATE transaction serializes writers). Call inside the check-in's transaction."""
-    enrollments = (
-        Enrollment.objects.select_related(
-            "volunteer",
-            "shift__activity__organization",
-            "shift__activity__region",
-            "shift__activity__category",
-            "shift__activity__site",
-        )
-        .only(*ENROLLMENT_FIELDS)
-    )
+    enrollments = Enrollment.objects.select_related(
+        "volunteer",
+        "shift__activity__organization",
+        "shift__activity__region",
+        "shift__activity__category",
+        "shift__activity__site",
+    ).only(*ENROLLMENT_FIELDS)
     return enrollments.select_for_update(no_key=True, of=("volunteer",)) if lock else enrollments
 
 

@@ -4,7 +4,7 @@
 Python: for an import most of its time went there, not to the database. Here the columns that
 vary per row come as tuples of values the database takes as they are (text, numbers, booleans,
 dates adapted by the caller), every other column is prepared once (its default, or the value
-given in `same`), and the rows go to `executemany` in chunks. Like bulk_create, no signal is
+given in `same`), and the rows go in multi-row INSERTs of a chunk each. Like bulk_create, no signal is
 sent and no `save()` runs: the caller writes only models that have none to run.
 """
 
@@ -39,19 +39,24 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
     order = [f for f in fields if f.attname in varying] + [f for f in fields if f.attname not in varying]
     assert len(order) == len(fields) and len(varying) == len(columns), "unknown column"
     quote = connection.ops.quote_name
+    # One multi-row INSERT per chunk (executemany would be one round trip per row on psycopg);
+    # under both databases' limits on parameters per statement.
+    per_statement = max(1, min(CHUNK, 30000 // len(order)))
     # Only quoted names from the model's meta; every value is a parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in order),
-        ", ".join(["%s"] * len(order)),
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in order)
     )
+    one = "(" + ", ".join(["%s"] * len(order)) + ")"
     positions = [varying[f.attname] for f in order[: len(varying)]]
     tail = tuple(constants)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
-            cursor.executemany(
-                sql, [tuple(row[i] for i in positions) + tail for row in rows[start : start + CHUNK]]
-            )
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params: list = []
+            for row in chunk:
+                params.extend(row[i] for i in positions)
+                params.extend(tail)
+            cursor.execute(head + ", ".join([one] * len(chunk)), params)
 
 
 def ids_by(model: type[Model], field: str, values: Iterable[str]) -> dict[str, int]:

@@ -50,11 +50,21 @@ lint: install
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
+# The request and import benches on SQLite, then (with DATABASE_URL) on PostgreSQL, each on a
+# throwaway database, and one table of the figures (bench/table.py). Sizes: BENCH_ROWS (import),
+# BENCH_VOLUNTEERS (check-in); BENCH_ALL=1 adds the credit and bulletin benches.
+BENCH_ROWS ?= 10000
+BENCH_VOLUNTEERS ?= 300
+BENCH_OUT ?= var/bench.jsonl
 bench: migrate
-	$(BIN)/python bench/import_volunteers.py
-	$(BIN)/python bench/checkin.py
-	$(BIN)/python bench/credit.py
-	$(BIN)/python bench/bulletin.py
+	mkdir -p var && rm -f $(BENCH_OUT)
+	env -u DATABASE_URL $(BIN)/python bench/import_volunteers.py --rows $(BENCH_ROWS) --json $(BENCH_OUT)
+	env -u DATABASE_URL $(BIN)/python bench/checkin.py --volunteers $(BENCH_VOLUNTEERS) --json $(BENCH_OUT)
+	if [ -n "$$DATABASE_URL" ]; then \
+	  $(BIN)/python bench/import_volunteers.py --rows $(BENCH_ROWS) --json $(BENCH_OUT) && \
+	  $(BIN)/python bench/checkin.py --volunteers $(BENCH_VOLUNTEERS) --json $(BENCH_OUT); fi
+	if [ -n "$(BENCH_ALL)" ]; then $(BIN)/python bench/credit.py && $(BIN)/python bench/bulletin.py; fi
+	@echo; $(BIN)/python bench/table.py $(BENCH_OUT)
 
 clean:
 	rm -rf $(VENV) var

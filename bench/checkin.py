@@ -1,6 +1,7 @@
 """Benchmark: check-ins over HTTP against a multi-process server, with a trivial view as baseline.
 
     .venv/bin/python bench/checkin.py [--volunteers 300] [--workers 4] [--clients 16] [--duplicates 0.3]
+                                      [--pause 0] [--json var/bench.jsonl]
 
 Starts gunicorn itself (--workers sync processes on 127.0.0.1, a free port) against a throwaway
 database: SQLite in WAL mode under a temporary directory, or, with DATABASE_URL set, a throwaway
@@ -9,14 +10,19 @@ now and N confirmed volunteers, each with a bearer token. Then, from a thread po
 
 1. every volunteer checks in (POST /api/v1/checkins, method qr, with an Idempotency-Key), and a
    share of them send the same request again (a retry: same key, same body), shuffled in;
-2. after a pause of a minute (so that each pair holds a whole minute and the check-out writes a
-   pending ledger record through ledger.services.records.record_from_attendance, as in real use),
-   every volunteer checks out the same way;
-3. GET /healthz as many times, the same way (the baseline: a request that does no work).
+2. every check-in is moved two minutes back (one UPDATE, so that each pair holds whole minutes
+   and the check-out writes a pending ledger record through
+   ledger.services.records.record_from_attendance, as in real use; `--pause 61` waits for real
+   instead), then every volunteer checks out the same way;
+3. the baselines, as many requests the same way: GET /api/v1/ping with each volunteer's bearer
+   token (the same middleware and authentication doing nothing else: the ratio's baseline) and
+   GET /healthz (no authentication).
 
-It prints both rates and their ratio, then checks the database: exactly one check-in and one
-check-out per volunteer, every retry answered 200 with the first answer's id, nothing lost or
-doubled. Everything is removed and the server stopped at the end. Only 127.0.0.1 is contacted.
+It prints the rates, the ratios, the queries of one check-in and one check-out (counted in this
+process through the same API) and the p50/p99 answer times, then checks the database: exactly one
+check-in and one check-out per volunteer, every retry answered 200 with the first answer's id,
+nothing lost or doubled. With --json the figures are appended to that file (bench/table.py prints
+them). Everything is removed and the server stopped at the end. Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -39,8 +45,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from common import emit, load, percentile
+
 REPO = Path(__file__).resolve().parent.parent
 MAX_VOLUNTEERS = 5000  # a bounded load: this is a benchmark, not a stress test
+
+
+def dt_minutes(n: int):
+    import datetime as dt
+
+    return dt.timedelta(minutes=n)
 
 
 def free_port() -> int:
@@ -130,11 +144,60 @@ class Client:
             return exc.code, json.loads(exc.read() or b"null")
 
 
-def drive(client: Client, jobs: list, clients: int) -> tuple[float, list]:
+def drive(client: Client, jobs: list, clients: int) -> tuple[float, list, list[float]]:
+    """Run the jobs from `clients` threads: (seconds, [(job, answer)], answer times in ms)."""
+    times: list[float] = []
+
+    def one(job):
+        started = time.perf_counter()
+        answer = client.call(*job)
+        times.append((time.perf_counter() - started) * 1000)
+        return job, answer
+
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
-        results = list(pool.map(lambda job: (job, client.call(*job)), jobs))
-    return time.perf_counter() - start, results
+        results = list(pool.map(one, jobs))
+    return time.perf_counter() - start, results, times
+
+
+def count_queries(shift_id: int, volunteer_id: int, key: str) -> tuple[int, int]:
+    """The SQL statements of one QR check-in and one check-out (with its ledger record) through the
+    API, in this process, for the spare volunteer (BEGIN/COMMIT are not logged by Django)."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    from huiguang.attendance import codes
+    from huiguang.attendance.models import CheckIn
+
+    client = DjangoClient(HTTP_AUTHORIZATION=f"Bearer {key}")
+    client.get("/api/v1/ping")
+    counts = []
+    for kind in ("in", "out"):
+        body = {"method": "qr", "kind": kind, "token": codes.qr_token(shift_id)}
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(
+                "/api/v1/checkins",
+                data=json.dumps(body),
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=f"count-{kind}",
+            )
+        assert response.status_code == 201, response.content
+        # BEGIN (IMMEDIATE) and COMMIT are logged on SQLite, not on PostgreSQL: not counted.
+        counts.append(sum(1 for q in ctx.captured_queries if q["sql"].split()[0] not in ("BEGIN", "COMMIT")))
+        print(f"  {kind}: " + " | ".join(q["sql"][:48] for q in ctx.captured_queries), flush=True)
+        CheckIn.objects.filter(enrollment__volunteer_id=volunteer_id).update(
+            at=models_f("at") - dt.timedelta(minutes=2)
+        )
+    return counts[0], counts[1]
+
+
+def models_f(name: str):
+    from django.db.models import F
+
+    return F(name)
 
 
 def checkin_jobs(shift_id: int, people, kind: str, duplicates: float, rng: random.Random) -> list:
@@ -191,9 +254,11 @@ def main() -> None:
     parser.add_argument(
         "--pause",
         type=float,
-        default=61,
-        help="seconds between check-ins and check-outs (0: no ledger records)",
+        default=0,
+        help="seconds to wait between check-ins and check-outs; 0: move the check-ins two minutes "
+        "back instead (either way each check-out writes its ledger record)",
     )
+    parser.add_argument("--json", default="", help="append the figures to this JSON-lines file")
     args = parser.parse_args()
     n = max(1, min(args.volunteers, MAX_VOLUNTEERS))
     clients = max(1, min(args.clients, 64))
@@ -235,13 +300,15 @@ def main() -> None:
                 cursor.execute("PRAGMA journal_mode")
                 assert cursor.fetchone()[0] == "wal"
         print(f"database: {connection.vendor}; seeding {n} volunteers …", flush=True)
-        shift_id, people = seed(n)
+        shift_id, people = seed(n + 1)
+        spare_id, spare_key = people.pop()  # counts the queries, in this process
+        queries_in, queries_out = count_queries(shift_id, spare_id, spare_key)
         connection.close()
 
         port = free_port()
         server = subprocess.Popen(
             [
-                str(REPO / ".venv/bin/gunicorn"),
+                str(Path(sys.executable).parent / "gunicorn"),
                 "huiguang.config.wsgi:application",
                 "--workers",
                 str(args.workers),
@@ -259,45 +326,59 @@ def main() -> None:
         client = Client(f"http://127.0.0.1:{port}")
         wait_until_up(client, server)
         rng = random.Random(4)
-        client.call("GET", "/healthz")
+        # Warm every worker (the first API call of a process builds the API and its URL patterns).
+        warm = [("GET", "/api/v1/ping", None, {"Authorization": f"Bearer {key}"}) for _v, key in people[:50]]
+        drive(client, warm * 2, clients)
 
         in_jobs = checkin_jobs(shift_id, people, "in", args.duplicates, rng)
         out_jobs = checkin_jobs(shift_id, people, "out", args.duplicates, rng)
-        in_s, in_results = drive(client, in_jobs, clients)
+        in_s, in_results, in_times = drive(client, in_jobs, clients)
         if args.pause > 0:
             print(f"check-ins done; waiting {args.pause:.0f} s before the check-outs …", flush=True)
             time.sleep(args.pause)
-        out_s, out_results = drive(client, out_jobs, clients)
+        else:
+            from huiguang.attendance.models import CheckIn
+
+            CheckIn.objects.filter(enrollment__shift_id=shift_id).update(at=models_f("at") - dt_minutes(2))
+            connection.close()
+        out_s, out_results, out_times = drive(client, out_jobs, clients)
         requests = len(in_jobs) + len(out_jobs)
+        ping_jobs = [("GET", "/api/v1/ping", None, {"Authorization": f"Bearer {key}"}) for _v, key in people]
+        ping_jobs = (ping_jobs * (requests // len(ping_jobs) + 1))[:requests]
+        rng.shuffle(ping_jobs)
+        ping_s, ping_results, ping_times = drive(client, ping_jobs, clients)
         health_jobs = [("GET", "/healthz", None, None)] * requests
-        health_s, health_results = drive(client, health_jobs, clients)
+        health_s, health_results, health_times = drive(client, health_jobs, clients)
 
         first_in, retries_in, problems_in = check_answers(in_results, "in")
         first_out, retries_out, problems_out = check_answers(out_results, "out")
-        bad_health = sum(1 for _j, (status, _a) in health_results if status != 200)
+        bad_health = sum(1 for _j, (status, _a) in health_results + ping_results if status != 200)
 
         checkin_rate = requests / (in_s + out_s)
         health_rate = requests / health_s
+        ping_rate = requests / ping_s
         print(f"server: gunicorn, {args.workers} sync workers; {clients} client threads; 127.0.0.1:{port}")
         print(
             f"check-in requests: {requests} ({first_in + first_out} first, "
             f"{retries_in + retries_out} retries) "
             f"in {in_s + out_s:.2f} s → {checkin_rate:,.0f} check-ins/s"
         )
+        print(f"/api/v1/ping (authenticated no-op): {requests} in {ping_s:.2f} s → {ping_rate:,.0f} req/s")
         print(f"/healthz requests: {requests} in {health_s:.2f} s → {health_rate:,.0f} requests/s")
         print(
-            f"ratio check-in / trivial view: {checkin_rate / health_rate:.2f} "
-            f"(a check-in costs {health_rate / checkin_rate:.1f}× a trivial request)"
+            f"ratio check-in / authenticated no-op: {checkin_rate / ping_rate:.2f}; "
+            f"check-in / healthz: {checkin_rate / health_rate:.2f}; load {load()}"
         )
+        print(f"queries: check-in {queries_in}, check-out {queries_out} (with its ledger record)")
 
         # The database afterwards, read in this process.
         from huiguang.attendance.models import CheckIn
         from huiguang.ledger.models import ServiceRecord
 
         rows = Counter(
-            CheckIn.objects.filter(enrollment__shift_id=shift_id).values_list(
-                "enrollment__volunteer_id", "kind"
-            )
+            CheckIn.objects.filter(enrollment__shift_id=shift_id)
+            .exclude(enrollment__volunteer_id=spare_id)
+            .values_list("enrollment__volunteer_id", "kind")
         )
         expected = {(vid, kind) for vid, _key in people for kind in ("in", "out")}
         lost = expected - set(rows)
@@ -305,9 +386,11 @@ def main() -> None:
         extra = set(rows) - expected
         problems = problems_in + problems_out
         records = Counter(
-            ServiceRecord.objects.filter(shift_id=shift_id).values_list("volunteer_id", flat=True)
+            ServiceRecord.objects.filter(shift_id=shift_id)
+            .exclude(volunteer_id=spare_id)
+            .values_list("volunteer_id", flat=True)
         )
-        if args.pause >= 60:
+        if True:
             want = {vid for vid, _key in people}
             if set(records) != want or any(v != 1 for v in records.values()):
                 problems.append(
@@ -322,6 +405,54 @@ def main() -> None:
         for line in problems[:10]:
             print("  ", line)
         ok = not (lost or doubled or extra or problems or bad_health)
+        database = connection.vendor
+        common = {"bench": "checkin", "database": database, "baseline": "GET /api/v1/ping (auth)"}
+        emit(
+            args.json,
+            **common,
+            path="check-in (qr, api)",
+            rate=len(in_jobs) / in_s,
+            baseline_rate=ping_rate,
+            queries=queries_in,
+            p50_ms=percentile(in_times, 50),
+            p99_ms=percentile(in_times, 99),
+            lost=len({(v, k) for v, k in lost if k == "in"}),
+            doubled=len({(v, k) for v, k in doubled if k == "in"}),
+            note=f"{n} volunteers, {len(in_jobs) - n} retries, {clients} clients, {args.workers} workers"
+            + ("" if ok else "; FAILED: " + "; ".join(problems[:3])),
+        )
+        emit(
+            args.json,
+            **common,
+            path="check-out + ledger (qr, api)",
+            rate=len(out_jobs) / out_s,
+            baseline_rate=ping_rate,
+            queries=queries_out,
+            p50_ms=percentile(out_times, 50),
+            p99_ms=percentile(out_times, 99),
+            lost=len({(v, k) for v, k in lost if k == "out"}),
+            doubled=len({(v, k) for v, k in doubled if k == "out"}),
+        )
+        emit(
+            args.json,
+            **common,
+            path="GET /api/v1/ping",
+            rate=ping_rate,
+            baseline_rate=ping_rate,
+            queries=1,
+            p50_ms=percentile(ping_times, 50),
+            p99_ms=percentile(ping_times, 99),
+        )
+        emit(
+            args.json,
+            **{**common, "baseline": "GET /api/v1/ping (auth)"},
+            path="GET /healthz",
+            rate=health_rate,
+            baseline_rate=ping_rate,
+            queries=0,
+            p50_ms=percentile(health_times, 50),
+            p99_ms=percentile(health_times, 99),
+        )
         print("OK: no lost or doubled check-in" if ok else "FAILED")
         if not ok:
             sys.exit(1)

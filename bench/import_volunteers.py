@@ -1,6 +1,6 @@
 """Benchmark: import 10,000 volunteers from an .xlsx file, against a baseline measured in the same run.
 
-    python bench/import_volunteers.py [--rows 10000]
+    python bench/import_volunteers.py [--rows 10000] [--json var/bench.jsonl]
 
 The baseline is the floor for any importer: parse the same file with calamine and insert the same
 rows, as text, into a plain table with one executemany in one transaction. The import does much
@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import time
 
+from common import emit, load
 from throwaway import throwaway_database
 
 # Django and project modules are imported inside the functions, on purpose: the settings read
@@ -105,7 +106,7 @@ def city():
     return org
 
 
-def run(n: int) -> None:
+def run(n: int, json_file: str = "") -> None:
     from huiguang.network.models import Membership
     from huiguang.volunteers import importing
     from huiguang.volunteers.models import ImportBatch, Volunteer
@@ -117,8 +118,14 @@ def run(n: int) -> None:
     base_s, base_count = baseline(first)
     assert base_count == n, base_count
 
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     started = time.perf_counter()
-    result = importing.volunteers_import(organization=org, actor=None, content=first, file_name="first.xlsx")
+    with CaptureQueriesContext(connection) as queries:
+        result = importing.volunteers_import(
+            organization=org, actor=None, content=first, file_name="first.xlsx"
+        )
     import_s = time.perf_counter() - started
     assert (result.created, result.joined, result.already) == (n, 0, 0), result
 
@@ -146,17 +153,32 @@ def run(n: int) -> None:
     print(line("console: preview (read, check, validate, keep file)", preview_s))
     print(line("console: confirm (validate again, write all)", confirm_s))
     print(line("re-import of the same file (changes nothing)", again_s))
-    print(f"import rate: {n / import_s:,.0f} rows/s; ratio to the baseline: {import_s / base_s:.1f}")
+    print(
+        f"import rate: {n / import_s:,.0f} rows/s; {import_s / base_s:.1f}× the floor; "
+        f"{len(queries.captured_queries)} queries; load {load()}"
+    )
+    common = {"bench": "import", "database": connection.vendor, "baseline": "parse + bulk insert"}
+    emit(
+        json_file,
+        **common,
+        path=f"import {n:,} rows (command)",
+        rate=n / import_s,
+        baseline_rate=n / base_s,
+        queries=len(queries.captured_queries),
+        note=f"{import_s / base_s:.1f}× the floor; every row checked; queries: the whole import",
+    )
+    emit(json_file, **common, path="import: console confirm", rate=n / confirm_s, baseline_rate=n / base_s)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--json", default="", help="append the figures to this JSON-lines file")
     args = parser.parse_args()
 
     with throwaway_database(HUIGUANG_IMPORT_MAX_ROWS=str(max(args.rows, 20_000))) as vendor:
         print(f"database: {vendor}")
-        run(args.rows)
+        run(args.rows, args.json)
 
 
 if __name__ == "__main__":

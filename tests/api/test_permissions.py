@@ -67,6 +67,7 @@ MATRIX = [
     ("GET", "/volunteers/999999", None, only(200, set())),
     # the caller and their tokens
     ("GET", "/me", None, signed_in(200)),
+    ("GET", "/ping", None, signed_in(200)),
     ("GET", "/tokens", None, signed_in(200)),
     ("GET", "/tokens?all=true", None, signed_in(200)),
     ("POST", "/tokens", {"name": "我的手机"}, signed_in(201)),

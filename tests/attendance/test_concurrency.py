@@ -118,7 +118,8 @@ def test_20_different_keys_for_one_person_at_once_check_in_once(day):
 def test_control_without_the_volunteer_lock_one_person_checks_in_many_times(day, monkeypatch):
     """The control: drop the volunteer's row lock and "check, then insert" lets several
     different check-ins of one person through at once (PostgreSQL, READ COMMITTED)."""
-    monkeypatch.setattr(checkins, "lock_volunteer", lambda volunteer_id: None)
+    unlocked = checkins.enrollments_for_checkin
+    monkeypatch.setattr(checkins, "enrollments_for_checkin", lambda: unlocked(lock=False))
     enrollment_id = day.enrollment.pk
 
     def work(i):

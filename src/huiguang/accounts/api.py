@@ -137,3 +137,19 @@ def token_revoke(request, token_id: int):
     token = token_get_for(request.user, token_id)
     services.token_revoke(token=token, actor=request.user, request=request)
     return Status(204, None)
+
+
+class AccountPingOut(Schema):
+    user_id: int
+
+
+@router.get(
+    "/ping",
+    response={200: AccountPingOut, **ERRORS},
+    summary="Check a login (does nothing else)",
+    description="Answers the id of the authenticated account and does no other work: a client checks "
+    "that its token still works, and the request benchmarks (`make bench`) measure the floor of an "
+    "authenticated request (the same middleware and bearer authentication as every other call).",
+)
+def ping(request):
+    return {"user_id": request.user.pk}

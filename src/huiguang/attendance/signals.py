@@ -4,7 +4,7 @@
 synchronous receivers inside the check-out's transaction, right after the CheckIn row is written:
 
     checked_out.send(sender=CheckIn, enrollment=..., started_at=..., ended_at=..., source=...,
-                     actor=..., pending_note=...)
+                     actor=..., pending_note=..., volunteer_locked=True)
 
 - `enrollment`: the Enrollment (its shift, activity and volunteer loaded);
 - `started_at`, `ended_at`: the check-in's and the check-out's times;
@@ -12,7 +12,9 @@ synchronous receivers inside the check-out's transaction, right after the CheckI
 - `actor`: the authenticated user who recorded the check-out, or None (the volunteer's own scan
   is recorded by the volunteer; the automatic close by nobody);
 - `pending_note`: a note for the admins who review the record ("" unless the check-out was
-  closed automatically because it was forgotten).
+  closed automatically because it was forgotten);
+- `volunteer_locked`: True: the volunteer's row is already locked by this transaction (the
+  receiver need not lock it again).
 
 A receiver returns what it recorded (None: nothing). An exception raised by a receiver rolls the
 whole check-out back (the signal is sent with `send`, not `send_robust`), except a Refused whose

@@ -8,7 +8,7 @@ from .services.records import record_from_attendance
 
 
 def record_checkout(
-    sender, *, enrollment, started_at, ended_at, source, actor, pending_note, **kwargs
+    sender, *, enrollment, started_at, ended_at, source, actor, pending_note, volunteer_locked=False, **kwargs
 ) -> ServiceRecord | None:
     """attendance.signals.checked_out: a pending record of the pair, in the check-out's transaction."""
     return record_from_attendance(
@@ -18,4 +18,5 @@ def record_checkout(
         source=source,
         actor=actor,
         pending_note=pending_note,
+        volunteer_locked=volunteer_locked,
     )

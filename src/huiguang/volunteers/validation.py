@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +17,9 @@ from .models import Volunteer
 MAX_NAME = 32
 
 
-def clean_id_number(raw: str) -> IdCard:
+def clean_id_number(raw: str, today: dt.date | None = None) -> IdCard:
     try:
-        return parse_id_number(raw)
+        return parse_id_number(raw, today=today)
     except IdCardError as exc:
         raise ValidationError(exc.message, code=exc.code)
 

@@ -7,11 +7,17 @@ the same key and payload gets the first row back; the same key with another payl
 (signals.checked_out; the ledger records it) in the same transaction: a receiver's refusal rolls
 the check-out back, except NOTHING_TO_COUNT.
 
-Locking (docs/locking.md): the volunteer's row is locked first (FOR NO KEY UPDATE on PostgreSQL;
-SQLite's IMMEDIATE transaction serializes every writer), then the key is looked up again and the
-rules are checked on committed data. So 20 identical requests at once make one row, and two
-different check-ins of one person at once cannot both pass the pair limit. The unique key stays
-as the last guard: an IntegrityError from a race becomes the first answer.
+Locking (docs/locking.md): the first statement of the transaction reads the enrollment and locks
+its volunteer's row (FOR NO KEY UPDATE OF volunteer on PostgreSQL; SQLite's IMMEDIATE
+transaction serializes every writer); the check-ins the rules need are read by the next
+statement, so on committed data. Two different check-ins of one person at once cannot both pass
+the pair limit. Idempotency is the unique key itself (issue 14: no read before the insert): 20
+identical requests at once make one row; the 19 others fail the insert (or a rule) and, after
+the rollback, get the first row back.
+
+Queries (pinned by tests/attendance/test_query_counts.py): a check-in is the enrollment + lock,
+the check-ins, the insert and the audit entry; a check-out adds the ledger's rule check, its
+insert and the enrollment's attended mark (ledger.services.records.record_from_attendance).
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +39,7 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.volunteers.models import Volunteer
 
 from ..models import CheckIn
-from ..selectors import CHECKIN_STATUSES, OPENS_BEFORE, open_checkin
+from ..selectors import CHECKIN_STATUSES, OPENS_BEFORE
 from ..signals import NOTHING_TO_COUNT, checked_out
 
 IN, OUT = CheckIn.Kind.IN, CheckIn.Kind.OUT
@@ -67,14 +74,79 @@ def _check_key(key: str) -> None:
         raise FieldErrors({"idempotency_key": [_("Send an idempotency key of 1 to 64 characters.")]})
 
 
+# What a check-in and the ledger's record of a check-out read of the enrollment, in one narrow
+# query (issue 14: the wide select_related column lists were a third of a check-in's time).
+ENROLLMENT_FIELDS = (
+    "id",
+    "status",
+    "shift_id",
+    "volunteer_id",
+    "volunteer__id",
+    "volunteer__real_name",
+    "volunteer__user_id",
+    "shift__id",
+    "shift__name",
+    "shift__starts_at",
+    "shift__ends_at",
+    "shift__activity_id",
+    "shift__activity__id",
+    "shift__activity__title",
+    "shift__activity__description",
+    "shift__activity__address",
+    "shift__activity__course_id",
+    "shift__activity__organization_id",
+    "shift__activity__region_id",
+    "shift__activity__category_id",
+    "shift__activity__site_id",
+    "shift__activity__organization__id",
+    "shift__activity__organization__contact_name",
+    "shift__activity__region__id",
+    "shift__activity__region__code",
+    "shift__activity__category__id",
+    "shift__activity__category__name",
+    "shift__activity__site__id",
+    "shift__activity__site__name",
+)
+
+
+def enrollments_for_checkin(*, lock: bool = True):
+    """Enrollments with what a check-in (and the ledger record of a check-out) reads, the
+    volunteer's row locked (FOR NO KEY UPDATE OF volunteer on PostgreSQL; nothing on SQLite, whose
+    IMMEDIATE transaction serializes writers). Call inside the check-in's transaction."""
+    enrollments = Enrollment.objects.select_related(
+        "volunteer",
+        "shift__activity__organization",
+        "shift__activity__region",
+        "shift__activity__category",
+        "shift__activity__site",
+    ).only(*ENROLLMENT_FIELDS)
+    return enrollments.select_for_update(no_key=True, of=("volunteer",)) if lock else enrollments
+
+
 def checkin_existing(idempotency_key: str, payload: dict) -> CheckIn | None:
     """The check-in made earlier with this key and payload, None if the key is new; the same key
     with another payload raises FieldErrors."""
-    found = (
-        CheckIn.objects.select_related("enrollment", "enrollment__shift", "enrollment__volunteer")
+    rows = (
+        CheckIn.objects.select_related("enrollment__shift", "enrollment__volunteer")
+        .only(
+            "id",
+            "enrollment_id",
+            "kind",
+            "method",
+            "at",
+            "payload_sha256",
+            "enrollment__id",
+            "enrollment__shift_id",
+            "enrollment__volunteer_id",
+            "enrollment__shift__id",
+            "enrollment__shift__name",
+            "enrollment__volunteer__id",
+            "enrollment__volunteer__real_name",
+        )
         .filter(idempotency_key=idempotency_key)
-        .first()
+        .order_by()[:1]
     )
+    found = next(iter(rows), None)
     if found is not None and found.payload_sha256 != payload_digest(payload):
         raise FieldErrors(
             {"idempotency_key": [_("This idempotency key was already used for a different check-in.")]}
@@ -83,7 +155,13 @@ def checkin_existing(idempotency_key: str, payload: dict) -> CheckIn | None:
 
 
 def lock_volunteer(volunteer_id: int) -> None:
-    list(Volunteer.objects.select_for_update(no_key=True).filter(pk=volunteer_id).values_list("pk"))
+    if connection.vendor == "postgresql":
+        list(
+            Volunteer.objects.select_for_update(no_key=True)
+            .filter(pk=volunteer_id)
+            .order_by()
+            .values_list("pk")
+        )
 
 
 def _day_bounds(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -163,35 +241,66 @@ def _coord(value):
 
 
 def _record(*, enrollment, kind, method, at, idempotency_key, payload, lat, lng, device, actor, pending_note):
+    return checkin_write(
+        where=Q(pk=enrollment.pk),
+        missing=lambda: Refused(Reason.NOT_ENROLLED, _("This sign-up no longer exists.")),
+        kind=kind,
+        method=method,
+        at=at,
+        idempotency_key=idempotency_key,
+        payload=payload,
+        lat=lat,
+        lng=lng,
+        device=device,
+        actor=actor,
+        pending_note=pending_note,
+    )
+
+
+def checkin_write(
+    *,
+    where: Q,
+    missing,
+    kind: str | None,
+    method: str,
+    at: dt.datetime,
+    idempotency_key: str,
+    payload: dict,
+    lat=None,
+    lng=None,
+    device: str = "",
+    actor,
+    pending_note: str = "",
+) -> tuple[CheckIn, bool]:
+    """The one write behind every way: in one transaction, the enrollment matching `where` (the
+    newest; none: `missing()` is raised) read with its volunteer locked, the volunteer's check-ins
+    for the rules, the CheckIn row, on a check-out the ledger's record (signal), the audit entry.
+
+    Idempotency by the unique key itself, not by a read before: a retry fails the insert (or a
+    rule, e.g. ALREADY_IN), the transaction rolls back, and only then is the key looked up — the
+    first answer comes back (or 422 for another payload). `kind` None: in, or out when in."""
     _check_key(idempotency_key)
     if method not in M.values:
         raise FieldErrors({"method": [_("Unknown check-in method.")]})
     digest = payload_digest(payload)
-    found = checkin_existing(idempotency_key, payload)
-    if found is not None:
-        return found, False
     try:
         with transaction.atomic():
-            lock_volunteer(enrollment.volunteer_id)
-            found = checkin_existing(idempotency_key, payload)
-            if found is not None:
-                return found, False
-            enrollment = Enrollment.objects.select_related("shift", "shift__activity", "volunteer").get(
-                pk=enrollment.pk
-            )
+            enrollment = next(iter(enrollments_for_checkin().filter(where).order_by("-pk")[:1]), None)
+            if enrollment is None:
+                raise missing()
             shift = enrollment.shift
-            opened = open_checkin(enrollment)
+            opened, pairs = _state(enrollment, at)
             if kind is None:
                 kind = OUT if opened is not None else IN
             if kind == IN:
-                _check_in_allowed(enrollment, shift, opened, at)
+                _check_in_allowed(enrollment, shift, opened, pairs, at)
             elif opened is None:
                 raise Refused(
                     Reason.NOT_IN,
                     _("%(name)s has not checked in to this shift.")
                     % {"name": enrollment.volunteer.real_name},
                 )
-            elif at < opened.at:
+            elif at < opened[1]:
                 raise FieldErrors({"at": [_("A check-out cannot be earlier than its check-in.")]})
             checkin = CheckIn.objects.create(
                 enrollment=enrollment,
@@ -208,17 +317,27 @@ def _record(*, enrollment, kind, method, at, idempotency_key, payload, lat, lng,
             recorded = False
             if kind == OUT:
                 assert opened is not None  # a check-out without a check-in was refused above
-                recorded = _announce_checkout(enrollment, opened, checkin, actor, pending_note)
-            audit_log(
-                action=f"attendance.check_{kind}",
-                actor=actor,
-                obj=checkin,
-                method=method,
-                enrollment=enrollment.pk,
-                recorded=recorded,
-            )
-    except IntegrityError:
-        # The same key committed by a concurrent request between our look-up and our insert.
+                recorded = _announce_checkout(enrollment, opened[1], checkin, actor, pending_note)
+                audit_log(
+                    action="attendance.check_out",
+                    actor=actor,
+                    obj=checkin,
+                    method=method,
+                    enrollment=enrollment.pk,
+                    recorded=recorded,
+                )
+            else:
+                audit_log(
+                    action="attendance.check_in",
+                    actor=actor,
+                    obj=checkin,
+                    method=method,
+                    enrollment=enrollment.pk,
+                    recorded=recorded,
+                )
+    except (IntegrityError, Refused, FieldErrors):
+        # A retry: its insert hit the unique key (or a rule refused it, e.g. ALREADY_IN because the
+        # first request checked in). The transaction is rolled back; the first answer is returned.
         found = checkin_existing(idempotency_key, payload)
         if found is None:
             raise
@@ -226,23 +345,50 @@ def _record(*, enrollment, kind, method, at, idempotency_key, payload, lat, lng,
     return checkin, True
 
 
+def _state(enrollment: Enrollment, at: dt.datetime) -> tuple[tuple[int, dt.datetime] | None, int]:
+    """(the enrollment's open check-in as (pk, at), or None; the volunteer's check-ins to the
+    activity on `at`'s day), from one narrow query read after the volunteer's lock: the
+    enrollment's own rows and the day's check-ins, a handful by the pair limit."""
+    start, end = _day_bounds(at)
+    rows = CheckIn.objects.filter(
+        Q(enrollment_id=enrollment.pk)
+        | Q(
+            kind=IN,
+            at__gte=start,
+            at__lt=end,
+            enrollment__volunteer_id=enrollment.volunteer_id,
+            enrollment__shift__activity_id=enrollment.shift.activity_id,
+        )
+    ).values_list("pk", "enrollment_id", "kind", "at")
+    last = None
+    pairs = 0
+    for pk, enrollment_id, kind, when in rows.order_by():
+        if enrollment_id == enrollment.pk and (last is None or (when, pk) > (last[3], last[0])):
+            last = (pk, enrollment_id, kind, when)
+        if kind == IN and start <= when < end:
+            pairs += 1
+    opened = (last[0], last[3]) if last is not None and last[2] == IN else None
+    return opened, pairs
+
+
 def _announce_checkout(
-    enrollment: Enrollment, opened: CheckIn, checkin: CheckIn, actor, pending_note: str
+    enrollment: Enrollment, opened_at: dt.datetime, checkin: CheckIn, actor, pending_note: str
 ) -> bool:
     """Announce the pair to the receivers of `checked_out` (the ledger records it); False when
     nobody recorded it: it holds no minute of the shift (checked in and out before the start, or
     within the same minute). The check-out stands then, there is nothing to count."""
-    if checkin.at <= opened.at:
+    if checkin.at <= opened_at:
         return False
     try:
         answers = checked_out.send(
             sender=CheckIn,
             enrollment=enrollment,
-            started_at=opened.at,
+            started_at=opened_at,
             ended_at=checkin.at,
             source=checkin.method,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             pending_note=pending_note,
+            volunteer_locked=True,
         )
     except Refused as exc:
         if exc.reason != NOTHING_TO_COUNT:
@@ -251,7 +397,9 @@ def _announce_checkout(
     return any(answer is not None for _receiver, answer in answers)
 
 
-def _check_in_allowed(enrollment: Enrollment, shift: Shift, opened: CheckIn | None, at: dt.datetime) -> None:
+def _check_in_allowed(
+    enrollment: Enrollment, shift: Shift, opened: tuple[int, dt.datetime] | None, pairs: int, at: dt.datetime
+) -> None:
     name = enrollment.volunteer.real_name
     if enrollment.status not in CHECKIN_STATUSES:
         raise Refused(
@@ -261,7 +409,7 @@ def _check_in_allowed(enrollment: Enrollment, shift: Shift, opened: CheckIn | No
         raise Refused(
             Reason.ALREADY_IN,
             _("%(name)s is already checked in (since %(time)s).")
-            % {"name": name, "time": timezone.localtime(opened.at).strftime("%H:%M")},
+            % {"name": name, "time": timezone.localtime(opened[1]).strftime("%H:%M")},
         )
     if at < shift.starts_at - OPENS_BEFORE:
         raise Refused(
@@ -271,14 +419,6 @@ def _check_in_allowed(enrollment: Enrollment, shift: Shift, opened: CheckIn | No
         )
     if at >= shift.ends_at:
         raise Refused(Reason.SHIFT_OVER, _("This shift is over: check-in is closed."))
-    start, end = _day_bounds(at)
-    pairs = CheckIn.objects.filter(
-        enrollment__volunteer_id=enrollment.volunteer_id,
-        enrollment__shift__activity_id=shift.activity_id,
-        kind=IN,
-        at__gte=start,
-        at__lt=end,
-    ).count()
     limit = settings.HUIGUANG_MAX_CHECKIN_PAIRS
     if pairs >= limit:
         raise Refused(

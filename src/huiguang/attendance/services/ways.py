@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from huiguang.volunteers.models import Volunteer
 from .. import codes
 from ..models import CheckIn
 from ..selectors import CHECKIN_STATUSES, code_candidates
-from .checkins import IN, M, Reason, checkin_existing, checkin_record, checkin_toggle
+from .checkins import IN, M, Reason, checkin_existing, checkin_record, checkin_toggle, checkin_write
 from .code_attempts import TooManyTries, code_attempts_claim, code_attempts_clear
 
 
@@ -42,43 +43,63 @@ class Outcome:
         return _("%(name)s checked out of %(shift)s at %(time)s.") % values
 
 
+def _not_a_volunteer() -> Refused:
+    return Refused(Reason.NOT_A_VOLUNTEER, _("Only registered volunteers can check in."))
+
+
 def _volunteer(user) -> Volunteer:
-    volunteer = Volunteer.objects.filter(user=user).select_related("user").first() if user else None
+    found = (
+        Volunteer.objects.filter(user=user).only("id", "user_id", "real_name").order_by()[:1]
+        if user is not None and user.is_authenticated
+        else []
+    )
+    volunteer = next(iter(found), None)
     if volunteer is None:
-        raise Refused(Reason.NOT_A_VOLUNTEER, _("Only registered volunteers can check in."))
+        raise _not_a_volunteer()
     return volunteer
 
 
-def _enrollment(shift_id: int, volunteer: Volunteer) -> Enrollment:
-    enrollment = (
-        Enrollment.objects.filter(shift_id=shift_id, volunteer=volunteer, status__in=CHECKIN_STATUSES)
-        .select_related("shift", "shift__activity", "volunteer")
-        .order_by("-pk")
-        .first()
-    )
-    if enrollment is None:
-        raise Refused(Reason.NOT_ENROLLED, _("You have no confirmed place on this shift."))
-    return enrollment
+def _first_answer(idempotency_key: str, payload: dict) -> Outcome | None:
+    """A retry refused before reaching the write (a QR code or e-card that expired meanwhile) still
+    gets its first answer; only then is the key looked up (never before the write)."""
+    found = checkin_existing(idempotency_key, payload)
+    return Outcome(found, False) if found is not None else None
 
 
 def checkin_by_qr(
     *, user, token: str, idempotency_key: str, payload: dict, kind: str | None = None, device: str = ""
 ) -> Outcome:
-    """A volunteer's phone opened the URL of the leader's rotating QR code."""
-    found = checkin_existing(idempotency_key, payload)
-    if found is not None:
-        return Outcome(found, False)
-    volunteer = _volunteer(user)
+    """A volunteer's phone opened the URL of the leader's rotating QR code: one transaction finds
+    the place on the shift, locks the volunteer and writes (checkins.checkin_write)."""
     check = codes.qr_verify(token)
-    if check.problem == "INVALID":
+    if check.problem or user is None or not user.is_authenticated:
+        if earlier := _first_answer(idempotency_key, payload):
+            return earlier
+        if user is None or not user.is_authenticated:
+            raise _not_a_volunteer()
+        if check.problem == "EXPIRED":
+            raise Refused(Reason.QR_EXPIRED, _("This QR code has expired. Scan the leader's screen again."))
         raise Refused(
             Reason.QR_INVALID, _("This check-in code is not valid. Scan the leader's QR code again.")
         )
-    if check.problem == "EXPIRED":
-        raise Refused(Reason.QR_EXPIRED, _("This QR code has expired. Scan the leader's screen again."))
-    assert check.shift_id is not None  # a token that verified names its shift
-    enrollment = _enrollment(check.shift_id, volunteer)
-    return _do(enrollment, kind, M.QR, idempotency_key, payload, user, device=device)
+
+    def missing() -> Refused:
+        if not Volunteer.objects.filter(user=user).exists():
+            return _not_a_volunteer()
+        return Refused(Reason.NOT_ENROLLED, _("You have no confirmed place on this shift."))
+
+    checkin, created = checkin_write(
+        where=Q(shift_id=check.shift_id, volunteer__user=user, status__in=CHECKIN_STATUSES),
+        missing=missing,
+        kind=kind,
+        method=M.QR,
+        at=timezone.now(),
+        idempotency_key=idempotency_key,
+        payload=payload,
+        device=device,
+        actor=user,
+    )
+    return Outcome(checkin, created)
 
 
 def _do(enrollment, kind, method, key, payload, actor, **extra) -> Outcome:
@@ -145,9 +166,15 @@ def checkin_by_code(
     device: str = "",
 ) -> Outcome:
     """The activity's 6-digit code of the day plus the phone's location inside the radius."""
-    found = checkin_existing(idempotency_key, payload)
-    if found is not None:
-        return Outcome(found, False)
+    try:
+        return _by_code(user, code, lat, lng, idempotency_key, payload, kind, device)
+    except (Refused, FieldErrors):
+        if earlier := _first_answer(idempotency_key, payload):
+            return earlier
+        raise
+
+
+def _by_code(user, code, lat, lng, idempotency_key, payload, kind, device) -> Outcome:
     volunteer = _volunteer(user)
     code = (code or "").strip()
     if not (len(code) == 6 and code.isdigit() and code.isascii()):
@@ -188,12 +215,11 @@ def checkin_by_ecard(
     *, actor, shift: Shift, token: str, idempotency_key: str, payload: dict, kind: str | None = None
 ) -> Outcome:
     """The leader scanned a volunteer's e-card QR (the caller checked the leader may run `shift`)."""
-    found = checkin_existing(idempotency_key, payload)
-    if found is not None:
-        return Outcome(found, False)
     try:
         number = ecard_verify((token or "").strip())
     except EcardExpired:
+        if earlier := _first_answer(idempotency_key, payload):
+            return earlier
         # A screenshot, or a page left open offline: the volunteer's page shows a fresh code.
         raise Refused(
             Reason.ECARD_EXPIRED,
@@ -201,17 +227,19 @@ def checkin_by_ecard(
         ) from None
     except (crypto.SignatureError, ValueError, KeyError, TypeError, AttributeError):
         raise Refused(Reason.ECARD_INVALID, _("This is not a valid volunteer e-card.")) from None
-    enrollment = (
-        Enrollment.objects.filter(
-            shift=shift, volunteer__volunteer_number=number, status__in=CHECKIN_STATUSES
-        )
-        .select_related("shift", "volunteer")
-        .order_by("-pk")
-        .first()
+    checkin, created = checkin_write(
+        where=Q(shift_id=shift.pk, volunteer__volunteer_number=number, status__in=CHECKIN_STATUSES),
+        missing=lambda: Refused(
+            Reason.NOT_ENROLLED, _("This volunteer has no confirmed place on this shift.")
+        ),
+        kind=kind,
+        method=M.ECARD,
+        at=timezone.now(),
+        idempotency_key=idempotency_key,
+        payload=payload,
+        actor=actor,
     )
-    if enrollment is None:
-        raise Refused(Reason.NOT_ENROLLED, _("This volunteer has no confirmed place on this shift."))
-    return _do(enrollment, kind, M.ECARD, idempotency_key, payload, actor)
+    return Outcome(checkin, created)
 
 
 def checkin_by_leader(

@@ -32,7 +32,14 @@ from ..permissions import managed_q, may_manage_records
 from ..selectors.hours import current_policy
 from ..selectors.records import actor_name, pending_list_for
 from .chaining import announce_confirmed, chain_record
-from .rules import attended_window, check_daily_cap, check_overlap, lock_volunteer, whole_minutes
+from .rules import (
+    attended_window,
+    check_daily_cap,
+    check_overlap,
+    check_overlap_and_daily_cap,
+    lock_volunteer,
+    whole_minutes,
+)
 from .sealing import seal_records
 
 R = ServiceRecord
@@ -65,6 +72,7 @@ def record_from_attendance(
     source: str,
     actor=None,
     pending_note: str = "",
+    volunteer_locked: bool = False,
 ) -> ServiceRecord | None:
     """A pending record for one check-in/check-out pair (several pairs a day: one record each).
 
@@ -73,7 +81,13 @@ def record_from_attendance(
     record is written (None).
 
     Refuses OUTSIDE_SHIFT (no minute inside the shift), OVERLAPS (another record of the
-    volunteer at that time) and DAILY_CAP (the day's total would pass the cap)."""
+    volunteer at that time) and DAILY_CAP (the day's total would pass the cap).
+
+    On the check-out's path (issue 14) this is three statements: the rules in one query, the
+    insert and the attended mark. `volunteer_locked`: the caller's transaction already locked the
+    volunteer (attendance does); `enrollment` should come with its shift, activity, organization,
+    region, category, site and volunteer loaded (attendance's enrollments_for_checkin), or they
+    are read one by one."""
     if source not in R.Source.values:
         raise FieldErrors({"source": [_("Unknown source.")]})
     if ended_at <= started_at:
@@ -91,10 +105,13 @@ def record_from_attendance(
     if training and not training_policy().count_hours:
         _mark_attended(enrollment)
         return None
-    with transaction.atomic():
-        lock_volunteer(enrollment.volunteer_id)
-        check_overlap(enrollment.volunteer_id, start, end)
-        check_daily_cap(enrollment.volunteer_id, day, minutes)
+    # Called by a check-out (volunteer_locked): no savepoint, a refusal rolls back the whole
+    # check-out. Called on its own inside a caller's transaction: a savepoint, so that the caller
+    # may catch the refusal and go on.
+    with transaction.atomic(savepoint=not volunteer_locked):
+        if not volunteer_locked:
+            lock_volunteer(enrollment.volunteer_id)
+        check_overlap_and_daily_cap(enrollment.volunteer_id, start, end, day, minutes)
         record = R.objects.create(
             volunteer_id=enrollment.volunteer_id,
             organization=organization,
@@ -115,12 +132,22 @@ def record_from_attendance(
             recipients=(description[0].strip() if description else activity.category.name)[:200],
             content=shift.name[:300],
             responsible_person=organization.contact_name[:64],
-            recorder=actor_name(actor),
+            recorder=_recorder(enrollment, actor),
             note=(pending_note or "")[:300],
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        _mark_attended(enrollment)
+        if enrollment.status != Enrollment.Status.ATTENDED:
+            _mark_attended(enrollment)
     return record
+
+
+def _recorder(enrollment, actor) -> str:
+    """The recorder's name: the volunteer's own, already loaded, when they checked themselves out."""
+    if actor is not None and Enrollment.volunteer.is_cached(enrollment):
+        volunteer = enrollment.volunteer
+        if volunteer.user_id == actor.pk and volunteer.real_name:
+            return volunteer.real_name[:64]
+    return actor_name(actor)
 
 
 def _mark_attended(enrollment) -> None:

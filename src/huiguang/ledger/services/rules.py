@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from huiguang.core.errors import Refused
@@ -59,13 +59,17 @@ def check_overlap(volunteer_id: int, started_at, ended_at) -> None:
 
 
 def check_daily_cap(volunteer_id: int, day: dt.date, minutes: int) -> None:
-    cap = settings.HUIGUANG_DAILY_CAP_HOURS * 60
     already = (
         R.objects.filter(volunteer_id=volunteer_id, service_date=day)
         .exclude(status=R.Status.REJECTED)
         .aggregate(n=Sum("minutes"))["n"]
         or 0
     )
+    _refuse_over_cap(day, already, minutes)
+
+
+def _refuse_over_cap(day: dt.date, already: int, minutes: int) -> None:
+    cap = settings.HUIGUANG_DAILY_CAP_HOURS * 60
     if already + minutes > cap:
         raise Refused(
             "DAILY_CAP",
@@ -74,6 +78,33 @@ def check_daily_cap(volunteer_id: int, day: dt.date, minutes: int) -> None:
         )
 
 
+def check_overlap_and_daily_cap(volunteer_id: int, started_at, ended_at, day: dt.date, minutes: int) -> None:
+    """check_overlap and check_daily_cap in one query (the check-out's path): the same rules, the
+    same answers, the overlap first."""
+    reversed_q = Exists(
+        R.objects.filter(reverses=OuterRef("pk"), status__in=[R.Status.PENDING, R.Status.CONFIRMED])
+    )
+    counted_overlap = Q(started_at__lt=ended_at, ended_at__gt=started_at) & ~Q(kind=R.Kind.REVERSAL)
+    row = (
+        R.objects.filter(volunteer_id=volunteer_id)
+        .exclude(status=R.Status.REJECTED)
+        .filter(Q(service_date=day) | Q(started_at__lt=ended_at, ended_at__gt=started_at))
+        .annotate(is_reversed=reversed_q)
+        .aggregate(
+            overlapping=Count("pk", filter=counted_overlap & Q(is_reversed=False)),
+            done=Sum("minutes", filter=Q(service_date=day)),
+        )
+    )
+    if row["overlapping"]:
+        raise Refused("OVERLAPS", _("This time overlaps another record of the volunteer."))
+    _refuse_over_cap(day, row["done"] or 0, minutes)
+
+
 def lock_volunteer(volunteer_id: int) -> None:
     if connection.vendor == "postgresql":
-        list(Volunteer.objects.select_for_update(no_key=True).filter(pk=volunteer_id).values_list("pk"))
+        list(
+            Volunteer.objects.select_for_update(no_key=True)
+            .filter(pk=volunteer_id)
+            .order_by()
+            .values_list("pk")
+        )

@@ -73,9 +73,11 @@ class DriveUnitOut(Schema):
     enrolled_league_members: int
     school_name: str
     auto_approve: bool
-    signups: int
-    newcomers: int
-    members: int = Field(..., description="Active members of the unit's organization (context).")
+    signups: int = Field(..., alias="signup_count")
+    newcomers: int = Field(..., alias="newcomer_count")
+    members: int = Field(
+        ..., alias="member_count", description="Active members of the unit's organization (context)."
+    )
     progress: float | None
     url: str = Field(..., description="The unit's public sign-up page (its QR code's address).")
 

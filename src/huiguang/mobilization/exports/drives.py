@@ -45,10 +45,10 @@ def units_xlsx(*, request, drive: Drive, units, registered: dict[int, int]) -> H
                 safe_cell(u.name),
                 u.kind_label,
                 u.target,
-                u.signups,
-                u.newcomers,
+                u.signup_count,
+                u.newcomer_count,
                 _pct(u.progress),
-                u.members,
+                u.member_count,
                 u.enrolled_league_members if u.is_school else "",
                 registered.get(u.pk, "") if u.is_school else "",
             ]

@@ -120,11 +120,11 @@ def unit_progress_list(drive: Drive) -> QuerySet[DriveUnit]:
         DriveUnit.objects.filter(drive=drive)
         .select_related("organization", "region", "team", "drive")
         .annotate(
-            signups=_count(DriveSignup.objects.filter(unit=OuterRef("pk"))),
-            newcomers=_count(DriveSignup.objects.filter(unit=OuterRef("pk"), newcomer=True)),
-            members=_members(),
+            signup_count=_count(DriveSignup.objects.filter(unit=OuterRef("pk"))),
+            newcomer_count=_count(DriveSignup.objects.filter(unit=OuterRef("pk"), newcomer=True)),
+            member_count=_members(),
         )
-        .annotate(progress=_percent("signups", "target"))
+        .annotate(progress=_percent("signup_count", "target"))
         .order_by("id")
     )
 

@@ -82,7 +82,9 @@ def test_get_matrix(city, name, args, expected):
 @pytest.mark.parametrize("name,args,expected", POST, ids=[p[0] for p in POST])
 def test_post_matrix(city, name, args, expected):
     def call(role, objs):
-        return login_client(city.users[role]).post(reverse(name, args=[objs[a] for a in args]), {}).status_code
+        return (
+            login_client(city.users[role]).post(reverse(name, args=[objs[a] for a in args]), {}).status_code
+        )
 
     assert _statuses(city, call) == dict(zip(ROLES, expected))
 
@@ -109,7 +111,12 @@ API = [
         {"region_code": "330482001001", "target": 3},
         [401, 404, 404, 404, 404, 201, 404, 404, 201],
     ),
-    ("PUT", "/api/v1/console/drive-units/{unit}", {"target": 7}, [401, 404, 404, 404, 404, 200, 404, 404, 200]),
+    (
+        "PUT",
+        "/api/v1/console/drive-units/{unit}",
+        {"target": 7},
+        [401, 404, 404, 404, 404, 200, 404, 404, 200],
+    ),
     ("GET", "/api/v1/console/drives/{drive}/schools", None, [401, 404, 404, 404, 404, 200, 404, 200, 200]),
     ("GET", "/api/v1/drive-units/{slug}", None, [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST", "/api/v1/drive-units/{slug}/signup", None, [401, 200, 200, 200, 409, 409, 409, 409, 409]),

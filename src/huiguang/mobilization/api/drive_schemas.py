@@ -44,7 +44,9 @@ class DriveOut(Schema):
 class DriveIn(Schema):
     name: Annotated[str, text(120)] = Field(..., min_length=1, max_length=120)
     year: Year
-    region_code: Annotated[str, text(15)] = Field(..., max_length=15, description="The city's or a town's code.")
+    region_code: Annotated[str, text(15)] = Field(
+        ..., max_length=15, description="The city's or a town's code."
+    )
     starts_on: dt.date
     ends_on: dt.date
     description: Annotated[str, text(5000)] = ""
@@ -104,7 +106,9 @@ class DriveUnitChange(Schema):
 
 class DriveUnitIn(DriveUnitChange):
     organization: OptionalId = Field(None, description="An organization id; or give `region_code`.")
-    region_code: Annotated[str, text(15)] = Field("", max_length=15, description="A village, community or town.")
+    region_code: Annotated[str, text(15)] = Field(
+        "", max_length=15, description="A village, community or town."
+    )
 
 
 class DriveSchoolRateOut(Schema):

@@ -20,7 +20,9 @@ class DriveForm(BootstrapFormMixin, forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
     starts_on = forms.DateField(label=_("Start date"), widget=DATE)
     ends_on = forms.DateField(label=_("End date"), widget=DATE)
-    description = forms.CharField(label=_("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"year": timezone.localdate().year})
@@ -37,7 +39,9 @@ class UnitForm(BootstrapFormMixin, forms.Form):
         required=False,
         help_text=_("A department, an enterprise, a school… Or choose a village or community below."),
     )
-    region = forms.ModelChoiceField(label=_("Village or community"), queryset=Region.objects.none(), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Village or community"), queryset=Region.objects.none(), required=False
+    )
     team = forms.ModelChoiceField(
         label=_("Default team"),
         queryset=Organization.objects.none(),

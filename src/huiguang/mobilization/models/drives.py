@@ -54,7 +54,9 @@ class Drive(models.Model):
         verbose_name_plural = _("recruitment drives")
         ordering = ["-year", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="drive_dates_in_order")
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="drive_dates_in_order"
+            )
         ]
 
     def __str__(self):
@@ -117,7 +119,9 @@ class DriveUnit(models.Model):
                 name="one_unit_per_drive_organization",
             ),
             models.UniqueConstraint(
-                fields=["drive", "region"], condition=Q(region__isnull=False), name="one_unit_per_drive_region"
+                fields=["drive", "region"],
+                condition=Q(region__isnull=False),
+                name="one_unit_per_drive_region",
             ),
         ]
 
@@ -147,7 +151,9 @@ class DriveUnit(models.Model):
 class DriveSignup(models.Model):
     """A volunteer signed up through a unit's page (once per unit: a second tap changes nothing)."""
 
-    unit = models.ForeignKey(DriveUnit, verbose_name=_("drive unit"), on_delete=models.CASCADE, related_name="signups")
+    unit = models.ForeignKey(
+        DriveUnit, verbose_name=_("drive unit"), on_delete=models.CASCADE, related_name="signups"
+    )
     volunteer = models.ForeignKey(
         "volunteers.Volunteer", verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="+"
     )

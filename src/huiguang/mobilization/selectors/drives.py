@@ -97,17 +97,23 @@ def drive_region_choices(user) -> QuerySet[Region]:
     return Region.objects.filter(q, level__in=[Region.Level.CITY, Region.Level.TOWN]).order_by("path")
 
 
-def _members() -> Coalesce:
+def _members() -> Case:
     """Registered members of the unit, for context: the active members of its organization (a region
     unit: of its default team; without one, the volunteers who live in the region)."""
     return Case(
         When(
             organization__isnull=False,
-            then=_count(Membership.objects.filter(organization=OuterRef("organization"), status=Membership.Status.ACTIVE)),
+            then=_count(
+                Membership.objects.filter(
+                    organization=OuterRef("organization"), status=Membership.Status.ACTIVE
+                )
+            ),
         ),
         When(
             team__isnull=False,
-            then=_count(Membership.objects.filter(organization=OuterRef("team"), status=Membership.Status.ACTIVE)),
+            then=_count(
+                Membership.objects.filter(organization=OuterRef("team"), status=Membership.Status.ACTIVE)
+            ),
         ),
         default=_count(Volunteer.objects.filter(residence_region__path__startswith=OuterRef("region__path"))),
         output_field=IntegerField(),
@@ -115,7 +121,8 @@ def _members() -> Coalesce:
 
 
 def unit_progress_list(drive: Drive) -> QuerySet[DriveUnit]:
-    """The units of a drive with sign-ups (newcomers among them), members and progress %."""
+    """The units of a drive with sign-ups (newcomers among them), members, progress % and, for
+    schools, the registered league members."""
     return (
         DriveUnit.objects.filter(drive=drive)
         .select_related("organization", "region", "team", "drive")
@@ -123,6 +130,7 @@ def unit_progress_list(drive: Drive) -> QuerySet[DriveUnit]:
             signup_count=_count(DriveSignup.objects.filter(unit=OuterRef("pk"))),
             newcomer_count=_count(DriveSignup.objects.filter(unit=OuterRef("pk"), newcomer=True)),
             member_count=_members(),
+            registered=_registered_league_students(),
         )
         .annotate(progress=_percent("signup_count", "target"))
         .order_by("id")
@@ -219,7 +227,9 @@ def unit_region_choices(drive: Drive) -> QuerySet[Region]:
 def unit_public_get(slug: str) -> DriveUnit:
     """A unit whose drive is open or closed (a draft is not public yet): 404 otherwise."""
     unit = (
-        DriveUnit.objects.filter(slug=str(slug)[:16], drive__status__in=[Drive.Status.OPEN, Drive.Status.CLOSED])
+        DriveUnit.objects.filter(
+            slug=str(slug)[:16], drive__status__in=[Drive.Status.OPEN, Drive.Status.CLOSED]
+        )
         .select_related("drive", "organization", "region", "team")
         .first()
     )

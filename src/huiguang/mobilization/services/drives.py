@@ -42,7 +42,9 @@ def _clean(value: str, n: int) -> str:
     return (value or "").strip()[:n]
 
 
-def _drive_fields_check(*, name: str, year: int, starts_on: dt.date, ends_on: dt.date) -> dict[str, list[str]]:
+def _drive_fields_check(
+    *, name: str, year: int, starts_on: dt.date, ends_on: dt.date
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = [_("Give the drive a name.")]
@@ -95,7 +97,9 @@ def _move(*, actor, drive: Drive, to: str, allowed: tuple[str, ...], stamp: str,
         # Guarded: two admins pressing the button at once move the drive once.
         moved = Drive.objects.filter(pk=drive.pk, status__in=allowed).update(status=to, **{stamp: now})
         if not moved:
-            raise Refused("wrong_status", _("This drive is %(status)s.") % {"status": drive.get_status_display()})
+            raise Refused(
+                "wrong_status", _("This drive is %(status)s.") % {"status": drive.get_status_display()}
+            )
         drive.refresh_from_db()
         if to == Drive.Status.OPEN:
             audit_log(action="drive_opened", actor=actor, obj=drive, request=request)
@@ -106,7 +110,14 @@ def _move(*, actor, drive: Drive, to: str, allowed: tuple[str, ...], stamp: str,
 
 def drive_open(*, actor, drive: Drive, request=None) -> Drive:
     """Draft → open: the units' pages accept sign-ups."""
-    return _move(actor=actor, drive=drive, to=Drive.Status.OPEN, allowed=(Drive.Status.DRAFT,), stamp="opened_at", request=request)
+    return _move(
+        actor=actor,
+        drive=drive,
+        to=Drive.Status.OPEN,
+        allowed=(Drive.Status.DRAFT,),
+        stamp="opened_at",
+        request=request,
+    )
 
 
 def drive_close(*, actor, drive: Drive, request=None) -> Drive:
@@ -192,7 +203,9 @@ def drive_unit_add(
                 enrolled=enrolled_league_members,
             )
     except IntegrityError:
-        raise FieldErrors({"organization" if organization else "region": [_("This unit is already in the drive.")]})
+        raise FieldErrors(
+            {"organization" if organization else "region": [_("This unit is already in the drive.")]}
+        )
     return unit
 
 
@@ -250,8 +263,12 @@ class EnrolledRowsInvalid(Exception):
         self.errors = errors
 
 
-SCHOOL_HEADERS = {header_key(h) for h in ("school", "学校", "学校名称", "school code", "学校代码", "组织编码")}
-COUNT_HEADERS = {header_key(h) for h in ("enrolled league members", "在校团员", "在校团员数", "团员数", "count")}
+SCHOOL_HEADERS = {
+    header_key(h) for h in ("school", "学校", "学校名称", "school code", "学校代码", "组织编码")
+}
+COUNT_HEADERS = {
+    header_key(h) for h in ("enrolled league members", "在校团员", "在校团员数", "团员数", "count")
+}
 
 
 def _sheet(content: bytes) -> list[tuple[int, list]]:
@@ -289,10 +306,11 @@ def drive_enrolled_import(*, actor, drive: Drive, content: bytes, request=None) 
         raise Refused("TOO_MANY_ROWS", _("At most %(n)d rows per file.") % {"n": MAX_IMPORT_ROWS})
     units = list(drive.units.filter(organization__isnull=False).select_related("organization"))
     by_key: dict[str, DriveUnit] = {}
-    for unit in units:
-        for key in (unit.organization.code, unit.organization.name, unit.school_name):
+    for each in units:
+        org = each.organization
+        for key in (org.code, org.name, each.school_name) if org is not None else ():
             if key:
-                by_key.setdefault(key, unit)
+                by_key.setdefault(key, each)
     errors: list[EnrolledRowError] = []
     changes: dict[int, tuple[DriveUnit, int]] = {}
     for number, cells in body:
@@ -300,10 +318,18 @@ def drive_enrolled_import(*, actor, drive: Drive, content: bytes, request=None) 
         raw = cell_text(cells[count_col] if count_col < len(cells) else None)
         unit = by_key.get(school)
         if unit is None:
-            errors.append(EnrolledRowError(number, _("No unit of this drive is the school “%(s)s”.") % {"s": school[:60]}))
+            errors.append(
+                EnrolledRowError(
+                    number, _("No unit of this drive is the school “%(s)s”.") % {"s": school[:60]}
+                )
+            )
             continue
         if not (raw.isdigit() and raw.isascii() and int(raw) <= MAX_TARGET):
-            errors.append(EnrolledRowError(number, _("Enter the count as a whole number from 0 to %(n)d.") % {"n": MAX_TARGET}))
+            errors.append(
+                EnrolledRowError(
+                    number, _("Enter the count as a whole number from 0 to %(n)d.") % {"n": MAX_TARGET}
+                )
+            )
             continue
         if unit.pk in changes:
             errors.append(EnrolledRowError(number, _("This school is already on an earlier row.")))
@@ -358,11 +384,15 @@ def _join(*, user, volunteer: Volunteer, unit: DriveUnit, request) -> None:
             )
 
 
-def _record(*, user, volunteer: Volunteer, unit: DriveUnit, newcomer: bool, request) -> tuple[DriveSignup, bool]:
+def _record(
+    *, user, volunteer: Volunteer, unit: DriveUnit, newcomer: bool, request
+) -> tuple[DriveSignup, bool]:
     if volunteer.status == Volunteer.Status.SUSPENDED:
         raise Refused("not_active", _("Your volunteer account is suspended."))
     _join(user=user, volunteer=volunteer, unit=unit, request=request)
-    signup, created = DriveSignup.objects.get_or_create(unit=unit, volunteer=volunteer, defaults={"newcomer": newcomer})
+    signup, created = DriveSignup.objects.get_or_create(
+        unit=unit, volunteer=volunteer, defaults={"newcomer": newcomer}
+    )
     if created:
         audit_log(action="drive_signed_up", actor=user, obj=signup, request=request, newcomer=newcomer)
     return signup, created
@@ -388,9 +418,9 @@ def drive_register(*, unit: DriveUnit, data: Registration, request=None) -> Volu
     everything or nothing. A region unit's newcomer lives in that region; a school unit's is a
     student of that school."""
     _must_be_open(unit)
-    if unit.region_id:
+    if unit.region is not None:
         data = replace(data, region_code=unit.region.code)
-    if unit.is_school:
+    if unit.is_school and unit.organization is not None:
         data = replace(data, is_student=True, school=unit.school_name or unit.organization.name)
     with transaction.atomic():
         volunteer = volunteer_register(data=data, request=request)

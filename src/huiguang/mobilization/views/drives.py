@@ -29,7 +29,6 @@ from ..forms.drives import DriveForm, EnrolledImportForm, UnitForm
 from ..selectors import drives as sel
 from ..services import drives as services
 
-
 SCHOOL_COLUMNS = [
     ("name", gettext_lazy("School")),
     ("enrolled", gettext_lazy("Enrolled league members")),
@@ -91,7 +90,9 @@ def drive_create(request):
     form = DriveForm(_posted(request)[0], user=request.user)
     status = form_status(form)
     if request.method == "POST" and form.is_valid():
-        drive, status = _run(form, lambda: services.drive_create(actor=request.user, request=request, **form.cleaned_data))
+        drive, status = _run(
+            form, lambda: services.drive_create(actor=request.user, request=request, **form.cleaned_data)
+        )
         if drive is not None:
             messages.success(request, _("Saved."))
             return redirect("mobilization:drive_detail", pk=drive.pk)
@@ -157,7 +158,10 @@ def unit_create(request, pk):
     status = form_status(form)
     if request.method == "POST" and form.is_valid():
         unit, status = _run(
-            form, lambda: services.drive_unit_add(actor=request.user, drive=drive, request=request, **form.cleaned_data)
+            form,
+            lambda: services.drive_unit_add(
+                actor=request.user, drive=drive, request=request, **form.cleaned_data
+            ),
         )
         if unit is not None:
             messages.success(request, _("Saved."))
@@ -186,7 +190,10 @@ def unit_edit(request, pk):
     status = form_status(form)
     if request.method == "POST" and form.is_valid():
         done, status = _run(
-            form, lambda: services.drive_unit_update(actor=request.user, unit=unit, request=request, **form.cleaned_data)
+            form,
+            lambda: services.drive_unit_update(
+                actor=request.user, unit=unit, request=request, **form.cleaned_data
+            ),
         )
         if done is not None:
             messages.success(request, _("Saved."))
@@ -230,8 +237,7 @@ def enrolled_import(request, pk):
 @console_page
 def unit_export(request, pk):
     drive = sel.drive_get_for(request.user, pk)
-    registered = {u.pk: u.registered for u in sel.school_rate_list(drive)}
-    return units_xlsx(request=request, drive=drive, units=sel.unit_progress_list(drive), registered=registered)
+    return units_xlsx(request=request, drive=drive, units=sel.unit_progress_list(drive))
 
 
 @console_page

@@ -27,6 +27,7 @@ from .competitions import seed_competitions
 from .credit import seed_credit
 from .ledger import seed_ledger
 from .memberships import MembershipBuilder
+from .mobilization_drives import seed_drives
 from .needs import seed_needs
 from .network import NetworkBuilder
 from .people import PeopleBuilder
@@ -126,5 +127,6 @@ def seed_demo_city(
         counts.update({f"assessment_{k}": v for k, v in seed_assessments(rng=builder.rng).items()})
         counts.update({f"training_{k}": v for k, v in seed_training(rng=builder.rng).items()})
         counts.update({f"needs_{k}": v for k, v in seed_needs(rng=builder.rng).items()})
+        counts.update({f"drives_{k}": v for k, v in seed_drives(seed=seed).items()})
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

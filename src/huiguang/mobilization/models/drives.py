@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_slug() -> str:
@@ -23,9 +24,9 @@ def new_slug() -> str:
 
 class Drive(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        DRAFT = "draft", pgettext_lazy("drive status", "draft")
+        OPEN = "open", pgettext_lazy("drive status", "open")
+        CLOSED = "closed", pgettext_lazy("drive status", "closed")
 
     name = models.CharField(_("name"), max_length=120)
     year = models.PositiveSmallIntegerField(_("year"))

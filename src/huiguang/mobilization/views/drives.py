@@ -32,8 +32,8 @@ from ..services import drives as services
 SCHOOL_COLUMNS = [
     ("name", gettext_lazy("School")),
     ("enrolled", gettext_lazy("Enrolled league members")),
-    ("registered", gettext_lazy("Registered")),
-    ("rate", gettext_lazy("Rate")),
+    ("registered", gettext_lazy("Registered league members")),
+    ("rate", gettext_lazy("Registration rate")),
 ]
 
 

@@ -207,6 +207,15 @@ ACTION_LABELS |= {
     "enrollment_bulk_placed": _("volunteers placed on a shift in bulk"),
     # honors
     "honor.awards_record": _("competition awards recorded as project honors"),
+    # drives
+    "drive_created": _("recruitment drive created"),
+    "drive_opened": _("recruitment drive opened"),
+    "drive_closed": _("recruitment drive closed"),
+    "drive_unit_added": _("unit added to a recruitment drive"),
+    "drive_unit_changed": _("recruitment drive unit changed"),
+    "drive_enrolled_imported": _("enrolled league members imported"),
+    "drive_signed_up": _("signed up through a recruitment drive"),
+    "drive_membership_approved": _("membership approved by a recruitment drive"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

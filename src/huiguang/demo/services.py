@@ -28,6 +28,7 @@ from .credit import seed_credit
 from .ledger import seed_ledger
 from .memberships import MembershipBuilder
 from .mobilization_campaigns import seed_mobilization_campaigns
+from .mobilization_drives import seed_drives
 from .needs import seed_needs
 from .network import NetworkBuilder
 from .people import PeopleBuilder
@@ -128,5 +129,6 @@ def seed_demo_city(
         counts.update({f"training_{k}": v for k, v in seed_training(rng=builder.rng).items()})
         counts.update({f"needs_{k}": v for k, v in seed_needs(rng=builder.rng).items()})
         counts.update({f"campaign_{k}": v for k, v in seed_mobilization_campaigns(rng=builder.rng).items()})
+        counts.update({f"drives_{k}": v for k, v in seed_drives(seed=seed).items()})
         audit_log(action="demo_city_seeded", actor_label="seed_demo", seed=seed, counts=counts)
     return counts

@@ -1,0 +1,1 @@
+"""The mobilization app's .xlsx builders, one module per area."""

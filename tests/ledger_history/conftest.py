@@ -53,7 +53,10 @@ def history_city(city):
     """Three more volunteers, a sub-team, two activities and a dozen confirmed records (one
     reversed in part) spread over two years."""
     team = OrganizationFactory(code="TA2", name="东湖助老小分队", region=city.village_a1, parent=city.org_a)
-    volunteers = [Volunteer.objects.get(user=city.users["volunteer"]), Volunteer.objects.get(user=city.users["volunteer_b"])]
+    volunteers = [
+        Volunteer.objects.get(user=city.users["volunteer"]),
+        Volunteer.objects.get(user=city.users["volunteer_b"]),
+    ]
     volunteers += [VolunteerFactory(residence_region=city.town_a) for _ in range(3)]
     for v in volunteers[2:]:
         MembershipFactory(volunteer=v, organization=team)
@@ -77,7 +80,10 @@ def history_city(city):
                     ended_at=at(service_day, 9) + dt.timedelta(minutes=60 + 15 * i + 30 * j),
                     is_credit=True,
                     activity=activity if org == city.org_a and service_day == day else None,
-                    fields={"activity_name": "社区助老" if org == city.org_a else "文明劝导", "content": "陪伴"},
+                    fields={
+                        "activity_name": "社区助老" if org == city.org_a else "文明劝导",
+                        "content": "陪伴",
+                    },
                 )
             )
     first = records[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.core.management import call_command
 
 from huiguang.activities.models import Category
@@ -27,19 +28,28 @@ def _empty_database_with_the_same_people() -> None:
     people = list(Volunteer.objects.values_list("volunteer_number", "user__phone", "residence_region__code"))
     call_command("flush", interactive=False, verbosity=0)
     for code, name, level, parent in regions:
-        RegionFactory(code=code, name=name, level=level, parent=Region.objects.get(code=parent) if parent else None)
+        RegionFactory(
+            code=code, name=name, level=level, parent=Region.objects.get(code=parent) if parent else None
+        )
     for code, name in categories:
         Category.objects.create(code=code, name=name)
     for number, phone, region in people:
         VolunteerFactory(
-            volunteer_number=number, user=UserFactory(phone=phone), residence_region=Region.objects.get(code=region)
+            volunteer_number=number,
+            user=UserFactory(phone=phone),
+            residence_region=Region.objects.get(code=region),
         )
 
 
+@pytest.mark.django_db(transaction=True)  # flush: PostgreSQL truncates outside a test's transaction
 def test_exported_history_imported_into_an_empty_database_gives_the_same_totals(history_city, tmp_path):
     before = totals()
     organizations = set(Organization.objects.values_list("code", flat=True))
-    members = set(Membership.objects.filter(status="active").values_list("volunteer__volunteer_number", "organization__code"))
+    members = set(
+        Membership.objects.filter(status="active").values_list(
+            "volunteer__volunteer_number", "organization__code"
+        )
+    )
     out = io.StringIO()
     call_command("export_history", str(tmp_path), stdout=out)
     assert "records: 15" in out.getvalue()  # 5 volunteers × 3 records; the reversal is folded in
@@ -50,8 +60,17 @@ def test_exported_history_imported_into_an_empty_database_gives_the_same_totals(
 
     assert totals() == before
     assert set(Organization.objects.values_list("code", flat=True)) == organizations
-    assert set(Membership.objects.filter(status="active").values_list("volunteer__volunteer_number", "organization__code")) == members
-    assert set(R.objects.values_list("kind", "source", "is_credit", "status")) == {("import", "import", False, "confirmed")}
+    assert (
+        set(
+            Membership.objects.filter(status="active").values_list(
+                "volunteer__volunteer_number", "organization__code"
+            )
+        )
+        == members
+    )
+    assert set(R.objects.values_list("kind", "source", "is_credit", "status")) == {
+        ("import", "import", False, "confirmed")
+    }
     assert ImportedRow.objects.filter(kind="record").count() == 15
     assert HistoryImport.objects.get().status == HistoryImport.Status.APPLIED
     assert VolunteerHours.objects.count() == 5

@@ -137,8 +137,9 @@ def write_network(
     return org_ids, activity_ids
 
 
-def batches(records: list[Record], size: int = BATCH) -> Iterator[list[Record]]:
+def batches(records: list[Record], size: int | None = None) -> Iterator[list[Record]]:
     """Consecutive records (sorted by volunteer) cut between volunteers, about `size` each."""
+    size = size or BATCH
     batch: list[Record] = []
     for record in records:
         if len(batch) >= size and record[0] != batch[-1][0]:

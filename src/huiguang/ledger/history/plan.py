@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huiguang.activities.models import Category
 from huiguang.core.id_card import normalize as normal_id
@@ -61,6 +62,18 @@ ROLES = {
     "管理员": Membership.Role.ADMIN,
     "": Membership.Role.MEMBER,
     **{value: value for value in Membership.Role.values},
+}
+REASONS = {
+    "UNKNOWN_VOLUNTEER": gettext_lazy("unknown volunteer"),
+    "UNKNOWN_ORGANIZATION": gettext_lazy("unknown organization"),
+    "UNKNOWN_ACTIVITY": gettext_lazy("unknown activity"),
+    "UNKNOWN_REGION": gettext_lazy("unknown region"),
+    "DAILY_CAP": gettext_lazy("a day over the cap"),
+    "OVERLAPS": gettext_lazy("overlaps another record"),
+    "FUTURE_DATE": gettext_lazy("a date in the future"),
+    "DUPLICATE": gettext_lazy("already imported"),
+    "DUPLICATE_IN_FILE": gettext_lazy("twice in the files"),
+    "BAD_VALUE": gettext_lazy("a missing or wrong value"),
 }
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 TIME_FORMATS = ("%H:%M", "%H:%M:%S")

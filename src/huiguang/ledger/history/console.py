@@ -63,7 +63,8 @@ def history_run(*, history_import_id: int, actor=None) -> str:
     history_import = H.objects.select_related("source").get(pk=history_import_id)
     if history_import.status != H.Status.APPLYING or not history_import.stored_path:
         return "nothing to do"
-    with storage.opened(history_import.stored_path) as paths:
+    relative = history_import.stored_path  # applying clears it on the row (and this instance)
+    with storage.opened(relative) as paths:
         plan = history_plan(paths=paths, source=history_import.source, resume=history_import)
         if not plan.ok:
             H.objects.filter(pk=history_import.pk).update(
@@ -71,9 +72,9 @@ def history_run(*, history_import_id: int, actor=None) -> str:
                 errors=[e.as_dict() for e in plan.errors],
                 error_count=plan.error_count,
             )
-            storage.delete(history_import.stored_path)
+            storage.delete(relative)
             return f"{plan.error_count} bad rows"
         history_import.status = H.Status.VALIDATED  # history_import_apply marks it applying again
         done = history_import_apply(history_import=history_import, plan=plan, actor=actor)
-    storage.delete(history_import.stored_path)
+    storage.delete(relative)
     return f"{done.done} records"

@@ -20,7 +20,7 @@ R = ServiceRecord
 
 def _upload(client, path: Path, **data):
     files = SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv")
-    return client.post(reverse("ledger:history"), {"files": [files], "source": "志愿汇", **data})
+    return client.post(reverse("ledger:history"), {"uploads": [files], "source": "志愿汇", **data})
 
 
 def _stored_files() -> list[Path]:

@@ -209,9 +209,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init_gettext_lazy(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.xlsx"}))
-        super().__init_gettext_lazy(*args, **kwargs)
+        super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         single = super().clean
@@ -223,7 +223,7 @@ class MultipleFileField(forms.FileField):
 class HistoryUploadForm(BootstrapFormMixin, forms.Form):
     """The history import's upload (issue 15): the files of one source, checked before anything is written."""
 
-    files = MultipleFileField(
+    uploads = MultipleFileField(
         label=gettext_lazy("Files"),
         help_text=gettext_lazy(
             "One .csv or .xlsx file per kind: 组织, 成员, 活动, 服务记录 (see the templates)."

@@ -115,24 +115,24 @@ def write_network(
         )
         activities = [
             (
-                row,
+                item,
                 Activity(
-                    organization_id=org_ids[row.organization],
-                    title=row.title,
-                    category_id=row.category_id,
-                    region_id=regions[org_ids[row.organization]],
-                    starts_at=row.starts,
-                    ends_at=row.ends,
-                    address=row.place,
+                    organization_id=org_ids[item.organization],
+                    title=item.title,
+                    category_id=item.category_id,
+                    region_id=regions[org_ids[item.organization]],
+                    starts_at=item.starts,
+                    ends_at=item.ends,
+                    address=item.place,
                     status=Activity.Status.FINISHED,
                 ),
             )
-            for row in plan.activities
+            for item in plan.activities
         ]
         Activity.objects.bulk_create([a for _r, a in activities], batch_size=1000)
-        for row, activity in activities:
-            activity_ids[row.key] = activity.pk
-            rows.append(key_row(ImportedRow.Kind.ACTIVITY, row.key, activity.pk))
+        for item, activity in activities:
+            activity_ids[item.key] = activity.pk
+            rows.append(key_row(ImportedRow.Kind.ACTIVITY, item.key, activity.pk))
         ImportedRow.objects.bulk_create(rows, batch_size=2000)
     return org_ids, activity_ids
 
@@ -218,7 +218,7 @@ def _insert(records: list[ServiceRecord]) -> None:
     fields = list(R._meta.concrete_fields)
     size = max(1, connection.ops.bulk_batch_size(fields, records))
     for i in range(0, len(records), size):
-        R.objects._insert(records[i : i + size], fields=fields, raw=True)  # noqa: SLF001 - see the docstring
+        R.objects._insert(records[i : i + size], fields=fields, raw=True)  # type: ignore[attr-defined]  # noqa: SLF001
 
 
 def write_batch(
@@ -279,7 +279,7 @@ def write_batch(
                 prev_hash=head.head_hash or GENESIS,
             )
             record.hash = record_hash(record.prev_hash, record)
-            head.length, head.head_hash = record.chain_index, record.hash
+            head.length, head.head_hash = head.length + 1, record.hash
             before = totals[volunteer]
             totals[volunteer] = before + minutes
             old, new = star_for(before, policy), star_for(before + minutes, policy)

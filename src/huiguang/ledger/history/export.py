@@ -122,7 +122,7 @@ def organization_rows():
         yield [
             org.code,
             org.name,
-            org.parent.code if org.parent_id else "",
+            org.parent.code if org.parent else "",
             org.region.code,
             KIND_NAMES.get(org.kind, org.kind),
             TIER_NAMES.get(org.tier, ""),

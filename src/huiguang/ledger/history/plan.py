@@ -652,7 +652,7 @@ def _check_days(plan: Plan, day_totals, resume, directory: Directory) -> None:
     ):
         if (volunteer, day) in day_totals:
             day_totals[(volunteer, day)] += minutes
-    timed: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    timed: dict[int, list[tuple]] = defaultdict(list)
     for volunteer, start, end in ledger.filter(started_at__isnull=False).values_list(
         "volunteer_id", "started_at", "ended_at"
     ):

@@ -34,7 +34,7 @@ def history_imports(request):
         raise Http404
     form = HistoryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+        files = [(f.name, f.read()) for f in form.cleaned_data["uploads"]]
         try:
             done = history_upload(
                 actor=request.user,
@@ -43,7 +43,7 @@ def history_imports(request):
                 verified=form.cleaned_data["verified"],
             )
         except Refused as exc:
-            form.add_error("files", exc.message)
+            form.add_error("uploads", exc.message)
         else:
             return redirect("ledger:history_detail", pk=done.pk)
     context = {

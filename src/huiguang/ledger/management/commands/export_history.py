@@ -20,6 +20,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, **options):
         counts = history_export(Path(directory))
-        audit_log(action="history.export", actor_label="export_history", **counts)
+        audit_log(action="history.export", actor_label="export_history", rows=counts)
         for kind, n in counts.items():
             self.stdout.write(f"{kind}: {n}")

@@ -28,7 +28,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from huiguang.activities.models import Activity
-from huiguang.core.audit import audit_log
 from huiguang.network.models import Membership, Organization
 
 from ..chain import GENESIS, record_hash
@@ -372,6 +371,3 @@ def _add_to_rollups(months, hours, totals, policy, regions) -> None:
         changed, ["total_minutes", "credit_minutes", "star", "policy_version"], batch_size=1000
     )
 
-
-def history_audit(history_import: HistoryImport, actor, **detail) -> None:
-    audit_log(action="history.import", actor=actor, obj=history_import, **detail)

@@ -218,6 +218,13 @@ ACTION_LABELS |= {
     "drive_membership_approved": _("membership approved by a recruitment drive"),
 }
 
+# history
+ACTION_LABELS |= {
+    "history.check": _("history import checked (dry-run)"),
+    "history.apply": _("history imported"),
+    "history.export": _("history exported"),
+}
+
 # Families of actions whose members other apps may add later: "membership_transferred" is
 # shown as "membership: transferred" rather than raw.
 ACTION_FAMILY_LABELS = {

@@ -202,3 +202,36 @@ class IssueForm(BootstrapFormMixin, forms.Form):
 
 class ReasonForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class HistoryUploadForm(BootstrapFormMixin, forms.Form):
+    """The history import's upload (issue 15): the files of one source, checked before anything is written."""
+
+    uploads = MultipleFileField(
+        label=gettext_lazy("Files"),
+        help_text=gettext_lazy(
+            "One .csv or .xlsx file per kind: 组织, 成员, 活动, 服务记录 (see the templates)."
+        ),
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Platform the history comes from"), max_length=64, initial="志愿汇"
+    )
+    verified = forms.BooleanField(
+        label=gettext_lazy("Its hours were verified attendance (count them as credit hours)"), required=False
+    )

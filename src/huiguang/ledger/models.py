@@ -162,8 +162,10 @@ class ServiceRecord(models.Model):
                 condition=Q(kind="reversal", minutes__lte=0) | (~Q(kind="reversal") & Q(minutes__gte=0)),
                 name="reversal_is_negative",
             ),
+            # Imported hours are credit hours only from a source the city marks as verified
+            # attendance (ImportSource.verified_attendance, checked by the history import).
             models.CheckConstraint(
-                condition=~Q(kind__in=["makeup", "import"]) | Q(is_credit=False),
+                condition=~Q(kind="makeup") | Q(is_credit=False),
                 name="makeup_is_never_credit",
             ),
         ]
@@ -504,3 +506,89 @@ class ActivityRating(models.Model):
 
     def __str__(self):
         return f"{self.activity_id} {self.rating}"
+
+
+# --- history import (issue 15): moving a city in from the platform it used before ---------------------
+
+
+class ImportSource(models.Model):
+    """A platform a city's history comes from (志愿汇, ...). Its hours are 荣誉时数 unless the city
+    marks it as verified attendance (then they count as credit hours, 信用时数)."""
+
+    name = models.CharField(_("source"), max_length=64, unique=True)
+    verified_attendance = models.BooleanField(_("verified attendance"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import source")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class HistoryImport(models.Model):
+    """One import of a city's history (a directory of files): its plan, its errors, its progress.
+    The same files (same fingerprint) resume an interrupted import instead of starting another."""
+
+    class Status(models.TextChoices):
+        FAILED = "failed", _("bad rows: nothing written")
+        VALIDATED = "validated", _("checked: awaiting confirmation")
+        APPLYING = "applying", _("importing")
+        APPLIED = "applied", _("imported")
+
+    source = models.ForeignKey(ImportSource, verbose_name=_("source"), on_delete=models.PROTECT)
+    fingerprint = models.CharField(max_length=64, db_index=True)  # sha256 of the files' sha256s
+    file_names = models.JSONField(default=list)
+    stored_path = models.CharField(max_length=255, blank=True)  # encrypted upload, until applied
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    summary = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)  # the first bad rows, {file, row, reason, message}
+    error_count = models.PositiveIntegerField(_("bad rows"), default=0)
+    total = models.PositiveIntegerField(_("records to import"), default=0)
+    done = models.PositiveIntegerField(_("records imported"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("checked"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("history import")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.source_id} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+
+class ImportedRow(models.Model):
+    """What one row of a source became: the source key (unique per source and kind) makes every
+    import idempotent and every imported record traceable to where it came from."""
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", _("organization")
+        MEMBERSHIP = "membership", _("membership")
+        ACTIVITY = "activity", _("activity")
+        RECORD = "record", _("service record")
+
+    source = models.ForeignKey(ImportSource, on_delete=models.PROTECT, related_name="rows")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    history_import = models.ForeignKey(HistoryImport, on_delete=models.PROTECT, related_name="rows")
+    object_id = models.BigIntegerField()
+    record = models.OneToOneField(
+        ServiceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="imported_row"
+    )
+
+    class Meta:
+        verbose_name = _("imported row")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "key"], name="one_import_per_source_key")
+        ]
+
+    def __str__(self):
+        return f"{self.source_id} {self.kind} {self.key}"

@@ -40,6 +40,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 from huiguang.core.formatting import format_hours
 from huiguang.core.links import absolute_url
 
+from .history.selectors import imported_hours
 from .models import Certificate
 
 # TrueType collections to embed, the first one present wins (OpenType CFF fonts such as Noto CJK
@@ -189,6 +190,7 @@ def _render(cert: Certificate, id_text: str) -> bytes:
         (_("Service period"), period),
         (_("Total hours of service"), _("%(hours)s hours") % {"hours": format_hours(cert.total_minutes)}),
         (_("Credit hours"), _("%(hours)s hours") % {"hours": format_hours(cert.credit_minutes)}),
+        *_imported_rows(cert),
         (_("Service content"), cert.summary),
         (_("Purpose"), cert.purpose or "—"),
         (_("Issued by"), cert.issuer.name),
@@ -259,3 +261,15 @@ def _render(cert: Certificate, id_text: str) -> bytes:
     c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def _imported_rows(cert: Certificate) -> list[tuple[str, str]]:
+    """Issue 15: the hours imported from the city's old platform, and from which one."""
+    imported = imported_hours(cert)
+    if not imported:
+        return []
+    text = "; ".join(
+        _("%(hours)s hours imported from %(source)s") % {"hours": format_hours(minutes), "source": source}
+        for source, minutes in imported
+    )
+    return [(_("Imported hours"), text)]

@@ -68,3 +68,8 @@ def may_print_official(user) -> bool:
 
 def may_edit_star_policy(user) -> bool:
     return scope_for(user).city_admin
+
+
+def may_import_history(user) -> bool:
+    """Moves a city's history in (issue 15): city admins only, the whole city's ledger at once."""
+    return scope_for(user).city_admin

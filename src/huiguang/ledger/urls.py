@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import certificates, corrections, hours, records, seals, wards
+from .views import certificates, corrections, history, hours, records, seals, wards
 
 app_name = "ledger"
 
@@ -53,3 +53,12 @@ seals_urls = [
 ]
 
 urlpatterns = records_urls + hours_urls + corrections_urls + certificates_urls + seals_urls
+
+# history import
+urlpatterns += [
+    path("console/history/", history.history_imports, name="history"),
+    path("console/history/<int:pk>/", history.history_detail, name="history_detail"),
+    path("console/history/<int:pk>/progress/", history.history_progress, name="history_progress"),
+    path("console/history/<int:pk>/apply/", history.history_apply, name="history_apply"),
+    path("console/history/templates/<str:kind>/", history.history_template, name="history_template"),
+]

@@ -1,0 +1,373 @@
+"""The writes of a history import (docs/history-import.md).
+
+Organizations, memberships and activities are written in one transaction. The records follow
+in batches of whole volunteers (about BATCH records), each batch one transaction that:
+
+1. takes the chain heads of its volunteers in volunteer pk order (the order `records_confirm`
+   uses: docs/locking.md), creating the missing ones;
+2. reserves the batch's ids (the id is part of a record's hash), builds each volunteer's records
+   in time order with prev_hash → hash, and inserts them confirmed, as they are written once;
+3. writes their source keys (ImportedRow: unique per source, so a row is never imported twice),
+   adds them to the ledger's rollups and stars in bulk, tells the apps above through
+   `records_confirmed` once for the batch (reports' rollups, in bulk), and seals the batch.
+
+A batch commits with its source keys: an import killed half-way is resumed by running it again
+on the same files (same fingerprint), whose plan skips the keys already written.
+Imported records are 荣誉时数 (is_credit False) unless the source is verified attendance; a
+star raised by history is not announced to the volunteer (it is no news).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from huiguang.activities.models import Activity
+from huiguang.network.models import Membership, Organization
+
+from ..chain import GENESIS, record_hash
+from ..models import ChainHead, HistoryImport, ImportedRow, MonthlyRollup, ServiceRecord, VolunteerHours
+from ..selectors.hours import current_policy
+from ..services.chaining import announce_confirmed
+from ..services.sealing import seal_records
+from ..services.stars import star_for
+from .plan import Plan, Record
+
+R = ServiceRecord
+BATCH = 5000
+Progress = Callable[[int, int], None]
+
+
+def write_network(
+    *, plan: Plan, history_import: HistoryImport, actor
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Organizations (parents first), memberships, activities; (organization ids by code,
+    activity ids by key), the ones that existed and the new ones."""
+    org_ids = dict(plan.org_ids)
+    activity_ids = {k: v for k, v in plan.activity_ids.items() if v}
+    rows: list[ImportedRow] = []
+
+    def key_row(kind: str, key: str, pk: int) -> ImportedRow:
+        return ImportedRow(
+            source=plan.source, kind=kind, key=key, history_import=history_import, object_id=pk
+        )
+
+    with transaction.atomic():
+        parents = {
+            o.code: o
+            for o in Organization.objects.filter(code__in={o.parent for o in plan.organizations if o.parent})
+        }
+        for row in plan.organizations:
+            org = Organization(
+                code=row.key,
+                name=row.name,
+                kind=row.kind,
+                tier=row.tier,
+                region_id=row.region_id,
+                parent=parents.get(row.parent) if row.parent else None,
+                status=Organization.Status.ACTIVE,
+                contact_name=row.contact_name,
+                contact_phone=row.contact_phone,
+            )
+            org.save()
+            parents[org.code] = org
+            org_ids[org.code] = org.pk
+            rows.append(key_row(ImportedRow.Kind.ORGANIZATION, row.key, org.pk))
+        open_ones = {
+            (v, o): pk
+            for pk, v, o in Membership.objects.filter(
+                status__in=[Membership.Status.APPLIED, Membership.Status.ACTIVE],
+                volunteer_id__in={m.volunteer_id for m in plan.memberships},
+            ).values_list("pk", "volunteer_id", "organization_id")
+        }
+        new_members = []
+        for member in plan.memberships:
+            org_id = org_ids[member.organization]
+            if (member.volunteer_id, org_id) in open_ones:
+                rows.append(
+                    key_row(ImportedRow.Kind.MEMBERSHIP, member.key, open_ones[(member.volunteer_id, org_id)])
+                )
+                continue
+            open_ones[(member.volunteer_id, org_id)] = 0
+            new_members.append(
+                (
+                    member,
+                    Membership(
+                        volunteer_id=member.volunteer_id,
+                        organization_id=org_id,
+                        role=member.role,
+                        status=Membership.Status.ACTIVE,
+                        decided_at=member.joined or timezone.now(),
+                        note="history import",
+                    ),
+                )
+            )
+        Membership.objects.bulk_create([m for _r, m in new_members], batch_size=1000)
+        rows += [key_row(ImportedRow.Kind.MEMBERSHIP, r.key, m.pk) for r, m in new_members]
+        regions = dict(
+            Organization.objects.filter(pk__in=set(org_ids.values())).values_list("pk", "region_id")
+        )
+        activities = [
+            (
+                item,
+                Activity(
+                    organization_id=org_ids[item.organization],
+                    title=item.title,
+                    category_id=item.category_id,
+                    region_id=regions[org_ids[item.organization]],
+                    starts_at=item.starts,
+                    ends_at=item.ends,
+                    address=item.place,
+                    status=Activity.Status.FINISHED,
+                ),
+            )
+            for item in plan.activities
+        ]
+        Activity.objects.bulk_create([a for _r, a in activities], batch_size=1000)
+        for item, activity in activities:
+            activity_ids[item.key] = activity.pk
+            rows.append(key_row(ImportedRow.Kind.ACTIVITY, item.key, activity.pk))
+        ImportedRow.objects.bulk_create(rows, batch_size=2000)
+    return org_ids, activity_ids
+
+
+def batches(records: list[Record], size: int | None = None) -> Iterator[list[Record]]:
+    """Consecutive records (sorted by volunteer) cut between volunteers, about `size` each."""
+    size = size or BATCH
+    batch: list[Record] = []
+    for record in records:
+        if len(batch) >= size and record[0] != batch[-1][0]:
+            yield batch
+            batch = []
+        batch.append(record)
+    if batch:
+        yield batch
+
+
+def write_records(
+    *,
+    plan: Plan,
+    history_import: HistoryImport,
+    actor,
+    org_ids: dict[str, int],
+    activity_ids: dict[str, int],
+    progress: Progress | None = None,
+) -> int:
+    assert plan.source is not None
+    credit = plan.source.verified_attendance
+    regions = dict(
+        Organization.objects.filter(pk__in=set(org_ids.values())).values_list("pk", "region__code")
+    )
+    done = 0
+    total = len(plan.records)
+    policy = current_policy()
+    for batch in batches(plan.records):
+        write_batch(
+            batch,
+            plan=plan,
+            history_import=history_import,
+            actor=actor,
+            org_ids=org_ids,
+            activity_ids=activity_ids,
+            regions=regions,
+            credit=credit,
+            policy=policy,
+        )
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+    return done
+
+
+def lock_heads(volunteer_ids: list[int]) -> dict[int, ChainHead]:
+    ChainHead.objects.bulk_create([ChainHead(volunteer_id=v) for v in volunteer_ids], ignore_conflicts=True)
+    heads = ChainHead.objects.filter(volunteer_id__in=volunteer_ids).order_by("volunteer_id")
+    if connection.vendor == "postgresql":
+        heads = heads.select_for_update()
+    return {h.volunteer_id: h for h in heads}
+
+
+def reserve_ids(n: int) -> Iterator[int]:
+    """`n` fresh ids of ledger_servicerecord, in the current (writing) transaction."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('ledger_servicerecord', 'id')) "
+                "FROM generate_series(1, %s)",
+                [n],
+            )
+            return iter(sorted(row[0] for row in cursor.fetchall()))
+        # SQLite: the IMMEDIATE transaction holds the write lock, so nobody takes these meanwhile.
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_servicerecord")
+        high = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = 'ledger_servicerecord'")
+        row = cursor.fetchone()
+        start = max(high, row[0] if row else 0) + 1
+        return iter(range(start, start + n))
+
+
+def _insert(records: list[ServiceRecord]) -> None:
+    """Insert rows exactly as built: `raw=True` keeps created_at as hashed (an ordinary insert
+    would stamp auto_now_add afresh, after the hash was computed)."""
+    fields = list(R._meta.concrete_fields)
+    size = max(1, connection.ops.bulk_batch_size(fields, records))
+    for i in range(0, len(records), size):
+        R.objects._insert(records[i : i + size], fields=fields, raw=True)  # type: ignore[attr-defined]  # noqa: SLF001
+
+
+def write_batch(
+    batch: list[Record], *, plan, history_import, actor, org_ids, activity_ids, regions, credit, policy
+) -> None:
+    user = actor if actor is not None and actor.is_authenticated else None
+    with transaction.atomic():
+        volunteer_ids = sorted({r[0] for r in batch})
+        heads = lock_heads(volunteer_ids)
+        ids = reserve_ids(len(batch))
+        hours = {h.volunteer_id: h for h in VolunteerHours.objects.filter(volunteer_id__in=volunteer_ids)}
+        totals = {v: hours[v].total_minutes if v in hours else 0 for v in volunteer_ids}
+        now = timezone.now()
+        records: list[ServiceRecord] = []
+        stars: dict[int, tuple[int, int]] = {}
+        months: dict[tuple[int, int, dt.date], list[int]] = defaultdict(lambda: [0, 0, 0])
+        for (
+            volunteer,
+            day,
+            started,
+            ended,
+            minutes,
+            org,
+            activity,
+            name,
+            content,
+            recipients,
+            recorder,
+            _key,
+            _file,
+            _row,
+        ) in batch:
+            head = heads[volunteer]
+            org_id = org_ids[org]
+            record = R(
+                id=next(ids),
+                volunteer_id=volunteer,
+                organization_id=org_id,
+                activity_id=activity_ids[activity] if activity else None,
+                region_code=regions[org_id],
+                service_date=day,
+                started_at=started,
+                ended_at=ended,
+                minutes=minutes,
+                kind=R.Kind.IMPORT,
+                source=R.Source.IMPORT,
+                is_credit=credit,
+                status=R.Status.CONFIRMED,
+                activity_name=name,
+                content=content,
+                recipients=recipients,
+                recorder=recorder,
+                created_by=user,
+                created_at=now,
+                confirmed_by=user,
+                confirmed_at=now,
+                chain_index=head.length + 1,
+                prev_hash=head.head_hash or GENESIS,
+            )
+            record.hash = record_hash(record.prev_hash, record)
+            head.length, head.head_hash = head.length + 1, record.hash
+            before = totals[volunteer]
+            totals[volunteer] = before + minutes
+            old, new = star_for(before, policy), star_for(before + minutes, policy)
+            if new > old:
+                stars[record.pk] = (old, new)
+            month = months[(volunteer, org_id, day.replace(day=1))]
+            month[0] += minutes
+            month[1] += minutes if credit else 0
+            month[2] += 1
+            records.append(record)
+        _insert(records)
+        ChainHead.objects.bulk_update(heads.values(), ["length", "head_hash"], batch_size=1000)
+        ChainHead.objects.filter(volunteer_id__in=volunteer_ids).update(updated_at=now)
+        ImportedRow.objects.bulk_create(
+            [
+                ImportedRow(
+                    source=plan.source,
+                    kind=ImportedRow.Kind.RECORD,
+                    key=row[11],
+                    history_import=history_import,
+                    object_id=record.pk,
+                    record=record,
+                )
+                for row, record in zip(batch, records, strict=True)
+            ],
+            batch_size=2000,
+        )
+        _add_to_rollups(months, hours, totals, policy, regions)
+        announce_confirmed(records, stars)
+        seal_records(records)
+        HistoryImport.objects.filter(pk=history_import.pk).update(done=F("done") + len(records))
+
+
+def _add_to_rollups(months, hours, totals, policy, regions) -> None:
+    """The ledger's own rollups (MonthlyRollup, VolunteerHours) in bulk; the head locks serialize
+    these volunteers' rows, as in chaining.add_to_rollups."""
+    existing = {
+        (m.volunteer_id, m.organization_id, m.month): m
+        for m in MonthlyRollup.objects.filter(
+            volunteer_id__in={k[0] for k in months}, month__in={k[2] for k in months}
+        )
+    }
+    creates, updates = [], []
+    for key, (minutes, credit, n) in months.items():
+        row = existing.get(key)
+        if row is None:
+            creates.append(
+                MonthlyRollup(
+                    volunteer_id=key[0],
+                    organization_id=key[1],
+                    month=key[2],
+                    region_code=regions[key[1]],
+                    minutes=minutes,
+                    credit_minutes=credit,
+                    records=n,
+                )
+            )
+        else:
+            row.minutes += minutes
+            row.credit_minutes += credit
+            row.records += n
+            updates.append(row)
+    MonthlyRollup.objects.bulk_create(creates, batch_size=1000)
+    MonthlyRollup.objects.bulk_update(updates, ["minutes", "credit_minutes", "records"], batch_size=1000)
+    credits: dict[int, int] = defaultdict(int)
+    for (volunteer, _o, _m), (_minutes, credit, _n) in months.items():
+        credits[volunteer] += credit
+    version = policy.version if policy else None
+    new_hours, changed = [], []
+    for volunteer, total in totals.items():
+        row = hours.get(volunteer)
+        if row is None:
+            new_hours.append(
+                VolunteerHours(
+                    volunteer_id=volunteer,
+                    total_minutes=total,
+                    credit_minutes=credits[volunteer],
+                    star=star_for(total, policy),
+                    policy_version=version,
+                )
+            )
+        else:
+            row.total_minutes = total
+            row.credit_minutes += credits[volunteer]
+            row.star = star_for(total, policy)
+            row.policy_version = version
+            changed.append(row)
+    VolunteerHours.objects.bulk_create(new_hours, batch_size=1000)
+    VolunteerHours.objects.bulk_update(
+        changed, ["total_minutes", "credit_minutes", "star", "policy_version"], batch_size=1000
+    )
+

@@ -1,0 +1,257 @@
+"""Every bad row is reported with its file, row number and reason, and nothing is written; the
+same file twice adds nothing; an import killed half-way and run again ends with exactly the rows
+of one import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from huiguang.core.models import AuditEntry
+from huiguang.ledger.history import apply
+from huiguang.ledger.models import HistoryImport, ImportedRow, ServiceRecord, VolunteerHours
+from huiguang.network.models import Organization
+from huiguang.volunteers.models import Volunteer
+
+from ..factories import VolunteerFactory, unique_id_number
+from .conftest import write_kind
+
+R = ServiceRecord
+
+
+def _import(directory, *args) -> str:
+    out = io.StringIO()
+    call_command("import_history", str(directory), *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def _reasons(history_import: HistoryImport) -> set[tuple[int, str]]:
+    return {(e["row"], e["reason"]) for e in history_import.errors}
+
+
+def test_every_bad_row_is_named_with_its_row_and_reason_and_nothing_is_written(city, tmp_path):
+    volunteer = Volunteer.objects.get(user=city.users["volunteer"])
+    number = volunteer.volunteer_number
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    write_kind(
+        tmp_path, "organizations", [{"code": "NEW1", "name": "新队伍", "region": "330482001", "parent": "TA"}]
+    )
+    write_kind(
+        tmp_path,
+        "records",
+        [
+            {
+                "volunteer_number": number,
+                "organization": "TA",
+                "date": "2024-01-05",
+                "hours": "2",
+                "activity_name": "好行",
+            },
+            {
+                "id_number": unique_id_number(),
+                "organization": "TA",
+                "date": "2024-01-05",
+                "minutes": "60",
+                "activity_name": "无人",
+            },
+            {
+                "volunteer_number": number,
+                "organization": "NOPE",
+                "date": "2024-01-06",
+                "minutes": "60",
+                "activity_name": "无队",
+            },
+            {
+                "volunteer_number": number,
+                "organization": "TA",
+                "date": "2024-02-01",
+                "hours": "8",
+                "activity_name": "超时",
+            },
+            {
+                "volunteer_number": number,
+                "organization": "TB",
+                "date": "2024-02-01",
+                "hours": "5",
+                "activity_name": "超时",
+            },
+            {
+                "volunteer_number": number,
+                "organization": "TA",
+                "date": "2024-03-01",
+                "started": "09:00",
+                "ended": "11:00",
+                "activity_name": "重叠",
+            },
+            {
+                "volunteer_number": number,
+                "organization": "TA",
+                "date": "2024-03-01",
+                "started": "10:00",
+                "ended": "12:00",
+                "activity_name": "重叠二",
+            },
+            {
+                "volunteer_number": number,
+                "organization": "TA",
+                "date": tomorrow.isoformat(),
+                "minutes": "60",
+                "activity_name": "未来",
+            },
+            {
+                "key": "Z1",
+                "volunteer_number": number,
+                "organization": "TA",
+                "date": "2024-04-01",
+                "minutes": "60",
+                "activity_name": "甲",
+            },
+            {
+                "key": "Z1",
+                "volunteer_number": number,
+                "organization": "TA",
+                "date": "2024-04-02",
+                "minutes": "60",
+                "activity_name": "乙",
+            },
+            {
+                "volunteer_number": number,
+                "organization": "TA",
+                "date": "2024-13-01",
+                "minutes": "60",
+                "activity_name": "坏日期",
+            },
+            {
+                "volunteer_number": number,
+                "organization": "NEW1",
+                "date": "2024-05-01",
+                "minutes": "abc",
+                "activity_name": "坏时长",
+            },
+        ],
+    )
+    orgs = Organization.objects.count()
+    with pytest.raises(CommandError, match="9 bad rows: nothing was written"):
+        _import(tmp_path, "--confirm")
+    history_import = HistoryImport.objects.get()
+    assert history_import.status == HistoryImport.Status.FAILED
+    assert _reasons(history_import) == {
+        (3, "UNKNOWN_VOLUNTEER"),
+        (4, "UNKNOWN_ORGANIZATION"),
+        (5, "DAILY_CAP"),
+        (6, "DAILY_CAP"),
+        (8, "OVERLAPS"),
+        (9, "FUTURE_DATE"),
+        (11, "DUPLICATE_IN_FILE"),
+        (12, "BAD_VALUE"),
+        (13, "BAD_VALUE"),
+    }
+    assert all(e["file"] == "服务记录.csv" and e["message"] for e in history_import.errors)
+    assert not R.objects.exists()
+    assert not ImportedRow.objects.exists()
+    assert Organization.objects.count() == orgs  # the good organization row waits for a clean file
+    assert AuditEntry.objects.filter(action="history.check", detail__bad_rows=9).exists()
+
+
+def test_a_dry_run_prints_the_summary_and_writes_nothing(city, tmp_path):
+    volunteer = Volunteer.objects.get(user=city.users["volunteer"])
+    write_kind(
+        tmp_path,
+        "records",
+        [
+            {
+                "volunteer_number": volunteer.volunteer_number,
+                "organization": "TA",
+                "date": "2023-06-01",
+                "hours": "1.5",
+                "activity_name": "助老",
+            },
+            {
+                "phone": "13900000007",
+                "organization": "乍浦镇志愿服务队",
+                "date": "2024-06-01",
+                "minutes": "45",
+                "activity_name": "助学",
+            },
+        ],
+    )
+    out = _import(tmp_path, "--dry-run")
+    assert "records 2" in out
+    assert "当湖街道 (330482001) 2023: 1.5 h" in out
+    assert "乍浦镇 (330482103) 2024: 0.8 h" in out
+    assert "Dry-run: nothing written" in out
+    assert not R.objects.exists()
+    assert HistoryImport.objects.get().status == HistoryImport.Status.VALIDATED
+
+
+def _good_records(city, n_volunteers: int = 4, per_volunteer: int = 5) -> list[dict]:
+    people = [VolunteerFactory(residence_region=city.town_a) for _ in range(n_volunteers)]
+    return [
+        {
+            "id_number": p.decrypt_id_number(),
+            "organization": "TA",
+            "date": (dt.date(2022, 1, 1) + dt.timedelta(days=3 * d)).isoformat(),
+            "minutes": str(30 + d),
+            "activity_name": "文明劝导",
+            "content": f"第{d}次",
+        }
+        for p in people
+        for d in range(per_volunteer)
+    ]
+
+
+def test_the_same_file_twice_adds_no_row(city, tmp_path):
+    write_kind(tmp_path, "records", _good_records(city))
+    _import(tmp_path, "--confirm")
+    assert R.objects.count() == 20
+    with pytest.raises(CommandError, match="20 bad rows"):
+        _import(tmp_path, "--confirm")
+    assert R.objects.count() == 20
+    again = HistoryImport.objects.filter(status=HistoryImport.Status.FAILED).get()
+    assert {e["reason"] for e in again.errors} == {"DUPLICATE"}
+
+
+def test_an_import_killed_half_way_resumes_without_doubling(city, tmp_path, monkeypatch):
+    write_kind(tmp_path, "records", _good_records(city, n_volunteers=6, per_volunteer=4))
+    monkeypatch.setattr(apply, "BATCH", 4)  # one volunteer a batch
+    real = apply.write_batch
+    calls = []
+
+    def dies_after_two(*args, **kwargs):
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the operator's ^C, the OOM killer, a lost connection
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(apply, "write_batch", dies_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        _import(tmp_path, "--confirm")
+    assert R.objects.count() == 8
+    interrupted = HistoryImport.objects.get()
+    assert (interrupted.status, interrupted.done, interrupted.total) == (HistoryImport.Status.APPLYING, 8, 24)
+
+    monkeypatch.setattr(apply, "write_batch", real)
+    out = _import(tmp_path, "--confirm")
+    assert "8 were already imported" in out
+    assert R.objects.count() == 24
+    assert ImportedRow.objects.filter(kind="record").values("key").distinct().count() == 24
+    resumed = HistoryImport.objects.get()  # the same import, finished
+    assert (resumed.pk, resumed.status, resumed.done) == (interrupted.pk, HistoryImport.Status.APPLIED, 24)
+    assert sum(VolunteerHours.objects.values_list("total_minutes", flat=True)) == sum(
+        R.objects.values_list("minutes", flat=True)
+    )
+    call_command("verify_ledger", stdout=io.StringIO(), stderr=io.StringIO())
+    rebuild = io.StringIO()
+    call_command("rebuild_rollups", "--dry-run", stdout=rebuild)
+    assert rebuild.getvalue().strip().endswith("0 difference(s) found")
+
+
+def test_hours_of_a_verified_source_are_credit_hours(city, tmp_path):
+    write_kind(tmp_path, "records", _good_records(city, n_volunteers=1, per_volunteer=2))
+    _import(tmp_path, "--confirm", "--source", "考勤系统", "--verified-attendance")
+    assert set(R.objects.values_list("kind", "is_credit")) == {("import", True)}
+    assert VolunteerHours.objects.get().credit_minutes == 30 + 31

@@ -25,7 +25,13 @@ from huiguang.benefits.permissions import (
     partner_roles,
 )
 from huiguang.credit.permissions import may_manage_credit, may_read_credit_console
-from huiguang.ledger.permissions import may_confirm_any, may_edit_star_policy, may_issue_certificates
+from huiguang.ledger.permissions import (
+    may_confirm_any,
+    may_edit_star_policy,
+    may_import_history,
+    may_issue_certificates,
+)
+from huiguang.mobilization.permissions import campaigns_visible_q, drive_visible_q
 from huiguang.needs.selectors.requests import is_console_reader as is_needs_console_reader
 from huiguang.network.permissions import may_list_regions, may_manage_roles
 from huiguang.network.scope import scope_for
@@ -128,6 +134,7 @@ def _console(user) -> list[NavGroup]:
     hours.add(True, _("Disputes"), "ledger:disputes")
     hours.add(may_issue_certificates(user), _("Certificates"), "ledger:certificate_queue")
     hours.add(may_edit_star_policy(user), _("Star policy"), "ledger:star_policy")
+    hours.add(may_import_history(user), _("Import history"), "ledger:history")
 
     credit = NavGroup(_("Credit and honors"))
     credit.add(may_read_credit_console(user), _("Score reviews"), "credit:reviews")
@@ -155,6 +162,10 @@ def _console(user) -> list[NavGroup]:
     volunteers.add(may_import(user), _("Import volunteers"), "volunteers:import_upload")
     volunteers.add(True, _("Training courses"), "training:course_list")
     volunteers.add(True, _("Qualifications"), "training:qualification_list")
+    volunteers.add(drive_visible_q(user) is not None, _("Recruitment drives"), "mobilization:drive_list")
+    volunteers.add(
+        campaigns_visible_q(user) is not None, _("Mobilization campaigns"), "mobilization:campaign_list"
+    )
 
     partners = NavGroup(_("Partners and rights"))
     partners.add(may_manage_partners(user), _("Partners"), "benefits:partner_list")

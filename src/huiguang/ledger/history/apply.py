@@ -370,4 +370,3 @@ def _add_to_rollups(months, hours, totals, policy, regions) -> None:
     VolunteerHours.objects.bulk_update(
         changed, ["total_minutes", "credit_minutes", "star", "policy_version"], batch_size=1000
     )
-

@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 
 from huiguang.activities.models import Enrollment, Shift
-from huiguang.activities.rules import SHIFT_RULE_PREFETCH
+from huiguang.activities.rules.context import SHIFT_RULE_PREFETCH
 from huiguang.activities.services import enrollments
 from huiguang.activities.services.enrollments import EnrollmentRefused, enrollment_cancel, enrollment_create
 

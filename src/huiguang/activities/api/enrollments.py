@@ -30,7 +30,7 @@ from huiguang.core.api import (
 from huiguang.network.selectors import volunteer_of
 
 from ..models import Enrollment
-from ..rules import GUARDIAN_PENDING, Reason
+from ..rules.reasons import GUARDIAN_PENDING, Reason
 from ..selectors.enrollments import (
     enrollment_cancellable_get,
     guardian_enrollment_get,

@@ -35,19 +35,11 @@ from huiguang.core.errors import Refused
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, Enrollment, Shift
-from ..rules import (
-    GUARDIAN_PENDING,
-    SHIFT_RULE_PREFETCH,
-    UNPROCESSABLE,
-    Reason,
-    enrollment_check,
-    enrollments_organized_by,
-    rule_refusal,
-    shifts_organized_by,
-    signup_context,
-    signup_contexts,
-    team_members_q,
-)
+from ..rules.checks import rule_refusal
+from ..rules.context import SHIFT_RULE_PREFETCH, signup_context, signup_contexts
+from ..rules.decide import enrollment_check
+from ..rules.organizers import enrollments_organized_by, shifts_organized_by, team_members_q
+from ..rules.reasons import GUARDIAN_PENDING, UNPROCESSABLE, Reason
 from .guardian_notices import tell_guardian_to_decide
 from .notices import (
     site_language,

@@ -25,7 +25,9 @@ from huiguang.network.forms import parse_ids
 from huiguang.network.selectors import volunteer_of
 
 from ..models import Enrollment, Shift
-from ..rules import GUARDIAN_PENDING, rule_refusal, signup_contexts
+from ..rules.checks import rule_refusal
+from ..rules.context import signup_contexts
+from ..rules.reasons import GUARDIAN_PENDING
 from ..selectors.enrollments import (
     enrollment_cancellable_get,
     guardian_enrollment_get,

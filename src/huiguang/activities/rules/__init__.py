@@ -49,11 +49,14 @@ organizes a shift, who a leader may sign up as a team). The names below are the 
 
 from .checks import capacity_outcome, guardian_approval_needed, rule_refusal
 from .context import (
+    REQUIREMENT_FLAGS,
     SHIFT_RULE_PREFETCH,
     ActiveEnrollment,
     SignupContext,
     context_without_shift,
+    load_requirements,
     signup_context,
+    signup_context_for_shift,
     signup_contexts,
 )
 from .decide import enrollment_check
@@ -62,6 +65,7 @@ from .reasons import GUARDIAN_PENDING, UNPROCESSABLE, Decision, Reason
 
 __all__ = [
     "GUARDIAN_PENDING",
+    "REQUIREMENT_FLAGS",
     "SHIFT_RULE_PREFETCH",
     "UNPROCESSABLE",
     "ActiveEnrollment",
@@ -73,9 +77,11 @@ __all__ = [
     "enrollment_check",
     "enrollments_organized_by",
     "guardian_approval_needed",
+    "load_requirements",
     "rule_refusal",
     "shifts_organized_by",
     "signup_context",
+    "signup_context_for_shift",
     "signup_contexts",
     "team_members_q",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -283,18 +284,12 @@ def shift_update(*, actor, shift: Shift, required_qualifications=None, request=N
                 tell_enrolled(
                     activity, shifts=[shift], what=_("The organizer changed the time of your shift.")
                 )
-        audit_log(
-            action="shift_updated",
-            actor=actor,
-            obj=shift,
-            request=request,
-            **{k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in values.items()},
-            **(
-                {"required_qualifications": sorted(q.pk for q in required_qualifications)}
-                if qualifications_changed and required_qualifications is not None
-                else {}
-            ),
-        )
+        detail: dict[str, Any] = {
+            k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in values.items()
+        }
+        if qualifications_changed and required_qualifications is not None:
+            detail["required_qualifications"] = sorted(q.pk for q in required_qualifications)
+        audit_log(action="shift_updated", actor=actor, obj=shift, request=request, **detail)
     if grew and shift.waitlisted:
         waitlist_promote(shift=shift)
     return shift

@@ -60,9 +60,11 @@ bench: migrate
 	mkdir -p var && rm -f $(BENCH_OUT)
 	env -u DATABASE_URL $(BIN)/python bench/import_volunteers.py --rows $(BENCH_ROWS) --json $(BENCH_OUT)
 	env -u DATABASE_URL $(BIN)/python bench/checkin.py --volunteers $(BENCH_VOLUNTEERS) --json $(BENCH_OUT)
+	env -u DATABASE_URL $(BIN)/python bench/signup.py --volunteers $(BENCH_VOLUNTEERS) --json $(BENCH_OUT)
 	if [ -n "$$DATABASE_URL" ]; then \
 	  $(BIN)/python bench/import_volunteers.py --rows $(BENCH_ROWS) --json $(BENCH_OUT) && \
-	  $(BIN)/python bench/checkin.py --volunteers $(BENCH_VOLUNTEERS) --json $(BENCH_OUT); fi
+	  $(BIN)/python bench/checkin.py --volunteers $(BENCH_VOLUNTEERS) --json $(BENCH_OUT) && \
+	  $(BIN)/python bench/signup.py --volunteers $(BENCH_VOLUNTEERS) --json $(BENCH_OUT); fi
 	if [ -n "$(BENCH_ALL)" ]; then $(BIN)/python bench/credit.py && $(BIN)/python bench/bulletin.py; fi
 	@echo; $(BIN)/python bench/table.py $(BENCH_OUT)
 

@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 
 from huiguang.activities.models import Enrollment, Shift
-from huiguang.activities.rules import SHIFT_RULE_PREFETCH
+from huiguang.activities.rules.context import SHIFT_RULE_PREFETCH
 from huiguang.activities.services import enrollments
 from huiguang.activities.services.enrollments import EnrollmentRefused, enrollment_cancel, enrollment_create
 
@@ -109,6 +109,7 @@ def test_control_without_the_guard_the_same_crowd_overbooks(city, monkeypatch):
 
     assert connection.vendor == "postgresql"
     monkeypatch.setattr(enrollments, "_lock_shift", unlocked)
+    monkeypatch.setattr(enrollments, "_lock_shift_for_signup", unlocked)  # the sign-up's own locking read
     monkeypatch.setattr(enrollments, "_claim", count_then_write)
     monkeypatch.setattr(enrollments, "_promote", lambda shift, now: [])
     shift = make_shift(organization=city.org_a, capacity=20, waitlist_size=10)

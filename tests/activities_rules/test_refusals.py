@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from huiguang.activities.models import Activity, Enrollment, Shift
-from huiguang.activities.rules import Reason, enrollment_check
+from huiguang.activities.rules.decide import enrollment_check
+from huiguang.activities.rules.reasons import Reason
 from huiguang.network.models import Membership
 from huiguang.volunteers.models import Skill, Volunteer
 

@@ -12,14 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from huiguang.activities.models import Activity, Enrollment, Shift
-from huiguang.activities.rules import (
-    SHIFT_RULE_PREFETCH,
-    age_on,
-    enrollment_check,
-    signup_context,
-    signup_contexts,
-)
+from huiguang.activities.rules.context import SHIFT_RULE_PREFETCH, signup_context, signup_contexts
+from huiguang.activities.rules.decide import enrollment_check
 from huiguang.activities.services.enrollments import EnrollmentRefused, enrollment_create
+from huiguang.core.id_card import age_on
 from huiguang.core.models import AuditEntry
 from huiguang.volunteers.models import Skill
 

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from huiguang.activities.models import Enrollment, Shift
-from huiguang.activities.rules import SHIFT_RULE_PREFETCH
+from huiguang.activities.rules.context import SHIFT_RULE_PREFETCH
 from huiguang.activities.services import enrollments
 from huiguang.activities.services.enrollments import EnrollmentRefused, enrollment_create
 
@@ -70,6 +70,7 @@ def test_control_without_the_shift_guard_the_session_overbooks(city, training, m
 
     assert connection.vendor == "postgresql"
     monkeypatch.setattr(enrollments, "_lock_shift", unlocked)
+    monkeypatch.setattr(enrollments, "_lock_shift_for_signup", unlocked)  # the sign-up's own locking read
     monkeypatch.setattr(enrollments, "_claim", count_then_write)
     session = make_session(training.course, city.org_a, days=3, capacity=15)
     outcomes = at_once(_crowd(city, 40), _sign_up(session.pk))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from huiguang.activities.models import Enrollment
-from huiguang.activities.rules import enrollment_check
+from huiguang.activities.rules.decide import enrollment_check
 from huiguang.activities.services.enrollments import EnrollmentRefused, enrollment_create
 from huiguang.activities.services.training import enrollment_training_mark
 from huiguang.core.dates import add_months

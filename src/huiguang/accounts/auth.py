@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Q
 from django.utils import timezone
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from .models import ApiToken
 
+LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
+
 
 def user_for_token(key: str):
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None or not token.is_active:
+    try:
+        # key_hash is unique: a plain get, without the ORDER BY that .first() would add.
+        token = ApiToken.objects.select_related("user").get(
+            key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True
+        )
+    except ApiToken.DoesNotExist:
         return None
-    # At most one write a minute per token: last_used_at is informative, not a counter.
+    if not token.is_active:
+        return None
+    # At most one write a minute per token (issue 14): last_used_at is informative, not a counter.
+    # A fresh one costs nothing; a stale one one conditional UPDATE, which the other workers' requests
+    # of the same moment skip once the first has written it.
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    stale = now - LAST_USED_RESOLUTION
+    if token.last_used_at is None or token.last_used_at < stale:
+        ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=token.pk).update(
+            last_used_at=now
+        )
     return token.user
 
 

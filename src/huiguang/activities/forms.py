@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -196,7 +197,10 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
         fields["course"] = forms.ModelChoiceField(
             label=_label("course"),
             required=False,
-            queryset=Course.objects.filter(is_active=True),
+            # A course no longer offered stays on the activity that has it (services.fields.course_errors).
+            queryset=Course.objects.filter(
+                Q(is_active=True) | Q(pk=activity.course_id if activity is not None else None)
+            ),
             help_text=_(
                 "Choose a course to make this activity a session of it: the trainer marks pass or fail."
             ),
@@ -254,6 +258,26 @@ class ShiftForm(BootstrapFormMixin, forms.Form):
     ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeLocal())
     capacity = forms.IntegerField(label=_("Places"), min_value=1, initial=1)
     waitlist_size = forms.IntegerField(label=_("Waitlist places"), min_value=0, initial=0)
+    # Toggle buttons (shift_form.html): big enough to tap on a phone, no Ctrl-click as in <select multiple>.
+    required_qualifications = forms.ModelMultipleChoiceField(
+        label=_("Qualifications this position needs"),
+        required=False,
+        queryset=QualificationType.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "On top of the activity's requirements: volunteers without them, or whose qualification "
+            "expires before the shift ends, cannot take this position."
+        ),
+    )
+
+    @staticmethod
+    def initial_for(shift) -> dict:
+        initial = {
+            f: getattr(shift, f)
+            for f in ("name", "description", "starts_at", "ends_at", "capacity", "waitlist_size")
+        }
+        initial["required_qualifications"] = [q.pk for q in shift.required_qualifications.all()]
+        return initial
 
 
 class ShiftGridForm(BootstrapFormMixin, forms.Form):

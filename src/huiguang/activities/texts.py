@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy, ngettext
 
-from .rules import Reason
+from .rules.reasons import Reason
 
 # The team page speaks to the organizer about a member (the rules' messages speak to the volunteer).
 TEAM_NOTES: dict[str, object] = {

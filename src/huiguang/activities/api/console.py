@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from huiguang.core.api import ERRORS, Pagination, RefusedOut
 from huiguang.core.errors import FieldErrors
 from huiguang.network.models import Region, Site
+from huiguang.training.models import Course, QualificationType
 from huiguang.volunteers.models import Skill
 
 from .. import permissions as perms
@@ -68,6 +69,19 @@ def _references(payload: dict) -> dict:
         if missing:
             errors["required_skills"] = [_("Unknown skill codes: %(codes)s.") % {"codes": ", ".join(missing)}]
         out["required_skills"] = skills
+    for name in ("required_qualifications",):
+        if name in out:
+            codes = out.pop(name)
+            kinds = list(QualificationType.objects.filter(code__in=codes))
+            missing = sorted(set(codes) - {k.code for k in kinds})
+            if missing:
+                errors[name] = [_("Unknown qualification codes: %(codes)s.") % {"codes": ", ".join(missing)}]
+            out[name] = kinds
+    if "course" in out:
+        course_id = out.pop("course")
+        out["course"] = Course.objects.filter(pk=course_id).first() if course_id else None
+        if course_id and out["course"] is None:
+            errors["course"] = [_("No course has the id %(id)s.") % {"id": course_id}]
     for name in ("visibility", "signup_mode", "political_status"):
         if name in out and out[name] is None:
             out[name] = ""
@@ -96,7 +110,7 @@ def activity_list(request, filters: Query[ConsoleActivityFilter]):
         date_from=filters.date_from,
         date_to=filters.date_to,
         q=filters.q.strip(),
-    ).prefetch_related("required_skills")
+    ).prefetch_related("required_skills", "required_qualifications")
 
 
 @router.get(
@@ -108,7 +122,7 @@ def activity_list(request, filters: Query[ConsoleActivityFilter]):
 )
 @paginate(Pagination)
 def review_queue(request):
-    return sel.review_queue_for(request.user).prefetch_related("required_skills")
+    return sel.review_queue_for(request.user).prefetch_related("required_skills", "required_qualifications")
 
 
 @router.get(
@@ -155,9 +169,13 @@ def activity_update(request, activity_id: int, payload: ConsoleActivityChange):
     if not perms.may_edit(request.user, activity):
         raise PermissionDenied
     data = _references(payload.dict(exclude_unset=True))
-    skills = data.pop("required_skills", None)
     activities.activity_update(
-        actor=request.user, activity=activity, required_skills=skills, request=request, **data
+        actor=request.user,
+        activity=activity,
+        required_skills=data.pop("required_skills", None),
+        required_qualifications=data.pop("required_qualifications", None),
+        request=request,
+        **data,
     )
     return sel.activity_detail_for(request.user, activity.pk)
 
@@ -230,11 +248,13 @@ def activity_finish(request, activity_id: int, payload: ConsoleFinishIn):
     "/console/activities/{int:activity_id}/shifts",
     response={201: ConsoleShiftOut, **WRITE_ERRORS},
     summary="Add a shift",
-    description="A position in a time slot within the activity's time, with places and waitlist places.",
+    description="A position in a time slot within the activity's time, with places and waitlist places, "
+    "and the qualifications this position needs on top of the activity's (unknown codes: 422).",
 )
 def shift_create(request, activity_id: int, payload: ConsoleShiftIn):
     activity = sel.activity_get_for(request.user, activity_id)
-    shift = shifts.shift_create(actor=request.user, activity=activity, request=request, **payload.dict())
+    data = _references(payload.dict())
+    shift = shifts.shift_create(actor=request.user, activity=activity, request=request, **data)
     return Status(201, shift)
 
 
@@ -258,7 +278,7 @@ def shift_grid(request, activity_id: int, payload: ConsoleGridIn):
         waitlist_size=payload.waitlist_size,
         request=request,
     )
-    return Status(201, created)
+    return Status(201, sel.with_shift_qualifications(created))
 
 
 @router.patch(
@@ -266,10 +286,9 @@ def shift_grid(request, activity_id: int, payload: ConsoleGridIn):
     response={200: ConsoleShiftOut, **WRITE_ERRORS},
     summary="Edit a shift",
     description="Only the fields sent change. Places never drop below those taken (422 otherwise); more "
-    "places promote volunteers from the waitlist.",
+    "places promote volunteers from the waitlist. New required qualifications apply to later sign-ups.",
 )
 def shift_update(request, shift_id: int, payload: ConsoleShiftChange):
     shift = sel.shift_get_for(request.user, shift_id)
-    return shifts.shift_update(
-        actor=request.user, shift=shift, request=request, **payload.dict(exclude_unset=True)
-    )
+    data = _references(payload.dict(exclude_unset=True))
+    return shifts.shift_update(actor=request.user, shift=shift, request=request, **data)

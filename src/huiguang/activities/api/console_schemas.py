@@ -110,6 +110,13 @@ class ConsoleShiftOut(Schema):
     waitlist_size: int
     taken: int
     waitlisted: int
+    required_qualifications: list[str] = Field(
+        ..., description="Qualification type codes this position needs, on top of the activity's."
+    )
+
+    @staticmethod
+    def resolve_required_qualifications(obj) -> list[str]:
+        return [q.code for q in obj.required_qualifications.all()]
 
 
 class ConsoleOutputItem(Schema):
@@ -142,6 +149,12 @@ class ConsoleActivityOut(Schema):
     min_age: int | None
     max_age: int | None
     required_skills: list[str] = Field(..., description="Skill codes.")
+    required_qualifications: list[str] = Field(
+        ..., description="Qualification type codes every volunteer must hold, valid until the shift ends."
+    )
+    course_id: int | None = Field(
+        ..., description="The course this activity is a session of (a training session), if any."
+    )
     members_only: bool
     political_status: str
     agreement_required: bool
@@ -175,6 +188,10 @@ class ConsoleActivityOut(Schema):
     def resolve_required_skills(obj) -> list[str]:
         return [s.code for s in obj.required_skills.all()]
 
+    @staticmethod
+    def resolve_required_qualifications(obj) -> list[str]:
+        return [q.code for q in obj.required_qualifications.all()]
+
 
 class ConsoleActivityDetailOut(ConsoleActivityOut):
     shifts: list[ConsoleShiftOut]
@@ -188,7 +205,15 @@ ACTIVITY_FIELD_DOCS = {
     "category": "A service category code.",
     "region": "A region code; empty: the site's region, else the organization's.",
     "site": "A service site id: fills the address, coordinates and region left empty.",
+    "course": "A course id (GET /courses): the activity becomes a session of this offered course, whose "
+    "trainer marks pass or fail; null: not a training session.",
+    "required_qualifications": "Qualification type codes (GET /qualification-types) every volunteer "
+    "must hold, valid until the shift ends.",
 }
+QUALIFICATIONS_DOC = (
+    "Qualification type codes (GET /qualification-types) this position needs on top of the activity's "
+    "requirements."
+)
 
 
 class ConsoleActivityChange(Schema):
@@ -219,6 +244,10 @@ class ConsoleActivityChange(Schema):
     min_age: Age = None
     max_age: Age = None
     required_skills: Codes = Field([], description="Skill codes.")
+    required_qualifications: Codes = Field([], description=ACTIVITY_FIELD_DOCS["required_qualifications"])
+    course: Annotated[int | None, whole_number(1, optional=True), number_schema(1, nullable=True)] = Field(
+        None, description=ACTIVITY_FIELD_DOCS["course"]
+    )
     members_only: Flag = False
     political_status: Annotated[
         str | None, choice(Volunteer.Political), enum_schema(Volunteer.Political, query=False)
@@ -262,6 +291,7 @@ class ConsoleShiftIn(Schema):
     ends_at: Moment
     capacity: Places
     waitlist_size: WaitPlaces = 0
+    required_qualifications: Codes = Field([], description=QUALIFICATIONS_DOC)
 
 
 class ConsoleShiftChange(Schema):
@@ -271,6 +301,7 @@ class ConsoleShiftChange(Schema):
     ends_at: Moment = None
     capacity: Places = 1
     waitlist_size: WaitPlaces = 0
+    required_qualifications: Codes = Field([], description=QUALIFICATIONS_DOC)
 
 
 class ConsoleGridPosition(Schema):

@@ -27,15 +27,13 @@ from huiguang.core.api import (
     id_list_schema,
     text,
 )
-from huiguang.network.selectors import volunteer_of
 
 from ..models import Enrollment
-from ..rules import GUARDIAN_PENDING, Reason
+from ..rules.reasons import GUARDIAN_PENDING, Reason
 from ..selectors.enrollments import (
     enrollment_cancellable_get,
     guardian_enrollment_get,
     my_enrollment_list,
-    shift_for_signup,
     shift_organized_get,
     team_members_chosen,
 )
@@ -230,13 +228,9 @@ class TeamRefusedOut(Schema):
     "never overbooked, however many volunteers sign up at once.",
 )
 def enrollment_create(request, shift_id: int, payload: SignupIn):
-    shift = shift_for_signup(shift_id)
+    # The service reads the shift (404 for a draft's) and the caller's profile under their locks.
     enrollment = services.enrollment_create(
-        volunteer=volunteer_of(request.user),
-        shift=shift,
-        actor=request.user,
-        agreement_accepted=payload.agreement_accepted,
-        request=request,
+        shift=shift_id, actor=request.user, agreement_accepted=payload.agreement_accepted, request=request
     )
     details: dict[str, str] = {
         Enrollment.Status.CONFIRMED: _("You are signed up."),
@@ -250,7 +244,7 @@ def enrollment_create(request, shift_id: int, payload: SignupIn):
             "id": enrollment.pk,
             "status": enrollment.status,
             "reason": GUARDIAN_PENDING if waits else None,
-            "shift_id": shift.pk,
+            "shift_id": shift_id,
             "detail": str(Reason.GUARDIAN_APPROVAL.label) if waits else details[enrollment.status],
         },
     )

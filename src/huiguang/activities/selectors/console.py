@@ -30,6 +30,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -41,7 +42,7 @@ from huiguang.network.selectors import organization_list_for
 
 from ..models import Activity, ActivityPhoto, Enrollment, Series, Shift
 from ..permissions import editor_q, held_in_region_q, reviewer_q
-from ..rules import GUARDIAN_PENDING
+from ..rules.reasons import GUARDIAN_PENDING
 
 # --- who may change what ------------------------------------------------------------------------------
 
@@ -183,7 +184,14 @@ def activity_detail_for(user, pk: int) -> Activity:
     """One activity of the console list (with its counts), its skills and its shifts; 404 outside."""
     return get_or_404(
         activity_rows_for(user).prefetch_related(
-            "required_skills", Prefetch("shifts", queryset=Shift.objects.order_by("starts_at", "name", "pk"))
+            "required_skills",
+            "required_qualifications",
+            Prefetch(
+                "shifts",
+                queryset=Shift.objects.order_by("starts_at", "name", "pk").prefetch_related(
+                    "required_qualifications"
+                ),
+            ),
         ),
         pk,
     )
@@ -209,13 +217,23 @@ def review_queue_for(user) -> QuerySet[Activity]:
 
 
 def activity_shifts(activity: Activity) -> QuerySet[Shift]:
-    return activity.shifts.annotate(
-        applied_count=Count(
-            "enrollments",
-            filter=Q(enrollments__status=Enrollment.Status.APPLIED)
-            & ~Q(enrollments__reason=GUARDIAN_PENDING),
+    return (
+        activity.shifts.annotate(
+            applied_count=Count(
+                "enrollments",
+                filter=Q(enrollments__status=Enrollment.Status.APPLIED)
+                & ~Q(enrollments__reason=GUARDIAN_PENDING),
+            )
         )
-    ).order_by("starts_at", "name", "pk")
+        .order_by("starts_at", "name", "pk")
+        .prefetch_related("required_qualifications")
+    )
+
+
+def with_shift_qualifications(shifts: list[Shift]) -> list[Shift]:
+    """New shifts with their required qualifications loaded in one query (the API's answer)."""
+    prefetch_related_objects(shifts, "required_qualifications")
+    return shifts
 
 
 def activity_photos(activity: Activity) -> dict[str, list[ActivityPhoto]]:

@@ -13,13 +13,9 @@ from huiguang.network.selectors import volunteer_of
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, Enrollment, Shift
-from ..rules import (
-    GUARDIAN_PENDING,
-    SHIFT_RULE_PREFETCH,
-    enrollments_organized_by,
-    shifts_organized_by,
-    team_members_q,
-)
+from ..rules.context import SHIFT_RULE_PREFETCH
+from ..rules.organizers import enrollments_organized_by, shifts_organized_by, team_members_q
+from ..rules.reasons import GUARDIAN_PENDING
 
 # Activities that have been public at some point: a sign-up for them is answered with a reason;
 # drafts and activities under review do not exist for volunteers (404).

@@ -10,7 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from ..models import Activity, CalendarToken, Enrollment, Shift
-from ..rules import SHIFT_RULE_PREFETCH, Decision, enrollment_check, signup_context
+from ..rules.context import SHIFT_RULE_PREFETCH, signup_context
+from ..rules.decide import enrollment_check
+from ..rules.reasons import Decision
 from .public import member_organization_paths, visibility_q, waitlist_position
 from .search import ActivityFilters, geo_annotated, subject_q, time_q, within
 

@@ -35,7 +35,9 @@ from huiguang.network.models import Membership, Region
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, ActivityPhoto, Category, Enrollment, Shift
-from ..rules import Decision, enrollment_check, signup_context
+from ..rules.context import signup_context
+from ..rules.decide import enrollment_check
+from ..rules.reasons import Decision
 from .search import ActivityFilters, NearbyActivities, geo_annotated, subject_q, time_q, within
 
 PUBLIC_STATUSES = (Activity.Status.PUBLISHED, Activity.Status.FINISHED, Activity.Status.ARCHIVED)

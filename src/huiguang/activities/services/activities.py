@@ -54,10 +54,12 @@ from .fields import (
     activity_field_errors,
     activity_time_errors,
     check_known_fields,
+    course_errors,
     cover_errors,
     fill_from_site,
     normalize_activity_fields,
     project_errors,
+    qualification_errors,
     require,
     save_cover,
     wrong_status,
@@ -89,6 +91,8 @@ def activity_create(
     errors = (
         activity_field_errors(data, organization=organization)
         | project_errors(data, organization)
+        | course_errors(data)
+        | qualification_errors(required_qualifications)
         | activity_time_errors(data)
         | cover_errors(cover)
     )
@@ -145,6 +149,8 @@ def activity_update(
     errors = (
         activity_field_errors(merged, organization=None)
         | (project_errors(data, activity.organization) if data.get("project") != activity.project else {})
+        | course_errors(data, activity.course_id)
+        | qualification_errors(required_qualifications)
         | activity_time_errors(merged)
         | cover_errors(cover)
     )

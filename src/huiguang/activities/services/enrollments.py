@@ -32,23 +32,22 @@ from django.utils.translation import gettext as _
 
 from huiguang.core.audit import audit_log
 from huiguang.core.errors import Refused
+from huiguang.core.selectors import get_or_404
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, Enrollment, Shift
-from ..rules import (
-    GUARDIAN_PENDING,
+from ..rules.checks import guardian_approval_needed, rule_refusal
+from ..rules.context import (
+    REQUIREMENT_FLAGS,
     SHIFT_RULE_PREFETCH,
-    UNPROCESSABLE,
-    Reason,
-    enrollment_check,
-    enrollments_organized_by,
-    guardian_approval_needed,
-    rule_refusal,
-    shifts_organized_by,
-    signup_context,
+    load_requirements,
+    signup_context_for_shift,
     signup_contexts,
-    team_members_q,
 )
+from ..rules.decide import enrollment_check
+from ..rules.organizers import enrollments_organized_by, shifts_organized_by, team_members_q
+from ..rules.reasons import GUARDIAN_PENDING, UNPROCESSABLE, Reason
+from ..selectors.enrollments import SIGNUP_VISIBLE
 from .guardian_notices import tell_guardian_to_decide
 from .notices import (
     site_language,
@@ -99,6 +98,28 @@ def _lock_shift(shift_id: int) -> Shift:
         .prefetch_related(*SHIFT_RULE_PREFETCH)
         .get(pk=shift_id)
     )
+
+
+def _lock_own_volunteer(user) -> Volunteer | None:
+    """The user's volunteer profile, read under its lock (as _lock_volunteers), or None."""
+    try:
+        return Volunteer.objects.select_for_update(of=("self",), no_key=True).get(user_id=user.pk)
+    except Volunteer.DoesNotExist:
+        return None
+
+
+def _lock_shift_for_signup(shift_id: int) -> Shift:
+    """_lock_shift for a sign-up, in one query for most shifts: the REQUIREMENT_FLAGS say which
+    requirements to read at all; 404 for a shift of an activity that was never public."""
+    locked = get_or_404(
+        Shift.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("activity")
+        .filter(activity__status__in=SIGNUP_VISIBLE)
+        .annotate(**REQUIREMENT_FLAGS),
+        shift_id,
+    )
+    load_requirements(locked)
+    return locked
 
 
 def _claim(shift: Shift, outcome: str) -> str:
@@ -197,27 +218,41 @@ def _agreement_fields(activity: Activity, now: dt.datetime, accepted: bool) -> d
 
 
 def enrollment_create(
-    *, volunteer: Volunteer | None, shift: Shift, actor, agreement_accepted: bool = False, request=None
+    *,
+    volunteer: Volunteer | None = None,
+    shift: Shift | int,
+    actor,
+    agreement_accepted: bool = False,
+    request=None,
 ) -> Enrollment:
-    """The volunteer signs themself up: confirmed, waitlisted or (approval mode) applied.
+    """The actor signs themself up: confirmed, waitlisted or (approval mode) applied.
 
-    Raises EnrollmentRefused with the rule's reason. Leaders sign others up with team_signup.
+    `shift` may be a bare id: the shift is read once, under its lock, and a shift of an activity
+    that was never public answers 404 (Http404) as its page does. The actor's volunteer profile
+    is read under its lock too (`volunteer`, when given, must be it). The returned enrollment
+    carries the locked shift and its activity. Raises EnrollmentRefused with the rule's reason
+    (NOT_VOLUNTEER for an account without a profile). Leaders sign others up with team_signup.
+
+    The hot path (issue 14): besides the two locking reads, one query for the rules (more only
+    for an activity with requirements), the guarded UPDATE, the INSERT and the audit row.
     """
-    if volunteer is None:
-        raise EnrollmentRefused(Reason.NOT_VOLUNTEER)
-    if volunteer.user_id != actor.pk:
+    if volunteer is not None and volunteer.user_id != actor.pk:
         raise PermissionDenied
+    shift_id = shift if isinstance(shift, int) else shift.pk
     now = timezone.now()
     try:
         with transaction.atomic():
-            (volunteer,) = _lock_volunteers([volunteer.pk])
-            locked = _lock_shift(shift.pk)
+            mine = _lock_own_volunteer(actor)
+            locked = _lock_shift_for_signup(shift_id)
+            if mine is None:
+                raise EnrollmentRefused(Reason.NOT_VOLUNTEER)
+            volunteer = mine
             # Places freed without a promotion (more capacity) go to the waitlist first.
             _promote(locked, now)
             decision = enrollment_check(
                 volunteer,
                 locked,
-                context=signup_context(volunteer, now=now),
+                context=signup_context_for_shift(volunteer, locked, now=now),
                 now=now,
                 agreement_accepted=agreement_accepted,
             )
@@ -241,12 +276,15 @@ def enrollment_create(
                 tell_guardian_to_decide(enrollment, locked)
     except IntegrityError:
         # Only a racing duplicate can get here: the partial unique constraint held.
-        if Enrollment.objects.filter(
-            shift_id=shift.pk, volunteer_id=volunteer.pk, status__in=ACTIVE
-        ).exists():
+        if volunteer is not None and (
+            Enrollment.objects.filter(
+                shift_id=shift_id, volunteer_id=volunteer.pk, status__in=ACTIVE
+            ).exists()
+        ):
             raise EnrollmentRefused(Reason.ALREADY_ENROLLED) from None
         raise
-    shift.taken, shift.waitlisted = locked.taken, locked.waitlisted
+    if isinstance(shift, Shift):
+        shift.taken, shift.waitlisted = locked.taken, locked.waitlisted
     return enrollment
 
 

@@ -17,6 +17,7 @@ from huiguang.core.images import image_check
 from huiguang.network.models import Organization, Region, Site
 from huiguang.projects.models import Project
 from huiguang.projects.selectors.projects import projects_for_organization
+from huiguang.training.models import Course, QualificationType
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, Category
@@ -207,6 +208,24 @@ def project_errors(data: dict, organization: Organization) -> dict[str, list[str
     ):
         return {"project": [_("Choose a project of the activity's organization that is not closed.")]}
     return {}
+
+
+def course_errors(data: dict, current_id: int | None = None) -> dict[str, list[str]]:
+    """A training session's course (the web form's picker and the API): one that is offered. An
+    activity keeps a course that stopped being offered after it was chosen (checked when it changes)."""
+    course = data.get("course")
+    if course is None or (isinstance(course, Course) and course.pk == current_id):
+        return {}
+    if not isinstance(course, Course) or not course.is_active:
+        return {"course": [_("Choose a course that is offered.")]}
+    return {}
+
+
+def qualification_errors(kinds, *, field: str = "required_qualifications") -> dict[str, list[str]]:
+    """Required qualifications (of an activity or a shift): qualification types."""
+    if kinds is None or all(isinstance(kind, QualificationType) for kind in kinds):
+        return {}
+    return {field: [_("Choose qualifications from the list.")]}
 
 
 def activity_time_errors(data: dict) -> dict[str, list[str]]:

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from huiguang.core.audit import audit_log
 
 from ..models import Enrollment
-from ..rules import GUARDIAN_PENDING, Reason, context_without_shift, enrollment_check, signup_context
+from ..rules.context import context_without_shift, signup_context
+from ..rules.decide import enrollment_check
+from ..rules.reasons import GUARDIAN_PENDING, Reason
 from .enrollments import EnrollmentRefused, _claim, _lock_shift, _lock_volunteers, _promote
 from .guardian_notices import tell_child_guardian_decided
 from .notices import site_language

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ from huiguang.core.formatting import format_time_range
 
 from ..models import Activity, Enrollment, Shift
 from .enrollments import waitlist_promote
-from .fields import number_error, require
+from .fields import number_error, qualification_errors, require
 from .notices import site_language, tell_enrolled
 
 S = Activity.Status
@@ -68,8 +69,11 @@ def shift_create(
     capacity: int,
     waitlist_size: int = 0,
     description: str = "",
+    required_qualifications=(),
     request=None,
 ) -> Shift:
+    """A position in a time slot. `required_qualifications`: what this position needs on top of
+    the activity's requirements (such as 急救员 for the first-aid post)."""
     _require_shift_edit(actor, activity)
     name, description = (name or "").strip(), (description or "").strip()
     errors = _shift_errors(
@@ -80,7 +84,7 @@ def shift_create(
         capacity=capacity,
         waitlist_size=waitlist_size,
         description=description,
-    )
+    ) | qualification_errors(required_qualifications)
     if errors:
         raise FieldErrors(errors)
     with transaction.atomic():
@@ -93,7 +97,16 @@ def shift_create(
             capacity=capacity,
             waitlist_size=waitlist_size,
         )
-        audit_log(action="shift_created", actor=actor, obj=shift, request=request, activity=activity.pk)
+        if required_qualifications:
+            shift.required_qualifications.set(required_qualifications)
+        audit_log(
+            action="shift_created",
+            actor=actor,
+            obj=shift,
+            request=request,
+            activity=activity.pk,
+            required_qualifications=sorted(q.pk for q in required_qualifications),
+        )
     return shift
 
 
@@ -218,11 +231,12 @@ def shifts_create_grid(
     return created
 
 
-def shift_update(*, actor, shift: Shift, request=None, **changes) -> Shift:
+def shift_update(*, actor, shift: Shift, required_qualifications=None, request=None, **changes) -> Shift:
     """Edit a shift. Places and waitlist places never drop below what is held: the new numbers are
     written by a guarded UPDATE (`WHERE taken <= capacity AND waitlisted <= waitlist_size`), so a
     sign-up that lands meanwhile is counted. More places promote from the waitlist. Volunteers of
-    the shift are told when its time changes."""
+    the shift are told when its time changes. `required_qualifications` (None: unchanged) apply to
+    later sign-ups; those already signed up keep their places."""
     activity = shift.activity
     _require_shift_edit(actor, activity)
     unknown = set(changes) - {"name", "description", "starts_at", "ends_at", "capacity", "waitlist_size"}
@@ -234,9 +248,12 @@ def shift_update(*, actor, shift: Shift, request=None, **changes) -> Shift:
     }
     values["name"] = (values["name"] or "").strip()
     values["description"] = (values["description"] or "").strip()
-    errors = _shift_errors(activity, **values)
+    errors = _shift_errors(activity, **values) | qualification_errors(required_qualifications)
     if errors:
         raise FieldErrors(errors)
+    qualifications_changed = required_qualifications is not None and {
+        q.pk for q in required_qualifications
+    } != set(shift.required_qualifications.values_list("pk", flat=True))
     retimed = (values["starts_at"], values["ends_at"]) != (shift.starts_at, shift.ends_at)
     with transaction.atomic():
         updated = Shift.objects.filter(
@@ -260,18 +277,19 @@ def shift_update(*, actor, shift: Shift, request=None, **changes) -> Shift:
         for name, value in values.items():
             setattr(shift, name, value)
         shift.refresh_from_db(fields=["taken", "waitlisted"])
+        if qualifications_changed:
+            shift.required_qualifications.set(required_qualifications)
         if retimed and activity.status == S.PUBLISHED:
             with site_language():
                 tell_enrolled(
                     activity, shifts=[shift], what=_("The organizer changed the time of your shift.")
                 )
-        audit_log(
-            action="shift_updated",
-            actor=actor,
-            obj=shift,
-            request=request,
-            **{k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in values.items()},
-        )
+        detail: dict[str, Any] = {
+            k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in values.items()
+        }
+        if qualifications_changed and required_qualifications is not None:
+            detail["required_qualifications"] = sorted(q.pk for q in required_qualifications)
+        audit_log(action="shift_updated", actor=actor, obj=shift, request=request, **detail)
     if grew and shift.waitlisted:
         waitlist_promote(shift=shift)
     return shift

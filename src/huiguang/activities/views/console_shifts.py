@@ -25,6 +25,7 @@ from ..services import shifts
 from .organizer import decision, form_page, posted, run_service, status_for
 
 ROSTER_PAGE = 100
+SHIFT_FORM = "activities/console/shift_form.html"
 
 
 def _editable_activity(request, pk) -> Activity:
@@ -61,6 +62,7 @@ def shift_create(request, pk):
         intro=_("The activity runs %(when)s.")
         % {"when": format_time_range(activity.starts_at, activity.ends_at)},
         activity=activity,
+        template=SHIFT_FORM,
     )
 
 
@@ -113,11 +115,7 @@ def _editable_shift(request, pk):
 @console_page
 def shift_edit(request, pk):
     shift = _editable_shift(request, pk)
-    initial = {
-        f: getattr(shift, f)
-        for f in ("name", "description", "starts_at", "ends_at", "capacity", "waitlist_size")
-    }
-    form = ShiftForm(posted(request)[0], initial=initial)
+    form = ShiftForm(posted(request)[0], initial=ShiftForm.initial_for(shift))
     status = 200
     if request.method == "POST" and form.is_valid():
         result, status = run_service(
@@ -139,6 +137,7 @@ def shift_edit(request, pk):
         intro=_("%(taken)d of %(capacity)d places are taken, %(waitlisted)d on the waitlist.")
         % {"taken": shift.taken, "capacity": shift.capacity, "waitlisted": shift.waitlisted},
         activity=shift.activity,
+        template=SHIFT_FORM,
     )
 
 

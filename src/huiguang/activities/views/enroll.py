@@ -22,10 +22,11 @@ from huiguang.core.formatting import format_time_range
 from huiguang.core.forms import INVALID_FORM_STATUS
 from huiguang.core.pagination import paginate
 from huiguang.network.forms import parse_ids
-from huiguang.network.selectors import volunteer_of
 
 from ..models import Enrollment, Shift
-from ..rules import GUARDIAN_PENDING, rule_refusal, signup_contexts
+from ..rules.checks import rule_refusal
+from ..rules.context import signup_contexts
+from ..rules.reasons import GUARDIAN_PENDING
 from ..selectors.enrollments import (
     enrollment_cancellable_get,
     guardian_enrollment_get,
@@ -73,17 +74,18 @@ def _refused_page(request, shift: Shift, exc: EnrollmentRefused, *, heading: str
 @login_required
 @require_POST
 def enroll(request, shift_id):
-    shift = shift_for_signup(shift_id)
+    # The service reads the shift (404 for a draft's) and the user's profile under their locks.
     try:
         enrollment = services.enrollment_create(
-            volunteer=volunteer_of(request.user),
-            shift=shift,
+            shift=shift_id,
             actor=request.user,
             agreement_accepted=request.POST.get("agreement_accepted", "").lower() in YES,
             request=request,
         )
     except EnrollmentRefused as exc:
+        shift = shift_for_signup(shift_id)
         return _refused_page(request, shift, exc, heading=_("You cannot sign up for this shift"))
+    shift = enrollment.shift
     text = {
         "shift": f"{shift.activity.title} · {shift.name}",
         "when": format_time_range(shift.starts_at, shift.ends_at),

@@ -194,6 +194,15 @@ ACTION_LABELS |= {
     "service_request_closed": _("resident's request closed"),
     "service_request_rated": _("resident's request rated"),
     "service_request_contact_viewed": _("resident's contact phone viewed"),
+    # care
+    "care_recipient_created": _("person added to the care register"),
+    "care_recipient_updated": _("care register changed"),
+    "care_recipient_ended": _("care ended"),
+    "care_recipient_viewed": _("care recipient's personal data viewed"),
+    "care_records_purged": _("care records erased after the retention period"),
+    "visit_plan_created": _("home visits planned"),
+    "care_visit_logged": _("home visit logged"),
+    "care_visit_request_made": _("need found on a home visit posted as a request"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import Count, Q, QuerySet, Sum
@@ -45,11 +46,16 @@ def month_window(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def response_rate(rated: int, invited: int) -> float | None:
-    """rated ÷ invited in percent, one decimal; None over nothing."""
-    if not invited:
+def one_decimal(part: int, whole: int, scale: int = 1) -> float | None:
+    """part ÷ whole (× scale), one decimal half up (as the reports' measures round); None over nothing."""
+    if not whole:
         return None
-    return round(rated * 1000 / invited) / 10
+    return float((Decimal(part) * scale / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def response_rate(rated: int, invited: int) -> float | None:
+    """rated ÷ invited in percent."""
+    return one_decimal(rated, invited, 100)
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ class Counts:
 
     @property
     def mean(self) -> float | None:
-        return round(self.score_sum * 100 / self.ratings) / 100 if self.ratings else None
+        return one_decimal(self.score_sum, self.ratings)
 
     @property
     def response_rate(self) -> float | None:

@@ -328,7 +328,7 @@ def visit_log(
     lat_d, lng_d = _coordinate(lat, -90, 90), _coordinate(lng, -180, 180)
     if not isinstance(lat_d, Decimal) or not isinstance(lng_d, Decimal):
         errors["lat"] = [_("Your location is missing: allow this page to use your location.")]
-    if errors:
+    if errors or not isinstance(lat_d, Decimal) or not isinstance(lng_d, Decimal):
         raise FieldErrors(errors)
     if recipient.lat is None or recipient.lng is None:
         raise Refused("no_location", _("This address has no location yet: ask the community to add it."))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiguang.core.errors import FieldErrors, Refused
-from huiguang.core.forms import form_status, show_errors
+from huiguang.core.forms import INVALID_FORM_STATUS, form_status, show_errors
 from huiguang.core.masking import safe_cell
 from huiguang.core.pagination import paginate
 from huiguang.network.permissions import console_view
@@ -35,6 +35,15 @@ from ..services import care as services
 from .common import refused
 
 R = CareRecipient
+
+
+def _invalid(request, message, back: str):
+    """A one-field form sent wrong (422): the page says what is missing, with a way back."""
+    page = render(
+        request, "needs/message.html", {"heading": _("Not possible"), "message": message, "back": back}
+    )
+    page.status_code = INVALID_FORM_STATUS
+    return page
 
 
 def _reader(request) -> None:
@@ -152,19 +161,20 @@ def care_edit(request, pk: int):
 @require_POST
 def care_end(request, pk: int):
     recipient = selectors.recipient_get_for(request.user, pk)
+    if not perms.may_manage_recipient(request.user, recipient):
+        raise Http404
     form = EndForm(request.POST)
     back = reverse("needs:care_detail", args=[recipient.pk])
     if not form.is_valid():
-        return refused(request, Refused("invalid", _("Say why the care ends.")), back=back)
+        return _invalid(request, _("Say why the care ends."), back)
     try:
         services.care_recipient_end(
             actor=request.user, recipient=recipient, reason=form.cleaned_data["reason"], request=request
         )
-    except PermissionDenied:
-        raise Http404 from None
-    except (Refused, FieldErrors) as exc:
-        message = exc.message if isinstance(exc, Refused) else " ".join(sum(exc.errors.values(), []))
-        return refused(request, Refused("invalid", message), back=back)
+    except Refused as exc:
+        return refused(request, exc, back=back)
+    except FieldErrors as exc:
+        return _invalid(request, " ".join(sum(exc.errors.values(), [])), back)
     messages.success(request, _("The care of %(name)s has ended.") % {"name": recipient.name})
     return redirect(back)
 
@@ -292,7 +302,7 @@ def visit_request(request, pk: int):
     form = VisitRequestForm(request.POST)
     back = reverse("needs:visit_detail", args=[visit.pk])
     if not form.is_valid():
-        return refused(request, Refused("invalid", _("Choose what kind of help is needed.")), back=back)
+        return _invalid(request, _("Choose what kind of help is needed."), back)
     try:
         req = services.visit_request_create(
             actor=request.user, visit=visit, category=form.cleaned_data["category"], request=request
@@ -300,7 +310,7 @@ def visit_request(request, pk: int):
     except Refused as exc:
         return refused(request, exc, back=back)
     except FieldErrors as exc:
-        return refused(request, Refused("invalid", " ".join(sum(exc.errors.values(), []))), back=back)
+        return _invalid(request, " ".join(sum(exc.errors.values(), [])), back)
     messages.success(request, _("Request %(n)s was posted for the community to review.") % {"n": req.number})
     return redirect(back)
 

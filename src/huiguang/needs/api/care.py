@@ -4,7 +4,6 @@ visit, log a visit at the address, a need found made a request) and the satisfac
 Outside the caller's reach: 404; a refusal: 409 with a `reason` (`too_far`, `no_location`,
 `wrong_status`, `made_already`, `nothing_found`, `no_phone`)."""
 
-
 import datetime as dt
 from typing import Annotated
 

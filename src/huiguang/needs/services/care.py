@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,9 +180,12 @@ def care_recipient_end(
         if not changed:
             raise Refused("wrong_status", _("The care of this person has ended already."))
         recipient.status, recipient.ended_on, recipient.end_reason = R.Status.ENDED, ended_on, reason
-        VisitPlan.objects.filter(recipient=recipient).filter(
+        # The plans end with the care (a plan not started yet ends on its first day).
+        live = VisitPlan.objects.filter(recipient=recipient).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gt=ended_on)
-        ).update(ends_on=ended_on)
+        )
+        live.filter(starts_on__gt=ended_on).update(ends_on=F("starts_on"))
+        live.filter(starts_on__lte=ended_on).update(ends_on=ended_on)
         audit_log(action="care_recipient_ended", actor=actor, obj=recipient, request=request, reason=reason)
     return recipient
 

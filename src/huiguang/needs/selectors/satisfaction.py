@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,30 +91,33 @@ def satisfaction_by_path(month: dt.date, *, by: str) -> dict[str, tuple[int, int
             "request__organization__path",
             "organization__path",
         )
-    out: dict[str, list[int]] = {}
-    for row in (
+    zero = Value(0, output_field=IntegerField())
+    ratings = (
         Rating.objects.filter(month=month.replace(day=1))
-        .values(rating_key)
-        .annotate(n=Count("pk"), total=Sum("score"))
+        .values(path=F(rating_key))
+        .annotate(a=Count("pk"), b=Sum("score"), c=zero, d=zero, e=zero)
         .order_by()
-    ):
-        line = out.setdefault(row[rating_key] or "", [0] * 5)
-        line[0], line[1] = row["n"], row["total"] or 0
-    for row in (
+    )
+    invites = (
         RatingInvite.objects.filter(created_at__gte=since, created_at__lt=until)
-        .values(invite_key)
-        .annotate(n=Count("pk"), rated=Count("pk", filter=Q(request__rating__isnull=False)))
+        .values(path=F(invite_key))
+        .annotate(
+            a=zero, b=zero, c=Count("pk"), d=Count("pk", filter=Q(request__rating__isnull=False)), e=zero
+        )
         .order_by()
-    ):
-        line = out.setdefault(row[invite_key] or "", [0] * 5)
-        line[2], line[3] = row["n"], row["rated"]
-    for row in (
+    )
+    visits = (
         Visit.objects.filter(visited_at__gte=since, visited_at__lt=until)
-        .values(visit_key)
-        .annotate(n=Count("pk"))
+        .values(path=F(visit_key))
+        .annotate(a=zero, b=zero, c=zero, d=zero, e=Count("pk"))
         .order_by()
-    ):
-        out.setdefault(row[visit_key] or "", [0] * 5)[4] = row["n"]
+    )
+    # One query for the three tables (UNION ALL): the measures of a bulletin stay a fixed number.
+    out: dict[str, list[int]] = {}
+    for row in ratings.union(visits, invites, all=True).values_list("path", "a", "b", "c", "d", "e"):
+        line = out.setdefault(row[0] or "", [0] * 5)
+        for i, value in enumerate(row[1:]):
+            line[i] += value or 0
     return {path: (a, b, c, d, e) for path, (a, b, c, d, e) in out.items()}
 
 

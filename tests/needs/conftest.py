@@ -89,3 +89,52 @@ def taken(city, needs, **changes) -> ServiceRequest:
 def done(city, needs, **changes) -> ServiceRequest:
     req = taken(city, needs, **changes)
     return services.request_close(actor=city.users["volunteer"], req=req, notes="量了血压，陪聊一小时")
+
+
+# --- the care register -----------------------------------------------------------------------------------
+
+CARE_PHONE = "13612345678"
+
+
+@dataclass
+class Care:
+    recipient: object
+    plan: object
+    id_number: str
+
+
+@pytest.fixture
+def care(city, needs) -> Care:
+    """陈阿婆's neighbour 周奶奶 (lonely elderly, 东湖社区), cared for by team A with 张小明 named, a
+    weekly visit plan from eight weeks ago."""
+    from huiguang.needs.services import care as care_services
+
+    from ..factories import unique_id_number
+
+    number = unique_id_number("330482")
+    recipient = care_services.care_recipient_create(
+        actor=city.users["town_admin"],
+        data={
+            "category": "lonely_elderly",
+            "name": "周奶奶",
+            "id_number": number,
+            "phone": CARE_PHONE,
+            "region": city.village_a1,
+            "address": "东湖社区 5 幢 102",
+            "lat": LAT,
+            "lng": LNG,
+            "needs": "独居，行动不便",
+            "organization": city.org_a,
+            "volunteers": [city.users["volunteer"].volunteer],
+        },
+    )
+    plan = care_services.visit_plan_create(
+        actor=city.users["town_admin"],
+        recipient=recipient,
+        data={
+            "frequency": "weekly",
+            "starts_on": timezone.localdate() - dt.timedelta(weeks=8),
+            "volunteers": [city.users["volunteer"].volunteer],
+        },
+    )
+    return Care(recipient, plan, number)

@@ -223,6 +223,15 @@ ACTION_LABELS |= {
     "history.check": _("history import checked (dry-run)"),
     "history.apply": _("history imported"),
     "history.export": _("history exported"),
+    # care
+    "care_recipient_created": _("person added to the care register"),
+    "care_recipient_updated": _("care register changed"),
+    "care_recipient_ended": _("care ended"),
+    "care_recipient_viewed": _("care recipient's personal data viewed"),
+    "care_records_purged": _("care records erased after the retention period"),
+    "visit_plan_created": _("home visits planned"),
+    "care_visit_logged": _("home visit logged"),
+    "care_visit_request_made": _("need found on a home visit posted as a request"),
 }
 
 # Families of actions whose members other apps may add later: "membership_transferred" is

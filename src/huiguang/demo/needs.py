@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from huiguang.accounts.models import User
 from huiguang.activities.models import Category, Enrollment
-from huiguang.needs.models import Resident, ServiceRequest
+from huiguang.core.id_card import make_id_number
+from huiguang.needs.models import CareRecipient, Resident, ServiceRequest, Visit
+from huiguang.needs.services import care as care_services
 from huiguang.needs.services import requests as services
 from huiguang.needs.services.ratings import rating_submit, rating_token
 from huiguang.network.models import Grant, Membership, Organization, Region, Site
@@ -139,6 +141,7 @@ def seed_needs(*, rng: random.Random) -> dict[str, int]:
             )
             if state == "accepted":
                 kept = req
+    counts.update(seed_care(reviewer=reviewer, communities=communities[:COMMUNITIES], rng=rng))
     return counts
 
 
@@ -174,3 +177,122 @@ def _advance(req: ServiceRequest, state: str, *, reviewer, team, members, busy, 
                 comment=rng.choice(COMMENTS),
             )
             counts["ratings"] += 1
+
+
+# --- the care register: a few people per community, visit plans and a year of visits ------------------------
+
+CARED = [
+    ("lonely_elderly", "weekly", "独居，腿脚不便，需要每周上门看看"),
+    ("disabled", "monthly", "重度残疾，需要定期上门、代购生活用品"),
+    ("bereaved_family", "festivals", "失独家庭，节日上门慰问"),
+    ("struggling_worker", "monthly", "困难职工，家中老人需要照看"),
+]
+CARED_NAMES = ["沈阿婆", "陆大爷", "顾奶奶", "朱伯伯", "钱阿姨", "徐爷爷", "陈奶奶", "蒋大伯"]
+VISIT_NOTES = ["量了血压，精神不错", "陪聊了一小时", "帮忙打扫了卫生", "送去了米和油", "一切安好"]
+FOUND = ["家里灯坏了", "想理发", "药快吃完了，需要代购"]
+
+
+def _festivals(year: int) -> list[str]:
+    # 春节, 端午, 中秋, 重阳 of the year (the lunar calendar moves them: the demo's years are listed).
+    days = {
+        2025: ["2025-01-29", "2025-05-31", "2025-10-06", "2025-10-29"],
+        2026: ["2026-02-17", "2026-06-19", "2026-09-25", "2026-10-18"],
+        2027: ["2027-02-06", "2027-06-09", "2027-09-15", "2027-10-08"],
+    }
+    return days.get(year, [])
+
+
+def seed_care(*, reviewer, communities: list[Region], rng: random.Random) -> dict[str, int]:
+    """Through the services: recipients with their plans; the past year's visits are written in one
+    insert (the visit service stamps the present moment), about one in ten periods left unvisited."""
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=365)
+    counts = {"care_recipients": 0, "visits": 0}
+    visits: list[Visit] = []
+    for c, region in enumerate(communities):
+        team = Organization.objects.filter(
+            code=village_team_code(region.code), status=Organization.Status.ACTIVE
+        ).first()
+        if team is None:
+            continue
+        members = list(
+            Volunteer.objects.filter(
+                status=Volunteer.Status.ACTIVE,
+                memberships__organization=team,
+                memberships__status=Membership.Status.ACTIVE,
+            ).order_by("pk")[:6]
+        )
+        if not members:
+            continue
+        for k in range(3):
+            category, frequency, needs = CARED[(c + k) % len(CARED)]
+            lat, lng = _position(region, rng)
+            named = members[k % len(members)]
+            birth = dt.date(1938 + rng.randint(0, 30), rng.randint(1, 12), rng.randint(1, 28))
+            recipient = care_services.care_recipient_create(
+                actor=reviewer,
+                data={
+                    "category": category,
+                    "name": CARED_NAMES[(c * 3 + k) % len(CARED_NAMES)],
+                    "id_number": make_id_number("330482", birth, 500 + c * 10 + k),
+                    "phone": f"136{rng.randint(10**7, 10**8 - 1)}",
+                    "region": region,
+                    "address": _address(region, rng),
+                    "lat": lat,
+                    "lng": lng,
+                    "needs": needs,
+                    "organization": team,
+                    "volunteers": [named],
+                },
+            )
+            plan = care_services.visit_plan_create(
+                actor=reviewer,
+                recipient=recipient,
+                data={
+                    "frequency": frequency,
+                    "festival_dates": _festivals(start.year) + _festivals(today.year),
+                    "starts_on": start,
+                    "volunteers": [named],
+                },
+            )
+            counts["care_recipients"] += 1
+            visits.extend(_year_of_visits(recipient, plan, named, start, today, rng))
+    Visit.objects.bulk_create(visits)
+    counts["visits"] = len(visits)
+    return counts
+
+
+def _address(region: Region, rng: random.Random) -> str:
+    return f"{region.name}{rng.randint(1, 30)} 幢 {rng.randint(1, 6)}0{rng.randint(1, 4)} 室"
+
+
+def _year_of_visits(recipient: CareRecipient, plan, volunteer, start: dt.date, today: dt.date, rng):
+    if plan.frequency == "weekly":
+        days = [start + dt.timedelta(days=7 * w + rng.randint(0, 4)) for w in range(52)]
+    elif plan.frequency == "monthly":
+        days = [start + dt.timedelta(days=30 * m + rng.randint(0, 20)) for m in range(12)]
+    else:
+        days = [dt.date.fromisoformat(d) + dt.timedelta(days=rng.randint(-2, 1)) for d in plan.festival_dates]
+    out = []
+    for day in days:
+        if not (start <= day < today) or rng.random() < 0.1:  # about one in ten missed
+            continue
+        at = timezone.make_aware(
+            dt.datetime.combine(day, dt.time(rng.randint(9, 16), rng.choice([0, 15, 30])))
+        )
+        found = rng.choice(FOUND) if rng.random() < 0.08 else ""
+        out.append(
+            Visit(
+                recipient=recipient,
+                plan=plan,
+                organization=plan.organization,
+                volunteer=volunteer,
+                visited_at=at,
+                lat=recipient.lat,
+                lng=recipient.lng,
+                distance_m=rng.randint(3, 60),
+                notes=rng.choice(VISIT_NOTES),
+                needs_found=found,
+            )
+        )
+    return out

@@ -12,7 +12,7 @@ from huiguang.core.forms import BootstrapFormMixin
 from huiguang.network.models import Organization, Region
 from huiguang.volunteers.models import Skill, Volunteer
 
-from .models import ServiceRequest
+from .models import CareRecipient, ServiceRequest, VisitPlan
 
 
 def _set_queryset(form: forms.Form, name: str, queryset) -> None:
@@ -151,3 +151,97 @@ class NearbyForm(forms.Form):
     lat = forms.FloatField(required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180)
     km = forms.IntegerField(required=False, min_value=1, max_value=50)
+
+
+# --- the care register (point 2) and satisfaction (point 3) -------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class RecipientForm(BootstrapFormMixin, forms.Form):
+    category = forms.ChoiceField(label=_("category"), choices=CareRecipient.Category.choices)
+    name = forms.CharField(label=_("name"), max_length=64)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    region = forms.ModelChoiceField(label=_("village or community"), queryset=Region.objects.none())
+    address = forms.CharField(label=_("address"), max_length=200)
+    lat = forms.DecimalField(label=_("latitude"), required=False, max_digits=9, decimal_places=6)
+    lng = forms.DecimalField(label=_("longitude"), required=False, max_digits=9, decimal_places=6)
+    needs = forms.CharField(
+        label=_("needs and notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    organization = forms.ModelChoiceField(label=_("assigned team"), queryset=Organization.objects.none())
+    volunteers = forms.ModelMultipleChoiceField(
+        label=_("named volunteers"), queryset=Volunteer.objects.none(), required=False
+    )
+
+    def __init__(self, *args, regions=None, teams=None, volunteers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _set_queryset(self, "region", regions if regions is not None else Region.objects.none())
+        _set_queryset(self, "organization", teams if teams is not None else Organization.objects.none())
+        _set_queryset(self, "volunteers", volunteers if volunteers is not None else Volunteer.objects.none())
+        self.fields["phone"].widget.attrs.update(inputmode="tel")
+        self.fields["id_number"].widget.attrs.update(autocomplete="off")
+
+
+class EndForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("why the care ends"), max_length=200)
+
+
+class PlanForm(BootstrapFormMixin, forms.Form):
+    frequency = forms.ChoiceField(label=_("frequency"), choices=VisitPlan.Frequency.choices)
+    festival_dates = forms.CharField(
+        label=_("festival days"),
+        max_length=400,
+        required=False,
+        help_text=_(
+            "For visits on festival days: dates such as 2026-09-25, 2026-10-18, separated by commas."
+        ),
+    )
+    starts_on = forms.DateField(label=_("from"), widget=DateInput())
+    ends_on = forms.DateField(label=_("until"), required=False, widget=DateInput())
+    volunteers = forms.ModelMultipleChoiceField(
+        label=_("volunteers"), queryset=Volunteer.objects.none(), required=False
+    )
+
+    def __init__(self, *args, volunteers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _set_queryset(self, "volunteers", volunteers if volunteers is not None else Volunteer.objects.none())
+
+
+class VisitForm(BootstrapFormMixin, forms.Form):
+    notes = forms.CharField(
+        label=_("how the visit went"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    needs_found = forms.CharField(
+        label=_("needs found"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A need written here can become a service request in one tap."),
+    )
+    lat = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
+    lng = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
+
+
+class VisitRequestForm(BootstrapFormMixin, forms.Form):
+    category = forms.ModelChoiceField(label=_("kind of help"), queryset=Category.objects.all())
+
+
+class SatisfactionForm(forms.Form):
+    """The satisfaction page's query string: a month and a grouping."""
+
+    month = forms.DateField(required=False, input_formats=["%Y-%m"])
+    by = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("organization", _("team")),
+            ("region", _("community")),
+            ("category", _("service category")),
+        ],
+    )

@@ -20,7 +20,7 @@ from huiguang.network.models import Grant, Membership, Organization, Region
 from huiguang.network.scope import scope_for
 from huiguang.volunteers.models import Volunteer
 
-from .models import Resident, ServiceRequest
+from .models import CareRecipient, Resident, ServiceRequest, VisitPlan
 
 S = ServiceRequest.Status
 REVIEWABLE = (S.POSTED, S.ACCEPTED)
@@ -115,12 +115,12 @@ def sees_contact(user, req: ServiceRequest) -> bool:
 def serving_organizations_q(user, req: ServiceRequest) -> Q:
     """Teams a request may go to: active organizations of its community or of a region above it
     (a town's team, a city-level professional team), and those the reviewer manages."""
-    q = Q(region__path__in=_prefixes(req.region.path)) | Q(region__path__startswith=req.region.path)
+    q = Q(region__path__in=region_prefixes(req.region.path)) | Q(region__path__startswith=req.region.path)
     q |= scope_for(user).managed_organizations_q()
     return Q(status=Organization.Status.ACTIVE) & q
 
 
-def _prefixes(path: str) -> list[str]:
+def region_prefixes(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p]
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
@@ -151,9 +151,9 @@ def team_users(organization: Organization):
     )
 
 
-def community_users(req: ServiceRequest):
+def community_users(req: ServiceRequest | CareRecipient):
     """The community admins of the request's community and of the regions above it."""
-    paths = [p for p in _prefixes(req.region.path)]
+    paths = [p for p in region_prefixes(req.region.path)]
     return (
         get_user_model()
         .objects.filter(grants__role=Grant.Role.REGION_ADMIN, grants__region__path__in=paths)
@@ -165,3 +165,68 @@ def regions_for_worker(user):
     """Villages and communities a community worker posts for."""
     scope = scope_for(user)
     return Region.objects.filter(scope.regions_q(), level=Region.Level.VILLAGE).order_by("path")
+
+
+# --- the care register (point 2) -------------------------------------------------------------------
+# A recipient is read only by: the city admin; the admins of a region subtree holding the recipient's
+# community; the assigned team's admins (or admins above it) and leaders; the named volunteers and
+# the volunteers of its visit plans. Auditors and everyone else: 404 (PIPL: need to know).
+
+
+def care_q(user) -> Q | None:
+    """Recipients the user may read; None when they read none."""
+    if user is None or not user.is_authenticated:
+        return None
+    scope = scope_for(user)
+    if scope.city_admin:
+        return Q()
+    q = Q(pk__in=[])
+    for p in scope.region_paths:
+        q |= Q(region__path__startswith=p)
+    for p in scope.admin_org_paths:
+        q |= Q(organization__path__startswith=p)
+    if scope.leader_org_ids:
+        q |= Q(organization_id__in=scope.leader_org_ids)
+    volunteer = volunteer_of(user)
+    if volunteer is not None:
+        q |= Q(pk__in=CareRecipient.objects.filter(volunteers=volunteer).values("pk"))
+        q |= Q(pk__in=VisitPlan.objects.filter(volunteers=volunteer).values("recipient_id"))
+    return q
+
+
+def may_keep_register(user) -> bool:
+    """Community workers (region admins) and the city admin keep the register."""
+    scope = scope_for(user)
+    return scope.city_admin or bool(scope.region_paths)
+
+
+def may_manage_recipient(user, recipient: CareRecipient) -> bool:
+    """Change a recipient, end their care, plan their visits: the community's admins (region
+    subtree), the city admin, and the admins of the assigned team (or above it)."""
+    scope = scope_for(user)
+    if scope.city_admin or any(recipient.region.path.startswith(p) for p in scope.region_paths):
+        return True
+    return any(recipient.organization.path.startswith(p) for p in scope.admin_org_paths)
+
+
+def may_visit(user, recipient: CareRecipient) -> bool:
+    """Log a visit: a named volunteer or a volunteer of one of its plans (those who read it)."""
+    volunteer = volunteer_of(user)
+    if volunteer is None or volunteer.status != Volunteer.Status.ACTIVE:
+        return False
+    if recipient.status != CareRecipient.Status.ACTIVE:
+        return False
+    return (
+        recipient.volunteers.filter(pk=volunteer.pk).exists()
+        or recipient.plans.filter(volunteers=volunteer).exists()
+    )
+
+
+def care_teams_q(user, region: Region | None = None) -> Q:
+    """Teams a recipient may be assigned to: active organizations the user manages and, for a
+    recipient of `region`, those of that community, of a region above it (a town's team, a
+    city-level disability-aid team) or below it."""
+    q = scope_for(user).managed_organizations_q()
+    if region is not None:
+        q |= Q(region__path__in=region_prefixes(region.path)) | Q(region__path__startswith=region.path)
+    return Q(status=Organization.Status.ACTIVE) & q

@@ -46,6 +46,7 @@ from huiguang.activities.selectors.figures import activity_figures, training_fig
 from huiguang.benefits.selectors.loans import loan_totals_by_month
 from huiguang.benefits.selectors.points import points_totals_by_month
 from huiguang.core.formatting import hours_from_minutes
+from huiguang.needs.selectors import satisfaction as needs_satisfaction
 
 from .models import OrganizationMonth, RegionMonth
 from .registered import ORGANIZATIONS, REGIONS, registered_by_path
@@ -385,3 +386,42 @@ def measure_values(
     chosen = [m for m in measures_for(unit_type) if keys is None or m.key in keys]
     columns = {m.key: ctx.value(m.key) for m in chosen}
     return units, {u.id: {key: column[u.id] for key, column in columns.items()} for u in units}
+
+
+# satisfaction (needs) ---------------------------------------------------------------------------------------
+# Residents' ratings of the requests served, the response rate and home visits to the care register
+# (needs/selectors/satisfaction.py: three GROUP BYs of the month over the small ratings, rating-link
+# and visit tables, per region path or organization path, summed here over each unit's subtree).
+
+
+def _satisfaction(ctx: Context) -> dict[str, tuple[int, ...]]:
+    def load():
+        by = needs_satisfaction.BY_REGION if ctx.regions else needs_satisfaction.BY_ORGANIZATION
+        sums = _subtree_sums(needs_satisfaction.satisfaction_by_path(ctx.month, by=by), 5)
+        return {u.id: _sum_under(sums, u.path, 5) for u in ctx.units}
+
+    return ctx.cached("satisfaction", load)  # type: ignore[return-value]
+
+
+def _mean_rating(ctx: Context) -> Values:
+    rows = _satisfaction(ctx)
+    return {u.id: ratio(rows[u.id][1], rows[u.id][0]) for u in ctx.units}
+
+
+def _response_rate(ctx: Context) -> Values:
+    rows = _satisfaction(ctx)
+    return {u.id: ratio(rows[u.id][3], rows[u.id][2], 100) for u in ctx.units}
+
+
+SCORE = _("of 5")
+MEASURES.update(
+    {
+        m.key: m
+        for m in (
+            Measure("ratings", _("residents' ratings"), TIMES, _column(_satisfaction, 0)),
+            Measure("mean_rating", _("residents' mean rating"), SCORE, _mean_rating),
+            Measure("rating_response_rate", _("rating response rate"), PERCENT, _response_rate),
+            Measure("home_visits", _("home visits"), TIMES, _column(_satisfaction, 4)),
+        )
+    }
+)

@@ -108,14 +108,17 @@ def request_errors(data: dict) -> dict[str, list[str]]:
     return errors
 
 
-def request_post(*, actor, data: dict, request=None) -> ServiceRequest:
+def request_post(*, actor, data: dict, request=None, for_care_recipient: bool = False) -> ServiceRequest:
     """A resident posts a need for themself, or a community worker for a resident of their region.
 
     `data`: category, description, address, lat, lng, window_start, window_end, phone; a worker also
-    gives region and resident_name (a resident's default to their own)."""
-    resident = perms.resident_of(actor)
+    gives region and resident_name (a resident's default to their own). `for_care_recipient`: a need
+    found on a home visit (services/care.py checked the visitor may post it for the recipient)."""
+    resident = None if for_care_recipient else perms.resident_of(actor)
     data = dict(data)
-    if resident is not None and not data.get("on_behalf"):
+    if for_care_recipient:
+        pass
+    elif resident is not None and not data.get("on_behalf"):
         data.setdefault("region", resident.region)
         data["region"] = data.get("region") or resident.region
         data["resident_name"] = resident.name
@@ -123,7 +126,12 @@ def request_post(*, actor, data: dict, request=None) -> ServiceRequest:
     elif not perms.may_post_for_others(actor):
         raise PermissionDenied
     errors = request_errors(data)
-    if not errors and resident is None and not perms.region_in_scope(actor, data["region"]):
+    if (
+        not errors
+        and resident is None
+        and not for_care_recipient
+        and not perms.region_in_scope(actor, data["region"])
+    ):
         errors["region"] = [_("Choose a village or community you look after.")]
     if errors:
         raise FieldErrors(errors)

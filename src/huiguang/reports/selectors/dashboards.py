@@ -25,6 +25,7 @@ from huiguang.core.formatting import hours_from_minutes
 from huiguang.core.params import FIRST_DAY
 from huiguang.core.selectors import get_or_404
 from huiguang.ledger.models import VolunteerHours
+from huiguang.needs.selectors.satisfaction import team_satisfaction
 from huiguang.network.models import Organization, Region
 from huiguang.network.scope import scope_for
 from huiguang.network.selectors import members_in_subtrees
@@ -363,4 +364,6 @@ def team_figures(team: Organization, *, year: int) -> dict:
         "hours": float(hours_from_minutes(minutes)),
         "people_served": served,
         "months": monthly_trend(rows, months),
+        # residents' satisfaction and home visits (needs): three GROUP BYs of the small tables
+        "satisfaction": team_satisfaction(team, year=year),
     }

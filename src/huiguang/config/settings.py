@@ -248,6 +248,10 @@ HUIGUANG_NEEDS_CODE_MINUTES = env_int("HUIGUANG_NEEDS_CODE_MINUTES", 10)
 HUIGUANG_NEEDS_RATING_DAYS = env_int("HUIGUANG_NEEDS_RATING_DAYS", 14)
 HUIGUANG_NEEDS_NEARBY_KM = env_int("HUIGUANG_NEEDS_NEARBY_KM", 10)
 HUIGUANG_NEEDS_TAKE_HOURS = env_int("HUIGUANG_NEEDS_TAKE_HOURS", 24)
+# The care register (needs): personal fields of an ended recipient are erased after this many days;
+# a home visit is logged within this many metres of the recipient's address.
+HUIGUANG_CARE_RETENTION_DAYS = env_int("HUIGUANG_CARE_RETENTION_DAYS", 730)
+HUIGUANG_CARE_VISIT_RADIUS_M = env_int("HUIGUANG_CARE_VISIT_RADIUS_M", 300)
 
 # --- Background tasks (django-tasks) ----------------------------------------------------------
 # The database backend (django-tasks-db): no extra server; `huiguang db_worker` runs the queue.

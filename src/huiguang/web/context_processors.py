@@ -32,7 +32,9 @@ from huiguang.ledger.permissions import (
     may_issue_certificates,
 )
 from huiguang.mobilization.permissions import campaigns_visible_q, drive_visible_q
+from huiguang.needs.selectors.care import is_register_reader
 from huiguang.needs.selectors.requests import is_console_reader as is_needs_console_reader
+from huiguang.needs.selectors.satisfaction import reads_satisfaction
 from huiguang.network.permissions import may_list_regions, may_manage_roles
 from huiguang.network.scope import scope_for
 from huiguang.reports.permissions import may_edit_assessments, may_read_assessments, may_see_bulletins
@@ -109,6 +111,7 @@ def _mine(user, is_volunteer: bool, roles: PartnerRoles) -> NavGroup:
     mine.add(True, _("Training courses"), "activities:courses")
     mine.add(is_volunteer, _("Residents' requests nearby"), "needs:nearby", divider_before=True)
     mine.add(is_volunteer, _("Requests I took"), "needs:taken")
+    mine.add(is_volunteer, _("My home visits"), "needs:visits")
     mine.add(True, _("Ask for help"), "needs:home")
     mine.add(is_volunteer, _("Browse organizations"), "network:directory")
     mine.add(True, _("Notifications"), "notifications:center", divider_before=is_volunteer, unread_badge=True)
@@ -150,6 +153,9 @@ def _console(user) -> list[NavGroup]:
 
     needs = NavGroup(_("Residents' needs"))
     needs.add(is_needs_console_reader(user), _("Request queue"), "needs:queue")
+    needs.add(is_register_reader(user), _("Care register"), "needs:care_list")
+    needs.add(is_register_reader(user), _("Missed visits"), "needs:care_missed")
+    needs.add(reads_satisfaction(user), _("Residents' satisfaction"), "needs:satisfaction")
 
     network = NavGroup(_("Network"))
     network.add(may_list_regions(user), _("Regions"), "network:region_list")

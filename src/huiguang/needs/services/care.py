@@ -45,11 +45,11 @@ NOTICE_KIND = "care_visit"
 
 
 def retention_days() -> int:
-    return int(getattr(settings, "HUIGUANG_CARE_RETENTION_DAYS", 730))
+    return settings.HUIGUANG_CARE_RETENTION_DAYS
 
 
 def visit_radius_m() -> int:
-    return int(getattr(settings, "HUIGUANG_CARE_VISIT_RADIUS_M", 300))
+    return settings.HUIGUANG_CARE_VISIT_RADIUS_M
 
 
 def _text(data: dict, name: str, limit: int, *, required=None) -> tuple[str, list[str]]:

@@ -33,7 +33,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from common import emit, load, percentile
+from common import bench_volunteer, emit, free_port, load, percentile
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_VOLUNTEERS = 5000  # a bounded load: this is a benchmark, not a stress test
@@ -57,12 +56,6 @@ def dt_minutes(n: int):
     return dt.timedelta(minutes=n)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def seed(n: int) -> tuple[int, list[tuple[int, str]]]:
     """One activity with a shift running now, n confirmed volunteers with bearer tokens."""
     import datetime as dt
@@ -70,13 +63,10 @@ def seed(n: int) -> tuple[int, list[tuple[int, str]]]:
 
     from django.utils import timezone
 
-    from huiguang.accounts.models import User
     from huiguang.accounts.services import token_create
     from huiguang.activities.models import Activity, Category, Enrollment, Shift
     from huiguang.core import crypto
-    from huiguang.core.id_card import make_id_number
     from huiguang.network.models import Organization, Region
-    from huiguang.volunteers.models import Volunteer
 
     crypto.signing_key(), crypto.blind_index_key()  # the key files exist before the workers start
     city = Region.objects.create(code="330482", name="平湖市", level=Region.Level.CITY)
@@ -105,20 +95,8 @@ def seed(n: int) -> tuple[int, list[tuple[int, str]]]:
     )
     people = []
     for i in range(n):
-        user = User.objects.create(phone=f"137{i:08d}", display_name=f"志愿者{i}")
-        birth = dt.date(1980, 1, 1) + dt.timedelta(days=i // 999)
-        volunteer = Volunteer(
-            user=user,
-            real_name=f"志愿者{i}",
-            gender="M",
-            birth_date=birth,
-            residence_region=city,
-            volunteer_number=f"3304822026{i:06d}",
-            privacy_policy_version="2026-01",
-            consented_at=now,
-        )
-        volunteer.set_id_number(make_id_number("330482", birth, i % 999 + 1))
-        volunteer.save()
+        volunteer = bench_volunteer(i, region=city, now=now)
+        user = volunteer.user
         Enrollment.objects.create(shift=shift, volunteer=volunteer, status=Enrollment.Status.CONFIRMED)
         _token, key = token_create(user=user, name="bench", created_by=user)
         people.append((volunteer.pk, key))

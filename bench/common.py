@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 from pathlib import Path
 
 
@@ -37,3 +38,36 @@ def emit(file: str | None, **row) -> None:
     Path(file).parent.mkdir(parents=True, exist_ok=True)
     with open(file, "a", encoding="utf-8") as out:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_volunteer(i: int, *, region, now):
+    """The i-th volunteer of a request bench (the same people in every bench): a user, a real-name
+    profile with a valid ID number and a volunteer number. Called after django.setup(), hence the
+    imports here."""
+    import datetime as dt
+
+    from huiguang.accounts.models import User
+    from huiguang.core.id_card import make_id_number
+    from huiguang.volunteers.models import Volunteer
+
+    user = User.objects.create(phone=f"137{i:08d}", display_name=f"志愿者{i}")
+    birth = dt.date(1980, 1, 1) + dt.timedelta(days=i // 999)
+    volunteer = Volunteer(
+        user=user,
+        real_name=f"志愿者{i}",
+        gender="M",
+        birth_date=birth,
+        residence_region=region,
+        volunteer_number=f"3304822026{i:06d}",
+        privacy_policy_version="2026-01",
+        consented_at=now,
+    )
+    volunteer.set_id_number(make_id_number("330482", birth, i % 999 + 1))
+    volunteer.save()
+    return volunteer

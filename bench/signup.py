@@ -33,7 +33,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,17 +45,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from common import emit
+from common import bench_volunteer, emit, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_VOLUNTEERS = 5000
 POSITIONS = 10
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def load() -> str:
@@ -73,13 +66,10 @@ def seed(n: int, places: int):
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
-    from huiguang.accounts.models import User
     from huiguang.accounts.services import token_create
     from huiguang.activities.models import Activity, Category, Shift
     from huiguang.core import crypto
-    from huiguang.core.id_card import make_id_number
     from huiguang.network.models import Membership, Organization, Region
-    from huiguang.volunteers.models import Volunteer
 
     crypto.signing_key(), crypto.blind_index_key(), crypto.data_keys()  # key files before the workers
     city = Region.objects.create(code="330482", name="平湖市", level=Region.Level.CITY)
@@ -127,20 +117,8 @@ def seed(n: int, places: int):
     assert backend in settings.AUTHENTICATION_BACKENDS
     people = []
     for i in range(n):
-        user = User.objects.create(phone=f"137{i:08d}", display_name=f"志愿者{i}")
-        birth = dt.date(1980, 1, 1) + dt.timedelta(days=i // 999)
-        volunteer = Volunteer(
-            user=user,
-            real_name=f"志愿者{i}",
-            gender="M",
-            birth_date=birth,
-            residence_region=city,
-            volunteer_number=f"3304822026{i:06d}",
-            privacy_policy_version="2026-01",
-            consented_at=now,
-        )
-        volunteer.set_id_number(make_id_number("330482", birth, i % 999 + 1))
-        volunteer.save()
+        volunteer = bench_volunteer(i, region=city, now=now)
+        user = volunteer.user
         Membership.objects.create(volunteer=volunteer, organization=org, status=Membership.Status.ACTIVE)
         _token, key = token_create(user=user, name="bench", created_by=user)
         session = SessionStore()

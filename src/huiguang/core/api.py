@@ -28,7 +28,7 @@ from huiguang.core.text import clean_text
 # JSON: their types take JSON's own booleans and numbers, and refuse a number sent as text.
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
-FALSE_WORDS = frozenset({"false", "0", "no", "off", ""})
+FALSE_WORDS = frozenset({"false", "0", "no", "off"})  # an empty value is not an answer: 422
 MAX_ID = 2**63 - 1  # 64-bit primary keys on both databases
 MAX_OFFSET = 10**9  # no list is this long; larger offsets overflow the databases' LIMIT/OFFSET
 MAX_PAGE = 200  # items per page of a list endpoint

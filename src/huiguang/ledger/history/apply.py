@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from huiguang.activities.models import Activity
 from huiguang.network.models import Membership, Organization
+from huiguang.network.signals import memberships_changed
 
 from ..chain import GENESIS, record_hash
 from ..models import ChainHead, HistoryImport, ImportedRow, MonthlyRollup, ServiceRecord, VolunteerHours
@@ -108,6 +109,10 @@ def write_network(
                 )
             )
         Membership.objects.bulk_create([m for _r, m in new_members], batch_size=1000)
+        if new_members:
+            # The reports' membership rollups count each active membership by its month of joining.
+            joined = [(m.organization_id, m.decided_at) for _r, m in new_members]
+            memberships_changed.send(sender=Membership, joined=joined, left=[])
         rows += [key_row(ImportedRow.Kind.MEMBERSHIP, r.key, m.pk) for r, m in new_members]
         regions = dict(
             Organization.objects.filter(pk__in=set(org_ids.values())).values_list("pk", "region_id")

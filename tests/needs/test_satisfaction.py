@@ -127,3 +127,9 @@ def test_the_register_lists_keep_their_number_of_queries(city, needs, care, asse
     ):
         assert fetch().status_code == 200
         assert_queries_constant(fetch, grow_once)
+
+
+def test_the_organization_page_links_to_its_figures_with_residents_satisfaction(city):
+    page = Client().get(reverse("network:org_public", args=[city.org_a.code])).content.decode()
+    assert f'href="{reverse("reports:team_figures", args=[city.org_a.pk])}"' in page
+    assert "服务数据与群众满意度" in page

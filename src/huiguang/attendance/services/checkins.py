@@ -188,8 +188,8 @@ def checkin_record(
     rules, FieldErrors (422) for a reused key with another payload."""
     if kind not in CheckIn.Kind.values:
         raise FieldErrors({"kind": [_("Choose check-in or check-out.")]})
-    return _record(
-        enrollment=enrollment,
+    return checkin_write(
+        **_of_enrollment(enrollment),
         kind=kind,
         method=method,
         at=at,
@@ -216,8 +216,8 @@ def checkin_toggle(
     actor,
 ) -> tuple[CheckIn, bool]:
     """Check in, or out when the volunteer is in (the QR code, the code and the e-card toggle)."""
-    return _record(
-        enrollment=enrollment,
+    return checkin_write(
+        **_of_enrollment(enrollment),
         kind=None,
         method=method,
         at=at,
@@ -240,21 +240,12 @@ def _coord(value):
         raise FieldErrors({"lat": [_("Send the location as decimal degrees.")]}) from None
 
 
-def _record(*, enrollment, kind, method, at, idempotency_key, payload, lat, lng, device, actor, pending_note):
-    return checkin_write(
-        where=Q(pk=enrollment.pk),
-        missing=lambda: Refused(Reason.NOT_ENROLLED, _("This sign-up no longer exists.")),
-        kind=kind,
-        method=method,
-        at=at,
-        idempotency_key=idempotency_key,
-        payload=payload,
-        lat=lat,
-        lng=lng,
-        device=device,
-        actor=actor,
-        pending_note=pending_note,
-    )
+def _of_enrollment(enrollment: Enrollment) -> dict:
+    """checkin_write's look-up of one known enrollment."""
+    return {
+        "where": Q(pk=enrollment.pk),
+        "missing": lambda: Refused(Reason.NOT_ENROLLED, _("This sign-up no longer exists.")),
+    }
 
 
 def checkin_write(

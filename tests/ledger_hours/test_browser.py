@@ -20,7 +20,7 @@ def test_dispute_on_a_phone_and_answer(city, scene, live_server, phone):
     _fits(page)
     shot(page, "my-hours-375")
     page.click(f'a[href="/me/hours/records/{scene.record.pk}/dispute/"]')
-    page.wait_for_load_state()
+    page.wait_for_url(f"**/me/hours/records/{scene.record.pk}/dispute/")
     page.fill("textarea[name=reason]", "我服务到了下午，实际4小时")
     page.fill("input[name=claimed_hours]", "4")
     _fits(page)
@@ -35,6 +35,7 @@ def test_dispute_on_a_phone_and_answer(city, scene, live_server, phone):
     admin.goto(f"{live_server.url}/console/disputes/")
     _fits(admin)
     admin.click(f"[data-dispute='{dispute.pk}'] a")
+    admin.wait_for_url(f"**/console/disputes/{dispute.pk}/")  # the click returns before the page does
     _fits(admin)
     admin.check("input[name=decision][value=accept]")
     admin.fill("input[name=hours]", "4")

@@ -85,7 +85,7 @@ def test_a_scheme_built_in_the_browser_scores_the_demo_towns_and_the_breakdown_a
     shot(page, "assessment-run-1366")
     page.goto(f"{live_server.url}/console/dashboard/")
     page.locator("#fig-impact").wait_for()
-    page.wait_for_function("document.querySelectorAll('.chart canvas').length >= 3")
+    page.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 3")
     assert "52.80" in page.locator("#impact-source").inner_text()
     shot(page, "dashboard-city-1366")
 
@@ -97,7 +97,7 @@ def test_a_scheme_built_in_the_browser_scores_the_demo_towns_and_the_breakdown_a
     small.wait_for_load_state()
     shot(small, "assessment-scheme-375")
     small.goto(f"{live_server.url}/console/dashboard/")
-    small.wait_for_function("document.querySelectorAll('.chart canvas').length >= 3")
+    small.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 3")
     assert small.evaluate("document.documentElement.scrollWidth") <= 375
     shot(small, "dashboard-city-375")
 
@@ -112,7 +112,7 @@ def test_a_scheme_built_in_the_browser_scores_the_demo_towns_and_the_breakdown_a
 
     screen = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN").new_page()
     screen.goto(f"{live_server.url}/bigscreen/")
-    screen.wait_for_function("document.querySelectorAll('.bs-chart canvas').length === 3")
+    screen.wait_for_function("() => document.querySelectorAll('.bs-chart canvas').length === 3")
     assert screen.locator("[data-total=hours]").inner_text() != "0"
     assert screen.evaluate("document.documentElement.scrollWidth") <= 1920
     screen.screenshot(path=str(SHOTS / "bigscreen-1920.png"))

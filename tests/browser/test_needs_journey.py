@@ -55,7 +55,7 @@ def test_post_open_take_check_in_close_and_rate_on_phones(city, needs, live_serv
         resident.fill("#id_window_start", start.strftime("%Y-%m-%dT%H:%M"))
         resident.fill("#id_window_end", (start + dt.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"))
         resident.click("#use-location")
-        resident.wait_for_function("document.querySelector('[name=lat]').value !== ''")
+        resident.wait_for_function("() => document.querySelector('[name=lat]').value !== ''")
         shot(resident, "needs-post-375")
         resident.click("#post-form button[type=submit]")
         resident.wait_for_load_state()

@@ -4,14 +4,14 @@ import pytest
 
 from huiguang.accounts.models import ApiToken
 from huiguang.network.models import Grant
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import login, scroll_width, shot
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 375
+    return scroll_width(page) <= 375
 
 
 def test_city_admin_runs_the_console_on_a_phone(city, live_server, phone):

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from huiguang.activities.models import Activity
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import login, scroll_width, shot
 from tests.factories import PASSWORD
 
 from ..factories import enrol, make_shift, member
@@ -15,7 +15,7 @@ from .conftest import category, make_activity
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 375
+    return scroll_width(page) <= 375
 
 
 def test_organizer_creates_submits_and_the_reviewer_publishes(city, live_server, phone):

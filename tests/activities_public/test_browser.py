@@ -4,7 +4,7 @@ when another volunteer cancels, and sees it in "my activities"."""
 from __future__ import annotations
 
 from huiguang.activities.models import Enrollment
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import login, scroll_width, shot
 from tests.factories import PASSWORD
 
 from ..factories import enrol, make_activity
@@ -12,7 +12,7 @@ from .conftest import PINGHU, point_east, shift_of
 
 
 def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 375
+    return scroll_width(page) <= 375
 
 
 def test_find_nearby_join_waitlist_get_promoted(city, live_server, phone):

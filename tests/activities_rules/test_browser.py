@@ -4,7 +4,7 @@ signed up; a leader signs up two team members. No page scrolls sideways."""
 from __future__ import annotations
 
 from huiguang.activities.models import Enrollment
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import login, scroll_width, shot
 from tests.factories import PASSWORD
 
 from ..factories import member
@@ -14,7 +14,7 @@ AGREEMENT = "本人自愿参加本次活动，服从现场安排，注意自身�
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
 
 
 def test_a_volunteer_accepts_the_agreement_on_a_phone(city, live_server, phone):

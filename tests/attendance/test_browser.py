@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from huiguang.attendance import codes
 from huiguang.attendance.models import CheckIn
 from huiguang.volunteers.ecard import ecard_token
-from tests.browser.conftest import PHONE, login, shot
+from tests.browser.conftest import PHONE, login, scroll_width, shot
 from tests.factories import PASSWORD
 
 from .conftest import LAT, LNG, enrol, member
@@ -18,7 +18,7 @@ VOLUNTEER, LEADER = "13900000006", "13900000005"  # 张小明, 李队长
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert scroll_width(page) <= PHONE["width"]
 
 
 def _leader_phone(browser):

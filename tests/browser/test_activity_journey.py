@@ -12,7 +12,7 @@ from huiguang.notifications.models import Notification
 from huiguang.volunteers.models import Volunteer
 from tests.factories import PASSWORD, make_activity, make_shift
 
-from .conftest import login, shot
+from .conftest import login, scroll_width, shot
 
 
 def activity_near(city, title: str, lat: str, lng: str, capacity: int = 1) -> tuple[Activity, Shift]:
@@ -39,7 +39,7 @@ def test_find_near_sign_up_waitlist_promotion_and_my_activities(city, live_serve
     page = phone.new_page()
     login(page, live_server.url, "13900000006", PASSWORD)  # 张小明
     page.goto(f"{live_server.url}/activities/?lat=30.70&lng=121.02&km=5")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
     cards = page.content()
     assert "东湖社区关爱独居老人" in cards and "远方的海边清洁" not in cards
     shot(page, "activities-near-375")

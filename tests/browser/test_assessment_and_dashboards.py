@@ -18,7 +18,7 @@ from huiguang.demo.accounts import DEMO_PASSWORD
 from huiguang.network.models import Region
 from huiguang.reports.models import AssessmentResult
 
-from .conftest import login
+from .conftest import login, scroll_width
 
 SHOTS = Path(settings.VAR_DIR) / "screenshots" / "reports"
 CITY_ADMIN = "13800000001"
@@ -98,7 +98,7 @@ def test_a_scheme_built_in_the_browser_scores_the_demo_towns_and_the_breakdown_a
     shot(small, "assessment-scheme-375")
     small.goto(f"{live_server.url}/console/dashboard/")
     small.wait_for_function("() => document.querySelectorAll('.chart canvas').length >= 3")
-    assert small.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(small) <= 375
     shot(small, "dashboard-city-375")
 
     town = phone.new_page()
@@ -114,6 +114,6 @@ def test_a_scheme_built_in_the_browser_scores_the_demo_towns_and_the_breakdown_a
     screen.goto(f"{live_server.url}/bigscreen/")
     screen.wait_for_function("() => document.querySelectorAll('.bs-chart canvas').length === 3")
     assert screen.locator("[data-total=hours]").inner_text() != "0"
-    assert screen.evaluate("document.documentElement.scrollWidth") <= 1920
+    assert scroll_width(screen) <= 1920
     screen.screenshot(path=str(SHOTS / "bigscreen-1920.png"))
     screen.context.close()

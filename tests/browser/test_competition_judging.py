@@ -24,9 +24,7 @@ from tests.factories import PASSWORD, UserFactory
 from tests.projects.conftest import make_project
 from tests.projects.conftest_competitions import PDF
 
-from .conftest import login, shot
-
-NARROW = "document.documentElement.scrollWidth"
+from .conftest import login, scroll_width, shot
 
 
 def _files(tmp_path):
@@ -65,7 +63,7 @@ def test_an_entry_is_submitted_scored_on_a_phone_and_the_results_published(
     page = phone.new_page()
     login(page, live_server.url, "13900000004", PASSWORD)
     page.goto(f"{live_server.url}/console/competitions/{competition.pk}/")
-    assert page.evaluate(NARROW) <= 375
+    assert scroll_width(page) <= 375
     shot(page, "competition-detail-entrant-375")
     page.click("text=项目报名")
     page.wait_for_load_state()
@@ -74,7 +72,7 @@ def test_an_entry_is_submitted_scored_on_a_phone_and_the_results_published(
     page.fill("textarea[name=summary]", "每周末在新庄村开展红色故事和作业辅导。")
     page.set_input_files("input[name=application_form]", pdf)
     page.set_input_files("input[name=images]", png)
-    assert page.evaluate(NARROW) <= 375
+    assert scroll_width(page) <= 375
     shot(page, "competition-entry-form-375")
     page.click("form button[type=submit]")
     page.wait_for_load_state()
@@ -91,7 +89,7 @@ def test_an_entry_is_submitted_scored_on_a_phone_and_the_results_published(
     shot(jp, "competition-judge-home-375")
     jp.click(f"[data-entry='{entry.pk}'] a")
     jp.wait_for_load_state()
-    assert jp.evaluate(NARROW) <= 375
+    assert scroll_width(jp) <= 375
     for c, value in zip(final.criteria.order_by("id"), (90, 95), strict=True):
         jp.fill(f"input[name=c{c.pk}]", str(value))
     shot(jp, "competition-judge-score-375")
@@ -119,5 +117,5 @@ def test_an_entry_is_submitted_scored_on_a_phone_and_the_results_published(
     public.goto(f"{live_server.url}/competitions/{competition.pk}/results/")
     text = public.content()
     assert "93.00" in text and "最佳志愿服务项目奖" in text and "项目设计" not in text
-    assert public.evaluate(NARROW) <= 375
+    assert scroll_width(public) <= 375
     shot(public, "competition-results-375")

@@ -21,7 +21,7 @@ from huiguang.volunteers.models import Volunteer
 from tests.factories import PASSWORD, SiteFactory, VolunteerFactory, make_activity, make_shift
 
 from ..activities_public.conftest import PINGHU, point_east
-from .conftest import DESKTOP, PHONE, login
+from .conftest import DESKTOP, PHONE, login, scroll_width
 
 SHOTS = Path(
     os.environ.get("HUIGUANG_SHOTS_GUARDIAN", str(Path(settings.VAR_DIR) / "screenshots" / "guardian"))
@@ -34,7 +34,7 @@ def shot(page, name: str) -> None:
 
 
 def fits(page, width: int) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= width
+    return scroll_width(page) <= width
 
 
 def _child_waiting(city) -> tuple[Volunteer, Enrollment]:

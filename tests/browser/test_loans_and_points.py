@@ -16,7 +16,7 @@ from tests.benefits.loans_points_data import child_id, make_policy, make_product
 from tests.factories import PASSWORD
 from tests.ledger_certificates.conftest import add_record
 
-from .conftest import DESKTOP, PHONE, login
+from .conftest import DESKTOP, PHONE, login, scroll_width
 
 SHOTS = Path(settings.VAR_DIR) / "screenshots" / "benefits_loans"
 
@@ -27,7 +27,7 @@ def shot(page, name: str) -> None:
 
 
 def fits(page, width: int) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= width
+    return scroll_width(page) <= width
 
 
 def test_a_volunteer_consents_and_the_bank_officer_verifies_and_records_a_loan(

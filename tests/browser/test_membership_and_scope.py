@@ -5,7 +5,7 @@ from huiguang.network.models import Membership
 from huiguang.volunteers.models import Volunteer
 from tests.factories import PASSWORD
 
-from .conftest import login, shot
+from .conftest import login, scroll_width, shot
 
 
 def register(page, base_url):
@@ -36,7 +36,7 @@ def test_org_admin_approves_a_new_volunteers_membership(city, live_server, phone
     admin_page = admin_context.new_page()
     login(admin_page, base, "13900000004", PASSWORD)
     admin_page.goto(f"{base}/console/memberships/?status=applied")
-    assert admin_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(admin_page) <= 375
     shot(admin_page, "memberships-applied-375")
     admin_page.click("button[aria-label='批准 周一帆']")
     admin_page.wait_for_load_state()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.factories import PASSWORD, make_activity, make_shift
 from tests.ledger_hours.conftest import attended_record
 
-from .conftest import login
+from .conftest import login, scroll_width
 
 SHOTS = Path(settings.VAR_DIR) / "screenshots" / "menus"
 
@@ -42,7 +42,7 @@ def test_volunteer_menu_on_a_phone_shows_the_daily_items_not_the_console(city, l
         assert daily.all_inner_texts() == ["首页", "志愿活动", "签到", "我的活动", "我的时数"]
         assert page.locator("#nav-mine .dropdown-menu >> text=API 令牌").is_visible()
         assert page.locator("#nav-console").count() == 0
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert scroll_width(page) <= width
         shot(page, f"volunteer-menu-{width}")
 
 
@@ -84,5 +84,5 @@ def test_pending_records_show_the_hours_on_a_phone(city, live_server, phone):
     box = hours.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
     assert page.locator("th[data-testid=hours-header]").is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
     shot(page, "pending-records-375")

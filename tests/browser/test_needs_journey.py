@@ -14,7 +14,7 @@ from huiguang.attendance.models import CheckIn
 from huiguang.needs.models import ServiceRequest
 from huiguang.needs.selectors.requests import rating_figures, ratings_for
 from huiguang.notifications import sms
-from tests.browser.conftest import PHONE, login, shot
+from tests.browser.conftest import PHONE, login, scroll_width, shot
 from tests.factories import PASSWORD
 
 from ..needs.conftest import LAT, LNG, needs
@@ -26,7 +26,7 @@ VOLUNTEER, TOWN_ADMIN = "13900000006", "13900000003"  # 张小明, 街道管理�
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert scroll_width(page) <= PHONE["width"]
 
 
 def _context(browser, *, located: bool, base: str):
@@ -166,7 +166,7 @@ def test_the_needs_pages_at_1366(city, needs, live_server, desktop):
     shot(page, "needs-queue-1366")
     page.click("#queue [data-request] >> nth=0")
     page.wait_for_load_state()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert scroll_width(page) <= 1366
     shot(page, "needs-console-detail-1366")
     desktop.clear_cookies()
     resident = desktop.new_page()

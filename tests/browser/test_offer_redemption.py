@@ -6,12 +6,12 @@ from __future__ import annotations
 from huiguang.benefits.models import Redemption
 from huiguang.benefits.services.consent import consent_grant, partner_read
 from tests.benefits.stores import give_star, make_manager, make_offer, volunteer_of
-from tests.browser.conftest import PHONE, login, shot
+from tests.browser.conftest import PHONE, login, scroll_width, shot
 from tests.factories import PASSWORD
 
 
 def _fits(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert scroll_width(page) <= width
 
 
 def test_a_star_volunteer_claims_and_the_clerk_redeems_on_phones(city, partners, live_server, phone):

@@ -10,7 +10,7 @@ from huiguang.projects.models import Milestone, MilestoneReport
 from tests.factories import PASSWORD, UserFactory
 from tests.projects.conftest import make_project
 
-from .conftest import login, shot
+from .conftest import login, scroll_width, shot
 
 
 def _receipt(tmp_path):
@@ -39,7 +39,7 @@ def test_a_mentor_reviews_a_milestone_report_on_a_phone(city, live_server, phone
     page = phone.new_page()
     login(page, live_server.url, "13900000004", PASSWORD)  # the org admin of org A
     page.goto(f"{live_server.url}/console/milestones/{milestone.pk}/report/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
     page.fill("textarea[name=text]", "中期已开展活动 6 次，服务儿童 120 人次。")
     page.fill("input[name=item_1]", "绘本")
     page.fill("input[name=amount_1]", "1200.50")
@@ -52,7 +52,7 @@ def test_a_mentor_reviews_a_milestone_report_on_a_phone(city, live_server, phone
     mentor_page = phone.browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN").new_page()
     login(mentor_page, live_server.url, "13900000021", PASSWORD)
     mentor_page.goto(f"{live_server.url}/mentor/")
-    assert mentor_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(mentor_page) <= 375
     assert mentor_page.locator(f"[data-milestone='{milestone.pk}'][data-overdue='1']").count() == 1
     shot(mentor_page, "project-mentor-home-375")
     mentor_page.click(f"[data-report='{report.pk}'] a")

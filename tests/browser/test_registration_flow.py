@@ -5,7 +5,7 @@ from huiguang.core.models import AuditEntry
 from huiguang.volunteers.models import Volunteer
 from tests.factories import PASSWORD
 
-from .conftest import login, shot
+from .conftest import login, scroll_width, shot
 
 ID_NUMBER = make_id_number("330482", dt.date(2001, 9, 10), 246)
 
@@ -17,7 +17,7 @@ def test_volunteer_registers_on_a_phone_screen(city, live_server, phone):
     page.goto(live_server.url + "/register/")
     assert page.locator("h1").inner_text() == "注册成为志愿者"
     # No horizontal scrolling on a 375 px screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
     page.fill("input[name=real_name]", "林若溪")
     page.fill("input[name=id_number]", ID_NUMBER[:17] + "5" if ID_NUMBER[17] != "5" else ID_NUMBER[:17] + "6")
     page.fill("input[name=phone]", "13587654321")

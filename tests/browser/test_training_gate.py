@@ -13,11 +13,11 @@ from tests.conftest import _context
 from tests.factories import PASSWORD
 from tests.training.conftest import attended, make_requiring_shift, make_session, training  # noqa: F401
 
-from .conftest import PHONE, login, shot
+from .conftest import PHONE, login, scroll_width, shot
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
 
 
 def test_refused_then_trained_then_signed_up_then_expired_on_a_phone(

@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 
 from huiguang.credit.models import CreditReview, Honor
-from tests.browser.conftest import DESKTOP, PHONE, login, shot
+from tests.browser.conftest import DESKTOP, PHONE, login, scroll_width, shot
 from tests.factories import PASSWORD
 
 from .conftest import honor, no_show, served
 
 
 def _fits(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert scroll_width(page) <= width
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])

@@ -1,7 +1,7 @@
 """The certificate journey on a 375 px phone: request, issue, download, public check."""
 
 from huiguang.ledger.models import Certificate
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import login, scroll_width, shot
 from tests.factories import PASSWORD
 
 
@@ -15,7 +15,7 @@ def test_request_issue_and_verify_on_a_phone(city, records, live_server, phone):
     page.click("#request-form button")
     page.wait_for_load_state()
     assert "已提交" in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
     shot(page, "certificates-mine-375")
     cert = Certificate.objects.get()
 
@@ -23,14 +23,14 @@ def test_request_issue_and_verify_on_a_phone(city, records, live_server, phone):
     admin = admin_context.new_page()
     login(admin, base, "13900000004", PASSWORD)
     admin.goto(f"{base}/console/certificates/")
-    assert admin.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(admin) <= 375
     shot(admin, "certificates-queue-375")
     admin.click("text=打开")
     admin.wait_for_load_state()
     assert admin.input_value("input[name=responsible_person]") == "王老师"
     admin.click("text=出具证明")
     admin.wait_for_load_state()
-    assert admin.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(admin) <= 375
     shot(admin, "certificates-issued-375")
     cert.refresh_from_db()
     assert cert.status == "issued"
@@ -52,5 +52,5 @@ def test_request_issue_and_verify_on_a_phone(city, records, live_server, phone):
     public.click("#verify-form button")
     public.wait_for_load_state()
     assert "有效证明" in public.content() and "张*明" in public.content()
-    assert public.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(public) <= 375
     shot(public, "certificates-verify-375")

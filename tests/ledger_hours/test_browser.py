@@ -4,12 +4,12 @@ dispute; the volunteer sees the corrected hours. No page scrolls sideways."""
 from __future__ import annotations
 
 from huiguang.ledger.models import Dispute, ServiceRecord
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import login, scroll_width, shot
 from tests.factories import PASSWORD
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
 
 
 def test_dispute_on_a_phone_and_answer(city, scene, live_server, phone):

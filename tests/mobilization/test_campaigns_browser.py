@@ -4,14 +4,14 @@ screening questions and joins with one tap. The page never scrolls sideways."""
 from __future__ import annotations
 
 from huiguang.mobilization.models.campaigns import Recruit
-from tests.browser.conftest import PHONE, shot
+from tests.browser.conftest import PHONE, scroll_width, shot
 
 from ..factories import unique_id_number
 from .campaign_scene import open_campaign
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert scroll_width(page) <= PHONE["width"]
 
 
 def test_a_newcomer_registers_and_joins_a_campaign_on_a_phone(city, live_server, phone):

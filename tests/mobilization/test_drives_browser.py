@@ -7,7 +7,7 @@ import datetime as dt
 from huiguang.core.id_card import make_id_number
 from huiguang.mobilization.models.drives import Drive, DriveSignup, DriveUnit
 from huiguang.network.models import Membership
-from tests.browser.conftest import shot
+from tests.browser.conftest import scroll_width, shot
 from tests.factories import PASSWORD
 
 
@@ -24,7 +24,7 @@ def test_a_newcomer_signs_up_through_a_unit_qr_page_on_a_phone(city, live_server
     page = phone.new_page()
     page.goto(f"{live_server.url}/d/{unit.slug}/")
     assert page.locator("#unit-name").inner_text() == "东湖社区"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
     page.fill("input[name=real_name]", "沈青禾")
     page.fill("input[name=id_number]", make_id_number("330482", dt.date(2004, 6, 1), 321))
     page.fill("input[name=phone]", "13512345678")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from huiguang.needs.models import Visit
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import login, scroll_width, shot
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_a_volunteer_logs_a_home_visit_on_a_phone(city, needs, care, live_server
     page.click("#my-recipients a")
     page.fill("textarea[name=notes]", "量了血压 130/85，精神不错")
     page.fill("textarea[name=needs_found]", "厨房灯坏了")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
     shot(page, "care-visit-log-375")
     page.click("#visit-submit")
     page.wait_for_url("**/needs/visits/*/")

@@ -4,7 +4,7 @@ turns e-mail on in the settings."""
 from __future__ import annotations
 
 from huiguang.notifications.models import Notification, NotificationPreference
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import login, scroll_width, shot
 from tests.factories import PASSWORD
 
 
@@ -25,7 +25,7 @@ def test_volunteer_reads_notifications_and_chooses_channels_on_a_phone(city, liv
     page = phone.new_page()
     login(page, base, user.phone, PASSWORD)
     page.goto(f"{base}/me/notifications/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
     assert "4 条未读" in page.content()
     shot(page, "notifications-centre-375")
 
@@ -51,7 +51,7 @@ def test_volunteer_reads_notifications_and_chooses_channels_on_a_phone(city, liv
     page.click("button[type=submit]")
     page.wait_for_load_state()
     assert "通知设置已保存。" in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert scroll_width(page) <= 375
     shot(page, "notification-settings-375")
     preference = NotificationPreference.objects.get(user=user)
     assert preference.email and preference.sms

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from huiguang.reports.models import Bulletin
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import login, scroll_width, shot
 from tests.factories import PASSWORD
 
 from .conftest import confirmed, make_shift
@@ -24,7 +24,7 @@ def _download(page, selector: str) -> bytes:
 
 
 def _fits(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert scroll_width(page) <= width
 
 
 def test_city_admin_generates_reviews_publishes_and_a_town_admin_reads_the_towns_line(

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Imported here: core.checks loads core.models, which needs the app registry.
+        from . import lookups  # noqa: F401  (registers __any_in on every field)
         from .checks import check_keys
 
         checks.register(check_keys, "huiguang_keys")

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 from pathlib import Path
 
 from django.utils import timezone
@@ -49,7 +50,9 @@ def division_name(code: str) -> str | None:
 
 
 def check_char(body17: str) -> str:
-    return CHECK_CHARS[sum(int(c) * w for c, w in zip(body17, WEIGHTS, strict=True)) % 11]
+    if len(body17) != len(WEIGHTS):
+        raise ValueError("an ID number's body has 17 digits")
+    return CHECK_CHARS[sum(map(mul, map(int, body17), WEIGHTS)) % 11]  # imports check 10,000 at once
 
 
 def normalize(raw: str) -> str:

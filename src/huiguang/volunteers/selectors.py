@@ -183,7 +183,8 @@ def import_batch_previous(batch: ImportBatch) -> ImportBatch | None:
     )
 
 
-# The look-ups of an import plan: one IN (...) query per chunk, whatever the file's size.
+# The look-ups of an import plan: one query per chunk, whatever the file's size (`__any_in`:
+# core/lookups.py).
 
 
 def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
@@ -199,7 +200,7 @@ def volunteer_by_blind_index(indexes: list[str]) -> dict[str, tuple[int, str, in
     """Registered volunteers by the blind index of their ID number: (pk, real name, user id)."""
     existing: dict[str, tuple[int, str, int]] = {}
     for chunk in _chunks(indexes):
-        for pk, index, name, user_id in Volunteer.objects.filter(id_blind_index__in=chunk).values_list(
+        for pk, index, name, user_id in Volunteer.objects.filter(id_blind_index__any_in=chunk).values_list(
             "pk", "id_blind_index", "real_name", "user_id"
         ):
             existing[index] = (pk, name, user_id)
@@ -209,7 +210,7 @@ def volunteer_by_blind_index(indexes: list[str]) -> dict[str, tuple[int, str, in
 def user_id_by_phone(phones: list[str]) -> dict[str, int]:
     owners: dict[str, int] = {}
     for chunk in _chunks(phones):
-        owners.update(User.objects.filter(phone__in=chunk).values_list("phone", "pk"))
+        owners.update(User.objects.filter(phone__any_in=chunk).values_list("phone", "pk"))
     return owners
 
 

@@ -27,7 +27,7 @@ from huiguang.network.signals import memberships_changed
 
 from ..models import ID_CONTEXT, ImportBatch, Volunteer
 from ..services import volunteer_numbers_allocate
-from ..signals import volunteers_registered
+from ..signals import Registered, volunteers_registered
 from .bulk import ids_by, insert_rows
 from .errors import ImportRefused, ImportRowsInvalid, RowError
 from .files import ParsedFile, read_upload
@@ -121,10 +121,7 @@ def _write(*, organization: Organization, actor, plan: ImportPlan) -> None:
         # The registration rollups (reports) count each new volunteer by residence region and month.
         volunteers_registered.send(
             sender=Volunteer,
-            volunteers=[
-                Volunteer(pk=pk, residence_region_id=row.region.pk, registered_at=now)
-                for row, pk in zip(new, volunteer_ids, strict=True)
-            ],
+            volunteers=[Registered(row.region.pk, now) for row in new],
         )
     decided_by = actor.pk if actor is not None and actor.is_authenticated else None
     insert_rows(

@@ -4,7 +4,8 @@
 Python: for an import most of its time went there, not to the database. Here the columns that
 vary per row come as tuples of values the database takes as they are (text, numbers, booleans,
 dates adapted by the caller), every other column is prepared once (its default, or the value
-given in `same`), and the rows go in multi-row INSERTs of a chunk each. Like bulk_create, no signal is
+given in `same`), and the rows go in multi-row INSERTs of a chunk each (SQLite) or one COPY
+(PostgreSQL). Like bulk_create, no signal is
 sent and no `save()` runs: the caller writes only models that have none to run.
 """
 
@@ -49,6 +50,15 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
     one = "(" + ", ".join(["%s"] * len(order)) + ")"
     positions = [varying[f.attname] for f in order[: len(varying)]]
     tail = tuple(constants)
+    if connection.vendor == "postgresql":
+        # COPY: psycopg rewrites every %s of a statement in Python before sending it, which for
+        # 30,000 placeholders cost more than the database's work; COPY streams the rows instead.
+        columns_sql = ", ".join(quote(f.column) for f in order)
+        copy_sql = f"COPY {quote(model._meta.db_table)} ({columns_sql}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row([*(row[i] for i in positions), *tail])
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
@@ -68,6 +78,9 @@ def ids_by(model: type[Model], field: str, values: Iterable[str]) -> dict[str, i
     head = f"SELECT {column}, {pk} FROM {table} WHERE {column} IN "  # noqa: S608 (quoted names only)
     found: dict[str, int] = {}
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one array parameter (core/lookups.py says why)
+            cursor.execute(f"SELECT {column}, {pk} FROM {table} WHERE {column} = ANY(%s)", [values])  # noqa: S608
+            return dict(cursor.fetchall())
         for start in range(0, len(values), CHUNK):
             chunk = values[start : start + CHUNK]
             cursor.execute(head + "(" + ", ".join(["%s"] * len(chunk)) + ")", chunk)

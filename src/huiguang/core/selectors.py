@@ -23,7 +23,8 @@ def get_or_404(queryset: QuerySet[M], pk) -> M:
         raise Http404 from None
     if not 0 < key <= MAX_PK:
         raise Http404
-    obj = queryset.filter(pk=key).first()
-    if obj is None:
-        raise Http404
-    return obj
+    # Not .first(): its ORDER BY (the model's ordering, compiled on every call) sorts one row; a
+    # scoped queryset's joins may repeat that row, and the slice takes one of them all the same.
+    for obj in queryset.filter(pk=key).order_by()[:1]:
+        return obj
+    raise Http404

@@ -7,6 +7,7 @@ import sys
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from huiguang.core import crypto
 from huiguang.core.models import AuditEntry
@@ -119,7 +120,7 @@ def test_pdf_contains_every_required_field_in_chinese_and_no_full_id(city, recor
         "证明编号",
         cert.number,
         "出具日期",
-        cert.issued_at.strftime("%Y-%m-%d"),
+        timezone.localtime(cert.issued_at).strftime("%Y-%m-%d"),
         "2026-03-01",
         "2026-04-06",
     ]:
@@ -213,7 +214,7 @@ def test_verify_page_valid_revoked_unknown(city, records, client, as_role, tmp_p
     services.certificate_revoke(actor=city.users["org_admin"], certificate=cert, reason="信息有误")
     cert.refresh_from_db()
     html = client.get(reverse("ledger:verify", args=[cert.number])).content.decode()
-    assert "已撤销" in html and cert.revoked_at.strftime("%Y-%m-%d") in html
+    assert "已撤销" in html and timezone.localtime(cert.revoked_at).strftime("%Y-%m-%d") in html
 
     pdf = as_role("volunteer").get(reverse("ledger:certificate_pdf", args=[cert.pk]))
     assert "撤销" in _text(pdf.content, tmp_path)

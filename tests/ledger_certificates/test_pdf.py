@@ -9,6 +9,7 @@ import subprocess
 import pytest
 import segno
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image, ImageChops
 
 from huiguang.ledger import pdf
@@ -77,7 +78,7 @@ def _every_field(cert) -> list[str]:
         "赵经办<值班>&李",
         "0573-85012345",
         cert.number,
-        cert.issued_at.strftime("%Y-%m-%d"),
+        timezone.localtime(cert.issued_at).strftime("%Y-%m-%d"),
         f"{SITE}/verify/{cert.number}/",
     ]
 

@@ -29,7 +29,6 @@ def scroll_width(page) -> int:
     """The page's full width in CSS pixels (more than the screen's means it scrolls sideways),
     read once the document has loaded: right after a click that navigates, the old document may be
     gone and the new one not yet there."""
-    page.wait_for_load_state()
     page.wait_for_function("() => document.readyState === 'complete' && document.documentElement !== null")
     return page.evaluate("() => document.documentElement.scrollWidth")
 

@@ -25,3 +25,10 @@ def test_any_in_finds_exactly_the_listed_values_as_one_array_on_postgresql(db):
 def test_any_in_an_empty_list_finds_nothing(db):
     UserFactory(phone="13900019999")
     assert not User.objects.filter(phone__any_in=[]).exists()
+
+
+def test_any_in_a_subquery_is_the_ordinary_in_select(db):
+    wanted = UserFactory(phone="13900018888")
+    UserFactory(phone="13900017777")
+    subquery = User.objects.filter(phone="13900018888").values("pk")
+    assert list(User.objects.filter(pk__any_in=subquery)) == [wanted]

@@ -17,6 +17,8 @@ class AnyIn(In):
     lookup_name = "any_in"
 
     def as_postgresql(self, compiler, connection):
+        if not self.rhs_is_direct_value():  # a subquery: IN (SELECT …) as `__in` writes it
+            return super().as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
         values = [field.get_db_prep_value(value, connection) for value in self.rhs if value is not None]

@@ -70,19 +70,12 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
 
 
 def ids_by(model: type[Model], field: str, values: Iterable[str]) -> dict[str, int]:
-    """{value: pk} of the rows whose unique `field` is among `values` (plain SQL, in chunks)."""
+    """{value: pk} of the rows whose unique `field` is among `values` (in chunks; `__any_in`)."""
     values = list(values)
-    quote = connection.ops.quote_name
-    column = quote(next(f.column for f in model._meta.concrete_fields if f.name == field))
-    pk, table = quote(model._meta.pk.column), quote(model._meta.db_table)
-    head = f"SELECT {column}, {pk} FROM {table} WHERE {column} IN "  # noqa: S608 (quoted names only)
     found: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one array parameter (core/lookups.py says why)
-            cursor.execute(f"SELECT {column}, {pk} FROM {table} WHERE {column} = ANY(%s)", [values])  # noqa: S608
-            return dict(cursor.fetchall())
-        for start in range(0, len(values), CHUNK):
-            chunk = values[start : start + CHUNK]
-            cursor.execute(head + "(" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
-            found.update(cursor.fetchall())
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        found.update(
+            model._default_manager.filter(**{f"{field}__any_in": chunk}).order_by().values_list(field, "pk")
+        )
     return found

@@ -18,6 +18,7 @@ from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.models import AuditEntry
 from huiguang.reports.models import Bulletin
 from huiguang.reports.services.bulletins import (
+    bulletin_files,
     bulletin_generate,
     bulletin_publish,
     bulletin_review,
@@ -45,10 +46,12 @@ def test_generate_review_publish_with_audit_entries(city, vol, org_admin):
     assert town["values"]["hours"] == 3.0
     assert town["rank"]["hours"] == 1
     assert town["change"]["hours"] == 3.0
-    assert bytes(bulletin.pdf).startswith(b"%PDF")
+    assert bytes(bulletin.pdf) == bytes(bulletin.xlsx) == b""  # rendered when first needed
     bulletin = bulletin_review(actor=admin, bulletin=bulletin)
     bulletin = bulletin_publish(actor=admin, bulletin=bulletin)
     assert bulletin.status == "published" and bulletin.published_by == admin
+    # What is published is the snapshot with its files, rendered at publication.
+    assert bytes(bulletin.pdf).startswith(b"%PDF") and bytes(bulletin.xlsx).startswith(b"PK")
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"bulletin.generate", "bulletin.review", "bulletin.publish"} <= actions
 
@@ -121,9 +124,40 @@ def test_generation_and_pages_never_query_the_ledger_table(city, vol, org_admin,
     assert not [q["sql"] for q in queries.captured_queries if "ledger_servicerecord" in q["sql"].lower()]
 
 
+def test_a_drafts_files_are_rendered_on_first_download_kept_and_dropped_when_generated_again(
+    city, vol, org_admin, as_role
+):
+    served_last_month(city, vol, org_admin)
+    admin = city.users["city_admin"]
+    month = f"{last_month():%Y-%m}"
+    bulletin_generate(actor=admin, month=last_month())
+    response = as_role("city_admin").get(f"/console/bulletins/{month}/bulletin.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    kept = Bulletin.objects.get(month=last_month())
+    assert bytes(kept.pdf) == response.content and bytes(kept.xlsx).startswith(b"PK")
+    again = as_role("city_admin").get(f"/console/bulletins/{month}/bulletin.pdf")
+    assert again.content == response.content  # served as kept, not rendered again
+    bulletin_generate(actor=admin, month=last_month())
+    assert bytes(Bulletin.objects.get(month=last_month()).pdf) == b""
+
+
+def test_a_rendering_of_old_figures_is_not_kept_over_new_ones_nor_published(city, vol, org_admin):
+    served_last_month(city, vol, org_admin)
+    admin = city.users["city_admin"]
+    stale = bulletin_generate(actor=admin, month=last_month())
+    bulletin_generate(actor=admin, month=last_month())  # generated again while `stale` was open
+    bulletin_files(stale)
+    assert bytes(Bulletin.objects.get(month=last_month()).pdf) == b""
+    with pytest.raises(Refused) as refused:
+        bulletin_review(actor=admin, bulletin=stale)
+    assert refused.value.reason == "REGENERATED"
+    fresh = bulletin_review(actor=admin, bulletin=Bulletin.objects.get(month=last_month()))
+    assert fresh.status == "reviewed"
+
+
 def test_the_xlsx_and_the_pdf_hold_the_figures(city, vol, org_admin):
     served_last_month(city, vol, org_admin)
-    bulletin = bulletin_generate(actor=city.users["city_admin"], month=last_month())
+    bulletin = bulletin_files(bulletin_generate(actor=city.users["city_admin"], month=last_month()))
     book = load_workbook(io.BytesIO(bytes(bulletin.xlsx)))
     sheet = book["镇（街道）"]
     rows = list(sheet.values)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from huiguang.reports.figures import bulletin_figures
 from huiguang.reports.models import Bulletin
 
 from ..conftest import login_client
@@ -28,8 +29,11 @@ def bulletins(db):
     older = (this - dt.timedelta(days=40)).replace(day=1)
     draft = (this - dt.timedelta(days=1)).replace(day=1)
     now = timezone.now()
-    Bulletin.objects.create(month=older, status="published", generated_at=now, published_at=now)
-    Bulletin.objects.create(month=draft, generated_at=now)
+    # Real snapshots of an empty city: the downloads render them.
+    Bulletin.objects.create(
+        month=older, status="published", generated_at=now, published_at=now, snapshot=bulletin_figures(older)
+    )
+    Bulletin.objects.create(month=draft, generated_at=now, snapshot=bulletin_figures(draft))
     return {"published": f"{older:%Y-%m}", "draft": f"{draft:%Y-%m}"}
 
 

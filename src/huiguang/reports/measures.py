@@ -35,14 +35,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from huiguang.activities.selectors.figures import activity_figures, training_figures
+from huiguang.activities.selectors.figures import activity_figures_by_window, training_figures_by_window
 from huiguang.benefits.selectors.loans import loan_totals_by_month
 from huiguang.benefits.selectors.points import points_totals_by_month
 from huiguang.core.formatting import hours_from_minutes
@@ -55,6 +54,7 @@ from .units import CITY, DEPARTMENT, TEAM, TOWN, VILLAGE, Unit, units_by_type, u
 Number = int | float | None
 Values = dict[str, Number]
 ALL = frozenset({CITY, TOWN, VILLAGE, DEPARTMENT, TEAM})
+COUNTERS = RegionMonth.COUNTERS  # OrganizationMonth's are the same (models.rollups.Counts)
 
 
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -103,6 +103,14 @@ class Context:
                 self.shared[(name, month)] = answer
         return self.shared[(name, self.month)]
 
+    def subtree_sums(self, name: str, by_path: Callable[[], dict], width: int) -> dict[str, tuple[int, ...]]:
+        """_subtree_sums of a source's {path: values} of this month (`by_path()`), computed once for
+        every unit type of `shared` that reads the same source (the city, towns and villages)."""
+        key = ("subtree sums", name, self.month)
+        if key not in self.shared:
+            self.shared[key] = _subtree_sums(by_path(), width)
+        return self.shared[key]
+
     def value(self, key: str) -> Values:
         return self.cached(f"measure:{key}", lambda: MEASURES[key].value(self))  # type: ignore[return-value]
 
@@ -135,18 +143,18 @@ def _per_month(by_path: dict[str, list[tuple[int, int]]], count: int) -> list[di
 # --- sources -----------------------------------------------------------------------------------------------
 
 
-def _rollups(ctx: Context) -> dict[str, Any]:
-    """The unit's RegionMonth / OrganizationMonth rows of the month: every region's (or
-    organization's) row of every month of the context in one query, shared by the unit types."""
+def _rollups(ctx: Context) -> dict[str, tuple[int, ...]]:
+    """The unit's RegionMonth / OrganizationMonth counters of the month ({unit id: COUNTERS}):
+    every region's (or organization's) row of every month of the context in one query, shared by
+    the unit types."""
 
-    def load(_windows) -> list[dict[str, Any]]:
+    def load(_windows) -> list[dict[str, tuple[int, ...]]]:
         per_month: dict = {month: {} for month in ctx.months}
-        if ctx.regions:
-            for r in RegionMonth.objects.filter(month__in=ctx.months):
-                per_month[r.month][r.region_code] = r
-        else:
-            for o in OrganizationMonth.objects.filter(month__in=ctx.months):
-                per_month[o.month][str(o.organization_id)] = o
+        model, key = (RegionMonth, "region_code") if ctx.regions else (OrganizationMonth, "organization_id")
+        for unit, month, *counters in (
+            model.objects.filter(month__in=ctx.months).order_by().values_list(key, "month", *COUNTERS)
+        ):
+            per_month[month][str(unit)] = counters
         return [per_month[month] for month in ctx.months]
 
     return ctx.cached(
@@ -156,9 +164,11 @@ def _rollups(ctx: Context) -> dict[str, Any]:
 
 
 def _counter(name: str) -> Callable[[Context], Values]:
+    index = COUNTERS.index(name)
+
     def value(ctx: Context) -> Values:
         rows = _rollups(ctx)
-        return {u.id: getattr(rows[u.id], name) if u.id in rows else 0 for u in ctx.units}
+        return {u.id: rows[u.id][index] if u.id in rows else 0 for u in ctx.units}
 
     return value
 
@@ -169,31 +179,38 @@ def _registrations(ctx: Context) -> dict[str, tuple[int, ...]]:
 
     def load():
         kind = REGIONS if ctx.regions else ORGANIZATIONS
-        by_path = ctx.across_months(kind, lambda w: _per_month(registered_by_path(kind, ctx.months), len(w)))
-        sums = _subtree_sums(by_path, 2)
+        sums = ctx.subtree_sums(
+            kind,
+            lambda: ctx.across_months(
+                kind, lambda w: _per_month(registered_by_path(kind, ctx.months), len(w))
+            ),
+            2,
+        )
         return {u.id: _sum_under(sums, u.path, 2) for u in ctx.units}
 
     return ctx.cached("registrations", load)  # type: ignore[return-value]
 
 
-def _path_source(name: str, figures: Callable[..., list[dict]], columns: tuple[str, ...]):
-    """A lower app's figures per (region path, organization path) for a month window (`figures(since=,
-    until=)`), summed over each unit's subtree: {unit id: the `columns`' sums}. Read once per
-    month for every unit type of a bulletin (Context.across_months)."""
+def _path_source(name: str, figures: Callable[[list], list[list[dict]]], columns: tuple[str, ...]):
+    """A lower app's figures per (region path, organization path) for month windows (`figures(windows)`:
+    a list of rows per window, in one query), summed over each unit's subtree: {unit id: the
+    `columns`' sums}. Read once for every month and unit type of a bulletin (Context.across_months)."""
     width = len(columns)
 
     def source(ctx: Context) -> dict[str, tuple[int, ...]]:
-        def load():
-            rows = ctx.across_months(
-                name, lambda w: [figures(since=since, until=until) for since, until in w]
-            )
-            key = "region__path" if ctx.regions else "organization__path"
-            by_path: dict[str, list[int]] = {}
+        key = "region__path" if ctx.regions else "organization__path"
+
+        def by_path() -> dict[str, list[int]]:
+            rows = ctx.across_months(name, figures)
+            out: dict[str, list[int]] = {}
             for row in rows:
-                line = by_path.setdefault(row[key], [0] * width)
+                line = out.setdefault(row[key], [0] * width)
                 for i, column in enumerate(columns):
                     line[i] += row[column] or 0
-            sums = _subtree_sums(by_path, width)
+            return out
+
+        def load():
+            sums = ctx.subtree_sums(f"{name} {key}", by_path, width)
             return {u.id: _sum_under(sums, u.path, width) for u in ctx.units}
 
         return ctx.cached(name, load)  # type: ignore[return-value]
@@ -201,7 +218,7 @@ def _path_source(name: str, figures: Callable[..., list[dict]], columns: tuple[s
     return source
 
 
-_activities = _path_source("activities", activity_figures, ("published", "held", "served"))
+_activities = _path_source("activities", activity_figures_by_window, ("published", "held", "served"))
 
 
 def _column(source: Callable[[Context], dict[str, tuple]], index: int) -> Callable[[Context], Values]:
@@ -233,7 +250,7 @@ def _derived(part: str, whole: str, scale: int) -> Callable[[Context], Values]:
 # --- sources: loans, points, trainings ------------------------------------------------------------------
 
 # Training sessions are activities with a course (activities.selectors.figures.training_figures).
-_trainings = _path_source("trainings", training_figures, ("sessions", "trained", "qualified"))
+_trainings = _path_source("trainings", training_figures_by_window, ("sessions", "trained", "qualified"))
 
 
 def _city_benefits(ctx: Context) -> dict:
@@ -395,9 +412,14 @@ def measure_values(
 
 
 def _satisfaction(ctx: Context) -> dict[str, tuple[int, ...]]:
+    by = needs_satisfaction.BY_REGION if ctx.regions else needs_satisfaction.BY_ORGANIZATION
+
+    def by_path():
+        name = f"satisfaction {by}"
+        return ctx.across_months(name, lambda _w: needs_satisfaction.satisfaction_by_path(ctx.months, by=by))
+
     def load():
-        by = needs_satisfaction.BY_REGION if ctx.regions else needs_satisfaction.BY_ORGANIZATION
-        sums = _subtree_sums(needs_satisfaction.satisfaction_by_path(ctx.month, by=by), 5)
+        sums = ctx.subtree_sums(f"satisfaction {by}", by_path, 5)
         return {u.id: _sum_under(sums, u.path, 5) for u in ctx.units}
 
     return ctx.cached("satisfaction", load)  # type: ignore[return-value]

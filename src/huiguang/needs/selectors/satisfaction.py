@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -78,11 +78,14 @@ class Counts:
 # --- per path: the reports' measures sum these over subtrees --------------------------------------------
 
 
-def satisfaction_by_path(month: dt.date, *, by: str) -> dict[str, tuple[int, int, int, int, int]]:
-    """{region path or organization path: (ratings, score sum, invited, rated, visits)} of the
-    month, in three queries. `by`: BY_REGION (the request's / recipient's community) or
-    BY_ORGANIZATION (the serving team)."""
-    since, until = month_window(month)
+def satisfaction_by_path(
+    months: list[dt.date], *, by: str
+) -> list[dict[str, tuple[int, int, int, int, int]]]:
+    """For each month of `months` (first days), {region path or organization path: (ratings,
+    score sum, invited, rated, visits)}, in one query whatever the number of months. `by`:
+    BY_REGION (the request's / recipient's community) or BY_ORGANIZATION (the serving team)."""
+    months = [m.replace(day=1) for m in months]
+    windows = [month_window(m) for m in months]
     if by == BY_REGION:
         rating_key, invite_key, visit_key = "region__path", "request__region__path", "recipient__region__path"
     else:
@@ -92,33 +95,47 @@ def satisfaction_by_path(month: dt.date, *, by: str) -> dict[str, tuple[int, int
             "organization__path",
         )
     zero = Value(0, output_field=IntegerField())
+
+    def which(field: str) -> Case:
+        """The position in `months` of a moment's month (its window), None outside them."""
+        return Case(
+            *(
+                When(**{f"{field}__gte": since, f"{field}__lt": until}, then=Value(i))
+                for i, (since, until) in enumerate(windows)
+            ),
+            output_field=IntegerField(),
+        )
+
+    span = {"gte": min(w[0] for w in windows), "lt": max(w[1] for w in windows)}
     ratings = (
-        Rating.objects.filter(month=month.replace(day=1))
-        .values(path=F(rating_key))
+        Rating.objects.filter(month__in=months)
+        .values(path=F(rating_key), m=Case(*(When(month=m, then=Value(i)) for i, m in enumerate(months))))
         .annotate(a=Count("pk"), b=Sum("score"), c=zero, d=zero, e=zero)
         .order_by()
     )
     invites = (
-        RatingInvite.objects.filter(created_at__gte=since, created_at__lt=until)
-        .values(path=F(invite_key))
+        RatingInvite.objects.filter(created_at__gte=span["gte"], created_at__lt=span["lt"])
+        .values(path=F(invite_key), m=which("created_at"))
         .annotate(
             a=zero, b=zero, c=Count("pk"), d=Count("pk", filter=Q(request__rating__isnull=False)), e=zero
         )
         .order_by()
     )
     visits = (
-        Visit.objects.filter(visited_at__gte=since, visited_at__lt=until)
-        .values(path=F(visit_key))
+        Visit.objects.filter(visited_at__gte=span["gte"], visited_at__lt=span["lt"])
+        .values(path=F(visit_key), m=which("visited_at"))
         .annotate(a=zero, b=zero, c=zero, d=zero, e=Count("pk"))
         .order_by()
     )
     # One query for the three tables (UNION ALL): the measures of a bulletin stay a fixed number.
-    out: dict[str, list[int]] = {}
-    for row in ratings.union(visits, invites, all=True).values_list("path", "a", "b", "c", "d", "e"):
-        line = out.setdefault(row[0] or "", [0] * 5)
-        for i, value in enumerate(row[1:]):
+    out: list[dict[str, list[int]]] = [{} for _m in months]
+    for row in ratings.union(visits, invites, all=True).values_list("path", "m", "a", "b", "c", "d", "e"):
+        if row[1] is None:
+            continue  # between two months that were asked for, in none of them
+        line = out[row[1]].setdefault(row[0] or "", [0] * 5)
+        for i, value in enumerate(row[2:]):
             line[i] += value or 0
-    return {path: (a, b, c, d, e) for path, (a, b, c, d, e) in out.items()}
+    return [{path: (a, b, c, d, e) for path, (a, b, c, d, e) in month.items()} for month in out]
 
 
 # --- one team's year (the team figures page) ------------------------------------------------------------

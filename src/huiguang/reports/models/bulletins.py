@@ -2,7 +2,8 @@
 
 A published bulletin never changes: its snapshot (the figures of every unit, their ranks and
 month-over-month changes, computed from the rollups when it was generated), its PDF and its
-.xlsx are what was published. Later corrections of the ledger show in the "corrections since"
+.xlsx (renderings of the snapshot, made on first download or at publication: empty until then)
+are what was published. Later corrections of the ledger show in the "corrections since"
 lines of the next bulletin, never by rewriting this one (services.bulletins).
 """
 

@@ -1,8 +1,11 @@
 """Bulletins: generated (by the monthly task or on demand by the city admin), reviewed, published.
 
-A bulletin is generated as a draft from the rollups (figures.bulletin_figures) with its PDF and
-.xlsx; generating again replaces a draft's or a reviewed bulletin's figures (back to draft); a
-published bulletin never changes: the guarded UPDATE … WHERE status <> 'published' (and the
+A bulletin is generated as a draft from the rollups (figures.bulletin_figures): its snapshot. Its
+PDF and .xlsx are renderings of that snapshot, made when first downloaded (`bulletin_files`) and
+at the latest when it is published, then kept: generating is the figures alone, which the city
+admin waits for, and a draft regenerated three times before review is not rendered three times.
+Generating again replaces a draft's or a reviewed bulletin's figures (back to draft, files
+dropped); a published bulletin never changes: the guarded UPDATE … WHERE status <> 'published' (and the
 status check before it) refuse, and later corrections of the ledger show in the next bulletin's
 "corrections since" lines. Review and publish are guarded status transitions, audited.
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,33 +48,62 @@ def bulletin_generate(*, actor, month: dt.date, request=None) -> Bulletin:
         raise PermissionDenied
     month = month.replace(day=1)
     figures = bulletin_figures(month)
-    now = timezone.now()
-    pdf, xlsx = bulletin_pdf(month, figures, generated_at=now), bulletin_xlsx(month, figures)
     by = actor if actor is not None and actor.is_authenticated else None
+    # The files are dropped: rendered from the new snapshot when first needed (bulletin_files).
+    fields = {
+        "snapshot": figures,
+        "pdf": b"",
+        "xlsx": b"",
+        "generated_at": timezone.now(),
+        "generated_by": by,
+    }
+    # The row is read without its snapshot and files (a county's snapshot is some 300 KB of JSON)
+    # and written once.
+    light = Bulletin.objects.only("pk", "month", "status")
     with transaction.atomic():
-        bulletin, created = Bulletin.objects.get_or_create(
-            month=month,
-            defaults={"snapshot": figures, "pdf": pdf, "xlsx": xlsx, "generated_at": now, "generated_by": by},
-        )
+        bulletin, created = next(iter(light.filter(month=month).order_by()[:1]), None), False
+        if bulletin is None:
+            try:
+                with transaction.atomic():
+                    bulletin, created = Bulletin.objects.create(month=month, **fields), True
+            except IntegrityError:  # generated at the same moment by another request: made again
+                bulletin = light.get(month=month)
         if not created:
             updated = (
                 Bulletin.objects.filter(pk=bulletin.pk)
                 .exclude(status=B.PUBLISHED)
-                .update(
-                    snapshot=figures,
-                    pdf=pdf,
-                    xlsx=xlsx,
-                    generated_at=now,
-                    generated_by=by,
-                    status=B.DRAFT,
-                    reviewed_at=None,
-                    reviewed_by=None,
-                )
+                .update(**fields, status=B.DRAFT, reviewed_at=None, reviewed_by=None)
             )
             if not updated:
                 raise Refused("PUBLISHED", _("This bulletin is published: it never changes."))
         audit_log(action="bulletin.generate", actor=by, obj=bulletin, request=request, month=f"{month:%Y-%m}")
-    bulletin.refresh_from_db()
+    for name, value in {**fields, "status": B.DRAFT, "reviewed_at": None, "reviewed_by": None}.items():
+        setattr(bulletin, name, value)  # what was written, without reading 300 KB back
+    return bulletin
+
+
+def _rendered(bulletin: Bulletin) -> dict[str, bytes]:
+    """The bulletin's PDF and .xlsx: those kept, or rendered from its snapshot (as generated)."""
+    if bytes(bulletin.pdf) and bytes(bulletin.xlsx):
+        return {"pdf": bytes(bulletin.pdf), "xlsx": bytes(bulletin.xlsx)}
+    return {
+        "pdf": bulletin_pdf(bulletin.month, bulletin.snapshot, generated_at=bulletin.generated_at),
+        "xlsx": bulletin_xlsx(bulletin.month, bulletin.snapshot),
+    }
+
+
+def bulletin_files(bulletin: Bulletin) -> Bulletin:
+    """The bulletin with its PDF and .xlsx, rendered from the snapshot on first need and kept. The
+    guard on `generated_at` keeps a rendering of figures regenerated meanwhile from being stored
+    over the new ones' (their own rendering comes on their first download). A published bulletin
+    has its files from publication on (bulletin_publish), so this never writes to one."""
+    if bytes(bulletin.pdf) and bytes(bulletin.xlsx):
+        return bulletin
+    files = _rendered(bulletin)
+    Bulletin.objects.filter(pk=bulletin.pk, generated_at=bulletin.generated_at).exclude(
+        status=B.PUBLISHED
+    ).update(**files)
+    bulletin.pdf, bulletin.xlsx = files["pdf"], files["xlsx"]
     return bulletin
 
 
@@ -81,9 +113,19 @@ def _move(*, actor, bulletin: Bulletin, frm: str, to: str, request=None) -> Bull
     now = timezone.now()
     fields = {"reviewed_at": now, "reviewed_by": actor} if to == B.REVIEWED else {}
     if to == B.PUBLISHED:
-        fields = {"published_at": now, "published_by": actor}
+        # What is published is the snapshot with its files: rendered now if nobody downloaded them
+        # during the review.
+        fields = {"published_at": now, "published_by": actor, **_rendered(bulletin)}
     with transaction.atomic():
-        if not Bulletin.objects.filter(pk=bulletin.pk, status=frm).update(status=to, **fields):
+        # Guarded by the status and by the figures read: a bulletin generated again since the
+        # reader loaded it is not reviewed or published unseen (nor with the old figures' files).
+        guarded = Bulletin.objects.filter(pk=bulletin.pk, status=frm)
+        if not guarded.filter(generated_at=bulletin.generated_at).update(status=to, **fields):
+            if guarded.exists():
+                raise Refused(
+                    "REGENERATED",
+                    _("This bulletin was generated again meanwhile: read the new figures first."),
+                )
             raise Refused(
                 "WRONG_STATUS",
                 _("Only a bulletin in the status “%(status)s” can be moved on.") % {"status": B(frm).label},

@@ -90,6 +90,7 @@ def console_move(request, month, step):
 
 
 def _file(bulletin: Bulletin, kind: str) -> HttpResponse:
+    bulletin = services.bulletin_files(bulletin)
     if kind == "pdf":
         response = HttpResponse(bytes(bulletin.pdf), content_type="application/pdf")
     else:

@@ -255,3 +255,44 @@ def test_hours_of_a_verified_source_are_credit_hours(city, tmp_path):
     _import(tmp_path, "--confirm", "--source", "考勤系统", "--verified-attendance")
     assert set(R.objects.values_list("kind", "is_credit")) == {("import", True)}
     assert VolunteerHours.objects.get().credit_minutes == 30 + 31
+
+
+@pytest.mark.parametrize("bom", [b"\xef\xbb\xbf", b""])
+def test_a_long_utf8_csv_whose_first_64_kib_end_inside_a_character_is_read_as_utf8(tmp_path, bom):
+    """Excel's "CSV UTF-8" starts with a BOM; the encoding is told from the first 64 KiB, and a
+    Chinese character cut by that boundary must not make the file look like GB18030."""
+    from huiguang.ledger.history.files import _decoded_lines
+
+    line = "志愿服务记录,平湖市\n".encode()
+    body = bom + line * (70_000 // len(line))
+    for pad in range(3):  # move the 64 KiB boundary over every byte of a three-byte character
+        path = tmp_path / f"records-{pad}.csv"
+        path.write_bytes(bom + b"x" * pad + body[len(bom) :])
+        lines = list(_decoded_lines(path))
+        assert lines[1] == "志愿服务记录,平湖市\n" and len(lines) == len(body) // len(line)
+
+
+def test_imported_activities_each_get_their_own_share_link(city, tmp_path):
+    """Activities are bulk-created by the import; each still needs the unguessable token of its
+    share link (a unique column: a second activity without one would not import at all)."""
+    from huiguang.activities.models import Activity, Category
+
+    Category.objects.get_or_create(code="elderly", defaults={"name": "助老服务"})
+    write_kind(
+        tmp_path,
+        "activities",
+        [
+            {
+                "code": f"A{n}",
+                "title": f"社区助老{n}",
+                "organization": city.org_a.code,
+                "starts": f"2024-05-0{n} 09:00",
+                "ends": f"2024-05-0{n} 11:00",
+                "category": "助老服务",
+            }
+            for n in range(1, 4)
+        ],
+    )
+    _import(tmp_path, "--confirm")
+    tokens = list(Activity.objects.filter(title__startswith="社区助老").values_list("share_token", flat=True))
+    assert len(tokens) == len(set(tokens)) == 3 and all(len(t) >= 16 for t in tokens)

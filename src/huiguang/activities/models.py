@@ -1,9 +1,15 @@
 """Activities, their shifts (岗位 × time slot), sign-ups and recurring series (DESIGN §4)."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Category(models.Model):
@@ -185,7 +191,9 @@ class Activity(models.Model):
     people_served = models.PositiveIntegerField(_("people served"), null=True, blank=True)
     outcome_summary = models.TextField(_("outcome"), blank=True)
     outputs = models.JSONField(_("outputs"), default=list, blank=True)  # [{"name": "爱心包", "count": 200}]
-    share_token = models.CharField(max_length=32, unique=True, editable=False)
+    # The unguessable part of the share link; made for every activity however it is created (a
+    # bulk_create of imported history too).
+    share_token = models.CharField(max_length=32, unique=True, editable=False, default=new_share_token)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import secrets
 from zoneinfo import ZoneInfo
 
 from huiguang.activities.models import Activity, Category, Enrollment, Shift
@@ -116,7 +115,6 @@ def seed_mobilization_campaigns(*, rng: random.Random) -> dict[str, int]:
                 starts_at=starts,
                 ends_at=starts + dt.timedelta(hours=10),
                 status=Activity.Status.FINISHED,
-                share_token=secrets.token_urlsafe(16),
             )
         )
     Activity.objects.bulk_create(activities)

@@ -26,7 +26,6 @@ place of a published activity notifies its enrolled volunteers.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.db import transaction
 from django.utils import timezone
@@ -103,7 +102,6 @@ def activity_create(
             organization=organization,
             created_by=actor,
             status=S.DRAFT,
-            share_token=secrets.token_urlsafe(16),
             **data,
         )
         if cover:

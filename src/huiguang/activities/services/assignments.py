@@ -11,7 +11,6 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.db import transaction
 from django.utils import timezone
@@ -70,7 +69,6 @@ def assignment_create(
             organization=organization,
             created_by=actor,
             status=Activity.Status.PUBLISHED,
-            share_token=secrets.token_urlsafe(16),
             **data,
         )
         # One place, already taken by the volunteer (the counter matches the enrollment).

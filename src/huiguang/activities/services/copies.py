@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.utils import timezone
 
@@ -43,7 +42,6 @@ def clone_activity(
         series=series,
         copied_from=copied_from,
         created_by=created_by,
-        share_token=secrets.token_urlsafe(16),
     )
     if status == Activity.Status.PUBLISHED:
         activity.reviewed_by_id, activity.reviewed_at = template.reviewed_by_id, template.reviewed_at

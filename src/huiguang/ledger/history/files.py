@@ -8,6 +8,7 @@ Anything wrong with a file as a whole raises `HistoryRefused` with a message for
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 from collections.abc import Iterator
@@ -106,11 +107,10 @@ def _decoded_lines(path: Path) -> Iterator[str]:
         head = fh.read(1 << 16)
     encoding = "utf-8-sig"
     try:
-        head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # A cut in the middle of a character at the end of the sample is not an error.
-        if exc.start < len(head) - 4:
-            encoding = "gb18030"
+        # Incremental: a character cut by the end of the sample is not an error.
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        encoding = "gb18030"
     with path.open("r", encoding=encoding, newline="") as text:
         try:
             yield from text

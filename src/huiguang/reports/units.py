@@ -44,25 +44,29 @@ class Unit:
         return not self.path.startswith("/")  # organization paths start with "/"
 
 
-def _region_unit(r: Region) -> Unit:
-    return Unit(r.code, r.name, r.path, r.parent.code if r.parent else "", r.population)
+REGION_FIELDS = ("code", "name", "path", "parent__code", "population", "level")
+ORGANIZATION_FIELDS = ("pk", "name", "path", "kind", "enrolled_students", "staff_count")
 
 
-def _organization_unit(o: Organization) -> Unit:
-    base = o.enrolled_students if o.kind == Organization.Kind.SCHOOL else o.staff_count
-    return Unit(str(o.pk), o.name, o.path, "", base, o.kind)
+def _region_unit(code, name, path, parent, population, _level) -> Unit:
+    return Unit(code, name, path, parent or "", population)
+
+
+def _organization_unit(pk, name, path, kind, enrolled_students, staff_count) -> Unit:
+    base = enrolled_students if kind == Organization.Kind.SCHOOL else staff_count
+    return Unit(str(pk), name, path, "", base, kind)
 
 
 def units_of(unit_type: str) -> list[Unit]:
     """Every unit of a type, in a stable order (one query)."""
     if unit_type in REGION_TYPES:
-        regions = Region.objects.filter(level=REGION_TYPES[unit_type]).select_related("parent")
-        return [_region_unit(r) for r in regions.order_by("path")]
+        regions = Region.objects.filter(level=REGION_TYPES[unit_type]).order_by("path")
+        return [_region_unit(*r) for r in regions.values_list(*REGION_FIELDS)]
     if unit_type in ORGANIZATION_TYPES:
         orgs = Organization.objects.filter(
             kind__in=ORGANIZATION_TYPES[unit_type], status=Organization.Status.ACTIVE
         ).order_by("path")
-        return [_organization_unit(o) for o in orgs]
+        return [_organization_unit(*o) for o in orgs.values_list(*ORGANIZATION_FIELDS)]
     raise KeyError(unit_type)
 
 
@@ -72,15 +76,15 @@ def units_by_type(into: dict | None = None) -> dict[str, list[Unit]]:
     levels: dict[str, str] = {str(level): unit_type for unit_type, level in REGION_TYPES.items()}
     for unit_type in UNIT_TYPES:
         out[unit_type] = []
-    regions = Region.objects.filter(level__in=list(levels)).select_related("parent").order_by("path")
+    regions = Region.objects.filter(level__in=list(levels)).order_by("path").values_list(*REGION_FIELDS)
     for r in regions:
-        out[levels[r.level]].append(_region_unit(r))
+        out[levels[r[-1]]].append(_region_unit(*r))
     kinds: dict[str, str] = {
         str(kind): unit_type for unit_type, ks in ORGANIZATION_TYPES.items() for kind in ks
     }
     orgs = Organization.objects.filter(kind__in=list(kinds), status=Organization.Status.ACTIVE).order_by(
         "path"
     )
-    for o in orgs:
-        out[kinds[o.kind]].append(_organization_unit(o))
+    for o in orgs.values_list(*ORGANIZATION_FIELDS):
+        out[kinds[o[3]]].append(_organization_unit(*o))
     return out

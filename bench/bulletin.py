@@ -381,7 +381,7 @@ def run(scale: int, n_volunteers: int, n_months: int, repeat: int, n_records: in
     from django.utils import timezone
 
     from huiguang.core.formatting import hours_from_minutes
-    from huiguang.reports.figures import bulletin_figures
+    from huiguang.reports.figures import bulletin_figures, section_lines
     from huiguang.reports.services.bulletins import bulletin_generate
 
     rng = random.Random(330482)
@@ -413,7 +413,7 @@ def run(scale: int, n_volunteers: int, n_months: int, repeat: int, n_records: in
     raw_s, raw = best(lambda: raw_query(last), repeat)
     bulletin_s, bulletin = best(lambda: bulletin_generate(actor=None, month=last), repeat)
     figures_s, _figures = best(lambda: bulletin_figures(last), repeat)
-    towns = {line["id"]: line["values"] for line in bulletin.snapshot["sections"]["town"]["lines"]}
+    towns = {line["id"]: line["values"] for line in section_lines(bulletin.snapshot["sections"]["town"])}
     for town, minutes, participations, active in raw:
         if town not in towns:
             continue  # records of the city's own organizations, in no town

@@ -4,6 +4,7 @@ touches the ledger's table."""
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.core.models import AuditEntry
+from huiguang.reports.figures import section_lines
 from huiguang.reports.models import Bulletin
 from huiguang.reports.services.bulletins import (
     bulletin_files,
@@ -42,7 +44,7 @@ def test_generate_review_publish_with_audit_entries(city, vol, org_admin):
     admin = city.users["city_admin"]
     bulletin = bulletin_generate(actor=admin, month=last_month())
     assert bulletin.status == "draft"
-    town = next(x for x in bulletin.snapshot["sections"]["town"]["lines"] if x["id"] == "330482001")
+    town = next(x for x in section_lines(bulletin.snapshot["sections"]["town"]) if x["id"] == "330482001")
     assert town["values"]["hours"] == 3.0
     assert town["rank"]["hours"] == 1
     assert town["change"]["hours"] == 3.0
@@ -235,3 +237,32 @@ def test_a_published_bulletin_cannot_be_saved_over(city, vol, org_admin):
     with pytest.raises(PublishedBulletinError):
         bulletin.save()
     assert Bulletin.objects.get().snapshot["sections"]
+
+
+def test_a_bulletin_kept_with_figures_by_measure_key_still_reads_the_same(city, vol, org_admin, as_role):
+    """Snapshots keep each line's figures as lists in the order of the section's measures; those
+    published before kept them as {measure key: figure}: both read the same, page and API."""
+    bulletin = published_bulletin(city, vol, org_admin)
+    month = f"{bulletin.month:%Y-%m}"
+
+    def page() -> str:  # the page without its CSRF token, new on every request
+        return re.sub(
+            r'(CSRFToken": "|value=")[A-Za-z0-9]{64}',
+            "",
+            as_role("anonymous").get(f"/bulletins/{month}/").content.decode(),
+        )
+
+    new_page = page()
+    new_api = as_role("anonymous").get(f"/api/v1/bulletins/{month}/figures?unit_type=town").json()
+    town = bulletin.snapshot["sections"]["town"]
+    assert isinstance(town["lines"][0]["values"], list) and len(town["lines"][0]["values"]) == len(
+        town["measures"]
+    )
+    older = {**bulletin.snapshot}
+    older["sections"] = {
+        kind: {**data, "lines": section_lines(data)} for kind, data in bulletin.snapshot["sections"].items()
+    }
+    Bulletin.objects.filter(pk=bulletin.pk).update(snapshot=older)
+    assert isinstance(Bulletin.objects.get().snapshot["sections"]["town"]["lines"][0]["values"], dict)
+    assert page() == new_page and "330482001" in new_page
+    assert as_role("anonymous").get(f"/api/v1/bulletins/{month}/figures?unit_type=town").json() == new_api

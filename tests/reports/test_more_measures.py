@@ -20,6 +20,7 @@ from huiguang.benefits.services.loans import referral_request
 from huiguang.benefits.services.points import points_apply
 from huiguang.network.models import Membership
 from huiguang.network.services.memberships import membership_apply, membership_decide, membership_leave
+from huiguang.reports.figures import section_lines
 from huiguang.reports.measures import MEASURES, measure_values
 from huiguang.reports.models import MembershipMonth, RegistrationMonth
 from huiguang.reports.services.bulletins import bulletin_generate
@@ -185,8 +186,8 @@ def test_the_bulletin_shows_the_new_measures_in_its_page_xlsx_and_pdf(city, part
     benefits_scene(city, partners)
     bulletin = bulletin_generate(actor=city.users["city_admin"], month=month)
     sections = bulletin.snapshot["sections"]
-    assert sections["city"]["lines"][0]["values"]["loan_amount"] == 200000
-    town = next(line for line in sections["town"]["lines"] if line["id"] == "330482001")
+    assert section_lines(sections["city"])[0]["values"]["loan_amount"] == 200000
+    town = next(line for line in section_lines(sections["town"]) if line["id"] == "330482001")
     assert (town["values"]["trainings_held"], town["values"]["trained"]) == (1, 3)
     admin = as_role("city_admin")
     book = load_workbook(io.BytesIO(admin.get(f"/console/bulletins/{month:%Y-%m}/bulletin.xlsx").content))

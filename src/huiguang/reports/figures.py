@@ -43,28 +43,46 @@ def change(now: Number, before: Number) -> float | None:
     return round(float(now) - float(before), 1)
 
 
+# A line's figures per measure, kept in the snapshot as lists in the order of the section's
+# "measures" (a county's bulletin is some 180 lines of 25 measures: the keys repeated in every line
+# made two thirds of it); `section_lines` gives them back by measure key.
+PARTS = ("values", "previous", "change", "rank")
+
+
 def section(unit_type: str, month: dt.date, shared: dict) -> dict:
     months = (month, previous_month(month))
     units, values = measure_values(unit_type, month, shared=shared, months=months)
     _units, before = measure_values(unit_type, months[1], shared=shared, months=months)
     keys = [m.key for m in measures_for(unit_type)]
-    rank_of = {k: ranks({u.id: values[u.id][k] for u in units}, MEASURES[k].higher_is_better) for k in keys}
-    return {
-        "measures": keys,
-        "lines": [
+    rank_of = [ranks({u.id: values[u.id][k] for u in units}, MEASURES[k].higher_is_better) for k in keys]
+    lines = []
+    for u in units:
+        now, then = [values[u.id][k] for k in keys], [before[u.id][k] for k in keys]
+        lines.append(
             {
                 "id": u.id,
                 "name": u.name,
                 "parent": u.parent,
                 "path": u.path,
-                "values": values[u.id],
-                "previous": before[u.id],
-                "change": {k: change(values[u.id][k], before[u.id][k]) for k in keys},
-                "rank": {k: rank_of[k][u.id] for k in keys},
+                "values": now,
+                "previous": then,
+                "change": [change(a, b) for a, b in zip(now, then, strict=True)],
+                "rank": [r[u.id] for r in rank_of],
             }
-            for u in units
-        ],
-    }
+        )
+    return {"measures": keys, "lines": lines}
+
+
+def section_lines(section: dict) -> list[dict]:
+    """A snapshot section's lines with their values, previous values, changes and ranks as
+    {measure key: figure} (snapshots made before the lists kept dicts: given as they are)."""
+    keys = section.get("measures", [])
+    return [
+        line
+        if isinstance(line.get("values"), dict)
+        else {**line, **{part: dict(zip(keys, line[part], strict=True)) for part in PARTS}}
+        for line in section.get("lines", [])
+    ]
 
 
 def days(month: dt.date) -> list[list]:
@@ -99,7 +117,7 @@ def corrections_since(month: dt.date, city_code: str) -> list[dict]:
     }
     out = []
     for bulletin in published:
-        lines = bulletin.snapshot.get("sections", {}).get(CITY, {}).get("lines", [])
+        lines = section_lines(bulletin.snapshot.get("sections", {}).get(CITY, {}))
         if not lines:
             continue
         was = lines[0]["values"]

@@ -22,6 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from huiguang.core.masking import safe_cell
 from huiguang.ledger.pdf import cjk_font, font_text
 
+from ..figures import section_lines
 from ..measures import MEASURES
 from ..units import CITY, DEPARTMENT, TEAM, TOWN, UNIT_TYPES, VILLAGE
 from .xlsx import xlsx_bytes
@@ -112,7 +113,7 @@ def _pdf(month: dt.date, figures: dict, generated_at: dt.datetime) -> bytes:
         Table([[""]], colWidths=[250 * mm], style=[("LINEBELOW", (0, 0), (-1, -1), 2, RED)]),
         Spacer(1, 4 * mm),
     ]
-    city = figures["sections"][CITY]["lines"]
+    city = section_lines(figures["sections"][CITY])
     if city:
         v = city[0]["values"]
         story.append(
@@ -146,7 +147,7 @@ def _pdf(month: dt.date, figures: dict, generated_at: dt.datetime) -> bytes:
         if more:
             story.append(para(" · ".join(more), body))
     for unit_type in PDF_SECTIONS:
-        lines = figures["sections"].get(unit_type, {}).get("lines", [])
+        lines = section_lines(figures["sections"].get(unit_type, {}))
         story.append(para(UNIT_TYPES[unit_type], h2))
         if not lines:
             story.append(para(_("No unit of this kind."), body))
@@ -234,7 +235,7 @@ def bulletin_xlsx(month: dt.date, figures: dict) -> bytes:
                     _("%(measure)s change") % {"measure": label},
                 ]
             rows: list[list] = [head]
-            for line in data["lines"]:
+            for line in section_lines(data):
                 row: list = [safe_cell(line["name"])]
                 values, rank, change = line["values"], line["rank"], line["change"]
                 for k in keys:

@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.http import Http404
 
+from ..figures import section_lines
 from ..measures import MEASURES
 from ..models import Bulletin
 from ..permissions import line_visible, visible_statuses
@@ -60,7 +61,7 @@ def bulletin_sections(bulletin: Bulletin, *, user=None, public: bool = False) ->
         data = sections.get(unit_type)
         if not data:
             continue
-        lines = [line for line in data["lines"] if public or line_visible(user, line)]
+        lines = [line for line in section_lines(data) if public or line_visible(user, line)]
         if not lines:
             continue
         keys = [k for k in data["measures"] if k in MEASURES]

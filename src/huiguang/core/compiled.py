@@ -85,6 +85,7 @@ class _Compiled:
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         self.converters = compiler.get_converters(fields)
         self.compiler = compiler
+        self.annotations = dict(compiler.annotation_col_map or {})
         self.model_init: tuple[type[Model], list[str], int, int, list] | None = None
         klass_info = compiler.klass_info
         if klass_info is not None:
@@ -155,4 +156,6 @@ class CompiledQuery:
         obj = model.from_db(connection.alias, init_list, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
+        for name, column in compiled.annotations.items():
+            setattr(obj, name, row[column])
         return obj

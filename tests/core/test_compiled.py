@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from huiguang.core.compiled import CompiledQuery
+from huiguang.core.compiled import CompiledQuery, CompiledUpdate
 from huiguang.volunteers.models import Volunteer
 
 from ..factories import VolunteerFactory
@@ -98,3 +98,25 @@ def test_none_and_lists_are_refused(city):
         query.rows(pk=None)
     with pytest.raises(TypeError):
         query.rows(pk=[1, 2])
+
+
+def test_a_compiled_update_changes_the_rows_update_would_and_counts_them(city):
+    people = list(Volunteer.objects.order_by("pk"))
+    rename = CompiledUpdate(
+        lambda p: Volunteer.objects.filter(pk=p.pk, real_name=p.was),
+        lambda p: {"real_name": p.name, "consented_at": p.at},
+        pk=int,
+        was=str,
+        name=str,
+        at=dt.datetime,
+    )
+    at = timezone.now().replace(microsecond=0) - dt.timedelta(days=3)
+    assert rename.run(pk=people[0].pk, was=people[0].real_name, name="新名字", at=at) == 1
+    assert rename.run(pk=people[0].pk, was=people[0].real_name, name="又一个", at=at) == 0  # guarded
+    assert rename.run(pk=people[1].pk, was=people[1].real_name, name="第二个", at=at) == 1
+    assert list(
+        Volunteer.objects.filter(pk__in=[people[0].pk, people[1].pk])
+        .order_by("pk")
+        .values_list("real_name", "consented_at")
+    ) == [("新名字", at), ("第二个", at)]
+    assert Volunteer.objects.get(pk=people[2].pk).real_name == people[2].real_name

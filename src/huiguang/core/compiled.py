@@ -35,6 +35,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.sql import UpdateQuery
+from django.db.models.sql.compiler import SQLUpdateCompiler
 
 # Markers: values no real query sends (ids far below zero, a year before any record).
 _MARKER_BASE = -(10**15) - 7919
@@ -58,9 +60,7 @@ class _Compiled:
     def __init__(self, query: CompiledQuery, connection) -> None:
         names = list(query.params)
         markers = {name: _marker(query.params[name], i) for i, name in enumerate(names)}
-        queryset = query.build(SimpleNamespace(**markers))
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+        compiler, (sql, params) = query.compile(SimpleNamespace(**markers), connection)
         self.sql = sql
         self.params = list(params)
         self.adapt: dict[str, Callable[[Any], Any]] = {}
@@ -82,11 +82,15 @@ class _Compiled:
             if not places:
                 raise ValueError(f"{query!r}: the parameter {name!r} does not reach the SQL unchanged")
             self.adapt[name], self.places[name] = adapt, places
+        self.compiler = compiler
+        self.converters: dict = {}
+        self.annotations: dict[str, int] = {}
+        self.model_init: tuple[type[Model], list[str], int, int, list] | None = None
+        if isinstance(compiler, SQLUpdateCompiler):
+            return
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         self.converters = compiler.get_converters(fields)
-        self.compiler = compiler
         self.annotations = dict(compiler.annotation_col_map or {})
-        self.model_init: tuple[type[Model], list[str], int, int, list] | None = None
         klass_info = compiler.klass_info
         if klass_info is not None:
             select_fields = klass_info["select_fields"]
@@ -96,6 +100,14 @@ class _Compiled:
             self.model_init = (klass_info["model"], init_list, start, end, populators)
 
     def execute(self, connection, values: dict[str, Any]) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.values(values))
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
+        return rows
+
+    def values(self, values: dict[str, Any]) -> list:
         params = list(self.params)
         for name, places in self.places.items():
             value = values[name]
@@ -104,12 +116,7 @@ class _Compiled:
             adapted = self.adapt[name](value)
             for i in places:
                 params[i] = adapted
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
-        if self.converters:
-            rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
-        return rows
+        return params
 
 
 def _same(value: Any) -> Any:
@@ -129,6 +136,10 @@ class CompiledQuery:
 
     def __repr__(self) -> str:
         return f"<CompiledQuery {getattr(self.build, '__qualname__', self.build)}>"
+
+    def compile(self, p: Any, connection) -> tuple[Any, tuple[str, Any]]:
+        compiler = self.build(p).query.get_compiler(connection=connection)
+        return compiler, compiler.as_sql()
 
     def _for(self, connection) -> _Compiled:
         compiled = self._compiled.get(connection)
@@ -159,3 +170,31 @@ class CompiledQuery:
         for name, column in compiled.annotations.items():
             setattr(obj, name, row[column])
         return obj
+
+
+class CompiledUpdate(CompiledQuery):
+    """`build(p).update(**changes(p))` of one table, compiled once per connection; `.run(**values)`
+    answers the number of rows changed, as update() does. (No related-model updates, no joins:
+    refused when compiling.)"""
+
+    def __init__(
+        self, build: Callable[[Any], QuerySet], changes: Callable[[Any], dict], **params: type
+    ) -> None:
+        super().__init__(build, **params)
+        self.changes = changes
+
+    def compile(self, p: Any, connection) -> tuple[Any, tuple[str, Any]]:
+        query: Any = self.build(p).query.chain(UpdateQuery)  # as QuerySet.update builds it
+        query.add_update_values(self.changes(p))
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if query.related_updates or query.count_active_tables() != 1:
+            raise ValueError(f"{self!r}: a compiled update changes one table")
+        return compiler, (sql, params)
+
+    def run(self, **values: Any) -> int:
+        connection = connections[self.using]
+        compiled = self._for(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.values(values))
+            return cursor.rowcount

@@ -78,8 +78,7 @@ def _check_key(key: str) -> None:
 
 # What a check-in reads of the enrollment (and the audit entry's label: volunteer, shift, activity
 # title), in one narrow query: four tables. A check-out (or a scan that may turn out to be one)
-# also reads what the ledger's record copies (organization, region, category, site): eight tables,
-# which PostgreSQL takes longer to plan than to run (issue 14).
+# also reads what the ledger's record copies: RECORD_FIELDS and RECORD_NAMES (issue 14).
 CHECKIN_FIELDS = (
     "id",
     "status",

@@ -119,7 +119,8 @@ def test_control_without_the_volunteer_lock_one_person_checks_in_many_times(day,
     """The control: drop the volunteer's row lock and "check, then insert" lets several
     different check-ins of one person through at once (PostgreSQL, READ COMMITTED)."""
     unlocked = checkins.enrollments_for_checkin
-    monkeypatch.setattr(checkins, "enrollments_for_checkin", lambda: unlocked(lock=False))
+    # The look-ups compile on first use in each thread's own connection: the patch reaches them.
+    monkeypatch.setattr(checkins, "enrollments_for_checkin", lambda **kw: unlocked(**{**kw, "lock": False}))
     enrollment_id = day.enrollment.pk
 
     def work(i):

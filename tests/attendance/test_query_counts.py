@@ -9,6 +9,7 @@ logs neither of those in production); the tests assert there is exactly one such
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -22,7 +23,8 @@ from huiguang.attendance import codes
 from huiguang.attendance.models import CheckIn
 from huiguang.ledger.models import ServiceRecord
 
-from .conftest import LAT, LNG
+from ..factories import SiteFactory, category
+from .conftest import LAT, LNG, enrol, make_activity, make_shift
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/checkins"
@@ -98,3 +100,33 @@ def test_code_and_location_check_in(day, city):
     n, answer, _control = counted(client, body, "code-1")
     assert answer["kind"] == "in"
     assert n == AUTH + 9
+
+
+def test_the_check_outs_record_copies_the_site_category_region_and_contact_in_the_same_8(city):
+    """The check-out reads the organization, region, category and site by subqueries, not joins
+    (issue 14): the record still carries each of them, without one more query."""
+    now = timezone.now().replace(microsecond=0)
+    site = SiteFactory(name="东湖新时代文明实践站", region=city.org_a.region)
+    activity = make_activity(
+        city.org_a,
+        starts_at=now - dt.timedelta(hours=1),
+        site=site,
+        address="",
+        description="",
+        category=category("reading", "阅读推广"),
+    )
+    shift = make_shift(activity)
+    enrol(shift, city.users["volunteer"].volunteer)
+    client = bearer(city.users["volunteer"])
+    body = {"method": "qr", "token": codes.qr_token(shift.pk)}
+    assert counted(client, {**body, "kind": "in"}, "in-1")[0] == AUTH + 4
+    CheckIn.objects.update(at=shift.starts_at)
+    assert counted(client, {**body, "kind": "out"}, "out-1")[0] == AUTH + 7
+    record = ServiceRecord.objects.get()
+    assert (record.place, record.recipients, record.region_code, record.responsible_person) == (
+        "东湖新时代文明实践站",
+        "阅读推广",
+        city.org_a.region.code,
+        city.org_a.contact_name,
+    )
+    assert (record.organization_id, record.activity_id) == (city.org_a.pk, activity.pk)

@@ -29,13 +29,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huiguang.activities.models import Enrollment, Shift
+from huiguang.activities.models import Category, Enrollment, Shift
 from huiguang.core.audit import audit_log
+from huiguang.core.compiled import CompiledQuery
 from huiguang.core.errors import FieldErrors, Refused
+from huiguang.network.models import Organization, Region, Site
 from huiguang.volunteers.models import Volunteer
 
 from ..models import CheckIn
@@ -74,9 +76,10 @@ def _check_key(key: str) -> None:
         raise FieldErrors({"idempotency_key": [_("Send an idempotency key of 1 to 64 characters.")]})
 
 
-# What a check-in and the ledger's record of a check-out read of the enrollment, in one narrow
-# query (issue 14: the wide select_related column lists were a third of a check-in's time).
-ENROLLMENT_FIELDS = (
+# What a check-in reads of the enrollment (and the audit entry's label: volunteer, shift, activity
+# title), in one narrow query: four tables. A check-out (or a scan that may turn out to be one)
+# also reads what the ledger's record copies: RECORD_FIELDS and RECORD_NAMES (issue 14).
+CHECKIN_FIELDS = (
     "id",
     "status",
     "shift_id",
@@ -91,6 +94,9 @@ ENROLLMENT_FIELDS = (
     "shift__activity_id",
     "shift__activity__id",
     "shift__activity__title",
+)
+RECORD_FIELDS = (
+    *CHECKIN_FIELDS,
     "shift__activity__description",
     "shift__activity__address",
     "shift__activity__course_id",
@@ -98,29 +104,78 @@ ENROLLMENT_FIELDS = (
     "shift__activity__region_id",
     "shift__activity__category_id",
     "shift__activity__site_id",
-    "shift__activity__organization__id",
-    "shift__activity__organization__contact_name",
-    "shift__activity__region__id",
-    "shift__activity__region__code",
-    "shift__activity__category__id",
-    "shift__activity__category__name",
-    "shift__activity__site__id",
-    "shift__activity__site__name",
+)
+# What the ledger's record copies from the activity's organization, region, category and site:
+# scalar subqueries, not joins (issue 14: PostgreSQL took 2.3 ms to plan the eight-table join,
+# which it ran in 0.3 ms; the four subqueries plan in a tenth of that). (annotation, model, field)
+RECORD_NAMES = (
+    ("organization", Organization, "contact_name"),
+    ("region", Region, "code"),
+    ("category", Category, "name"),
+    ("site", Site, "name"),
 )
 
 
-def enrollments_for_checkin(*, lock: bool = True):
-    """Enrollments with what a check-in (and the ledger record of a check-out) reads, the
-    volunteer's row locked (FOR NO KEY UPDATE OF volunteer on PostgreSQL; nothing on SQLite, whose
-    IMMEDIATE transaction serializes writers). Call inside the check-in's transaction."""
-    enrollments = Enrollment.objects.select_related(
-        "volunteer",
-        "shift__activity__organization",
-        "shift__activity__region",
-        "shift__activity__category",
-        "shift__activity__site",
-    ).only(*ENROLLMENT_FIELDS)
+def _record_name(relation: str, model, field: str) -> Subquery:
+    return Subquery(model.objects.filter(pk=OuterRef(f"shift__activity__{relation}_id")).values(field)[:1])
+
+
+def enrollments_for_checkin(*, lock: bool = True, for_record: bool = True):
+    """Enrollments with what a check-in reads (`for_record`: and, as `record_<relation>`
+    annotations, what the ledger's record of a check-out copies; EnrollmentLookup.get puts them in
+    place), the volunteer's row locked (FOR NO KEY UPDATE OF volunteer on PostgreSQL; nothing on
+    SQLite, whose IMMEDIATE transaction serializes writers). Call inside the check-in's
+    transaction. No ordering: a look-up orders by what it needs."""
+    enrollments = Enrollment.objects.select_related("volunteer", "shift__activity").order_by()
+    if for_record:
+        enrollments = enrollments.only(*RECORD_FIELDS).annotate(
+            **{
+                f"record_{relation}": _record_name(relation, model, field)
+                for relation, model, field in RECORD_NAMES
+            }
+        )
+    else:
+        enrollments = enrollments.only(*CHECKIN_FIELDS)
     return enrollments.select_for_update(no_key=True, of=("volunteer",)) if lock else enrollments
+
+
+def _put_record_names(enrollment: Enrollment) -> None:
+    """The activity's organization, region, category and site as the ledger reads them (only the
+    copied field loaded, like .only()), from enrollments_for_checkin's annotations."""
+    activity = enrollment.shift.activity
+    for relation, model, field in RECORD_NAMES:
+        pk = getattr(activity, f"{relation}_id")
+        value = getattr(enrollment, f"record_{relation}")
+        related = None if pk is None else model.from_db(enrollment._state.db, ["id", field], [pk, value])
+        setattr(activity, relation, related)
+
+
+class EnrollmentLookup:
+    """How a way finds the enrollment to check in or out: `where(p)` (a Q of the parameters in
+    `p`), the newest match, read with its volunteer locked; compiled once per connection in its
+    two widths (core.compiled: the SQL compilation cost more than the query)."""
+
+    def __init__(self, where, **params: type) -> None:
+        def build(for_record: bool):
+            return lambda p: (
+                enrollments_for_checkin(for_record=for_record).filter(where(p)).order_by("-pk")[:1]
+            )
+
+        self.for_checkin = CompiledQuery(build(False), **params)
+        self.for_record = CompiledQuery(build(True), **params)
+
+    def get(self, kind: str | None, values: dict) -> Enrollment | None:
+        """The enrollment, None for none; `kind` IN reads only what a check-in needs, otherwise
+        also what the ledger's record of a check-out copies."""
+        if kind == IN:
+            return self.for_checkin.first(**values)
+        enrollment = self.for_record.first(**values)
+        if enrollment is not None:
+            _put_record_names(enrollment)
+        return enrollment
+
+
+BY_ENROLLMENT = EnrollmentLookup(lambda p: Q(pk=p.enrollment), enrollment=int)
 
 
 def checkin_existing(idempotency_key: str, payload: dict) -> CheckIn | None:
@@ -243,14 +298,16 @@ def _coord(value):
 def _of_enrollment(enrollment: Enrollment) -> dict:
     """checkin_write's look-up of one known enrollment."""
     return {
-        "where": Q(pk=enrollment.pk),
+        "lookup": BY_ENROLLMENT,
+        "values": {"enrollment": enrollment.pk},
         "missing": lambda: Refused(Reason.NOT_ENROLLED, _("This sign-up no longer exists.")),
     }
 
 
 def checkin_write(
     *,
-    where: Q,
+    lookup: EnrollmentLookup,
+    values: dict,
     missing,
     kind: str | None,
     method: str,
@@ -263,8 +320,8 @@ def checkin_write(
     actor,
     pending_note: str = "",
 ) -> tuple[CheckIn, bool]:
-    """The one write behind every way: in one transaction, the enrollment matching `where` (the
-    newest; none: `missing()` is raised) read with its volunteer locked, the volunteer's check-ins
+    """The one write behind every way: in one transaction, the enrollment `lookup` finds with
+    `values` (none: `missing()` is raised) read with its volunteer locked, the volunteer's check-ins
     for the rules, the CheckIn row, on a check-out the ledger's record (signal), the audit entry.
 
     Idempotency by the unique key itself, not by a read before: a retry fails the insert (or a
@@ -276,7 +333,7 @@ def checkin_write(
     digest = payload_digest(payload)
     try:
         with transaction.atomic():
-            enrollment = next(iter(enrollments_for_checkin().filter(where).order_by("-pk")[:1]), None)
+            enrollment = lookup.get(kind, values)
             if enrollment is None:
                 raise missing()
             shift = enrollment.shift
@@ -336,24 +393,42 @@ def checkin_write(
     return checkin, True
 
 
+# The enrollment's own check-ins and the volunteer's check-ins to the activity on the day (a
+# handful by the pair limit): compiled once (core.compiled).
+_STATE = CompiledQuery(
+    lambda p: (
+        CheckIn.objects.filter(
+            Q(enrollment_id=p.enrollment)
+            | Q(kind=IN, at__gte=p.start, at__lt=p.end, enrollment__shift__activity_id=p.activity),
+            # The enrollment is the volunteer's: this changes no answer, and lets the database
+            # start from the volunteer's few enrollments instead of every check-in.
+            enrollment__volunteer_id=p.volunteer,
+        )
+        .values_list("pk", "enrollment_id", "kind", "at")
+        .order_by()
+    ),
+    enrollment=int,
+    start=dt.datetime,
+    end=dt.datetime,
+    volunteer=int,
+    activity=int,
+)
+
+
 def _state(enrollment: Enrollment, at: dt.datetime) -> tuple[tuple[int, dt.datetime] | None, int]:
     """(the enrollment's open check-in as (pk, at), or None; the volunteer's check-ins to the
-    activity on `at`'s day), from one narrow query read after the volunteer's lock: the
-    enrollment's own rows and the day's check-ins, a handful by the pair limit."""
+    activity on `at`'s day), from one narrow query read after the volunteer's lock."""
     start, end = _day_bounds(at)
-    rows = CheckIn.objects.filter(
-        Q(enrollment_id=enrollment.pk)
-        | Q(
-            kind=IN,
-            at__gte=start,
-            at__lt=end,
-            enrollment__volunteer_id=enrollment.volunteer_id,
-            enrollment__shift__activity_id=enrollment.shift.activity_id,
-        )
-    ).values_list("pk", "enrollment_id", "kind", "at")
+    rows = _STATE.rows(
+        enrollment=enrollment.pk,
+        start=start,
+        end=end,
+        volunteer=enrollment.volunteer_id,
+        activity=enrollment.shift.activity_id,
+    )
     last = None
     pairs = 0
-    for pk, enrollment_id, kind, when in rows.order_by():
+    for pk, enrollment_id, kind, when in rows:
         if enrollment_id == enrollment.pk and (last is None or (when, pk) > (last[3], last[0])):
             last = (pk, enrollment_id, kind, when)
         if kind == IN and start <= when < end:

@@ -21,7 +21,16 @@ from huiguang.volunteers.models import Volunteer
 from .. import codes
 from ..models import CheckIn
 from ..selectors import CHECKIN_STATUSES, code_candidates
-from .checkins import IN, M, Reason, checkin_existing, checkin_record, checkin_toggle, checkin_write
+from .checkins import (
+    IN,
+    EnrollmentLookup,
+    M,
+    Reason,
+    checkin_existing,
+    checkin_record,
+    checkin_toggle,
+    checkin_write,
+)
 from .code_attempts import TooManyTries, code_attempts_claim, code_attempts_clear
 
 
@@ -41,6 +50,17 @@ class Outcome:
         if c.kind == IN:
             return _("%(name)s checked in to %(shift)s at %(time)s.") % values
         return _("%(name)s checked out of %(shift)s at %(time)s.") % values
+
+
+# The place on the shift of a scanned QR code (the volunteer's own) and of a scanned e-card.
+BY_QR = EnrollmentLookup(
+    lambda p: Q(shift_id=p.shift, volunteer__user_id=p.user, status__in=CHECKIN_STATUSES), shift=int, user=int
+)
+BY_ECARD = EnrollmentLookup(
+    lambda p: Q(shift_id=p.shift, volunteer__volunteer_number=p.number, status__in=CHECKIN_STATUSES),
+    shift=int,
+    number=str,
+)
 
 
 def _not_a_volunteer() -> Refused:
@@ -89,7 +109,8 @@ def checkin_by_qr(
         return Refused(Reason.NOT_ENROLLED, _("You have no confirmed place on this shift."))
 
     checkin, created = checkin_write(
-        where=Q(shift_id=check.shift_id, volunteer__user=user, status__in=CHECKIN_STATUSES),
+        lookup=BY_QR,
+        values={"shift": check.shift_id, "user": user.pk},
         missing=missing,
         kind=kind,
         method=M.QR,
@@ -228,7 +249,8 @@ def checkin_by_ecard(
     except (crypto.SignatureError, ValueError, KeyError, TypeError, AttributeError):
         raise Refused(Reason.ECARD_INVALID, _("This is not a valid volunteer e-card.")) from None
     checkin, created = checkin_write(
-        where=Q(shift_id=shift.pk, volunteer__volunteer_number=number, status__in=CHECKIN_STATUSES),
+        lookup=BY_ECARD,
+        values={"shift": shift.pk, "number": number},
         missing=lambda: Refused(
             Reason.NOT_ENROLLED, _("This volunteer has no confirmed place on this shift.")
         ),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from huiguang.activities.models import Enrollment
 from huiguang.attendance.signals import NOTHING_TO_COUNT
 from huiguang.core.audit import audit_log
+from huiguang.core.compiled import CompiledUpdate
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.training.selectors import training_policy
 
@@ -150,10 +151,19 @@ def _recorder(enrollment, actor) -> str:
     return actor_name(actor)
 
 
+# On every check-out (compiled once, core.compiled).
+_MARK_ATTENDED = CompiledUpdate(
+    lambda p: Enrollment.objects.filter(
+        pk=p.enrollment, status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.NO_SHOW]
+    ),
+    lambda p: {"status": Enrollment.Status.ATTENDED, "updated_at": p.now},
+    enrollment=int,
+    now=dt.datetime,
+)
+
+
 def _mark_attended(enrollment) -> None:
-    Enrollment.objects.filter(
-        pk=enrollment.pk, status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.NO_SHOW]
-    ).update(status=Enrollment.Status.ATTENDED, updated_at=timezone.now())
+    _MARK_ATTENDED.run(enrollment=enrollment.pk, now=timezone.now())
 
 
 # --- confirmation and rejection ------------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""Compiled querysets (core/compiled.py): the same rows and objects as the queryset itself, for new
+values on every call; compiled once per connection; a query they cannot serve fails loudly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection, connections
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from huiguang.core.compiled import CompiledQuery, CompiledUpdate
+from huiguang.volunteers.models import Volunteer
+
+from ..factories import VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def born_between(p):
+    return (
+        Volunteer.objects.filter(
+            Q(birth_date__gte=p.born_from, birth_date__lt=p.born_to) | Q(pk=p.volunteer),
+            user__date_joined__lt=p.joined_before,
+            real_name__gte=p.initial,
+        )
+        .values_list("pk", "birth_date", "user__date_joined")
+        .order_by("pk")
+    )
+
+
+BORN_BETWEEN = CompiledQuery(
+    born_between, born_from=dt.date, born_to=dt.date, volunteer=int, joined_before=dt.datetime, initial=str
+)
+NEWEST_OF_USER = CompiledQuery(
+    lambda p: Volunteer.objects.select_related("user").filter(user_id=p.user).order_by("-pk")[:1], user=int
+)
+
+
+def test_rows_are_the_querysets_rows_for_each_call(city):
+    for i, pk in enumerate(Volunteer.objects.order_by("pk").values_list("pk", flat=True)):
+        Volunteer.objects.filter(pk=pk).update(birth_date=dt.date(1980 + i, 3, 1), real_name=f"{i:02d}号")
+    people = list(Volunteer.objects.order_by("pk"))
+    assert len(people) >= 3
+    now = timezone.now()
+    answers: list[list] = []
+    for born_from, born_to, volunteer, joined_before, initial in [
+        (dt.date(1900, 1, 1), dt.date(2100, 1, 1), people[0].pk, now + dt.timedelta(days=1), ""),
+        (people[1].birth_date, people[1].birth_date + dt.timedelta(days=1), people[2].pk, now, ""),
+        (dt.date(1900, 1, 1), dt.date(1900, 1, 2), people[0].pk, now + dt.timedelta(days=1), ""),
+        (dt.date(1900, 1, 1), dt.date(2100, 1, 2), -1, now, people[2].real_name),
+    ]:
+        p = dict(
+            born_from=born_from,
+            born_to=born_to,
+            volunteer=volunteer,
+            joined_before=joined_before,
+            initial=initial,
+        )
+        expected = list(born_between(SimpleNamespace(**p)))
+        assert BORN_BETWEEN.rows(**p) == expected
+        answers.append(expected)
+        assert all(isinstance(row[2], dt.datetime) and isinstance(row[1], dt.date) for row in expected)
+    # The values changed the answers: four different ones.
+    assert len({tuple(a) for a in answers}) == 4 and all(answers)
+
+
+def test_first_is_the_model_instance_with_its_related_objects(city):
+    user = city.users["volunteer"]
+    with CaptureQueriesContext(connection) as ctx:
+        found = NEWEST_OF_USER.first(user=user.pk)
+        assert found == user.volunteer and found.user == user and found.real_name == user.volunteer.real_name
+    assert len(ctx.captured_queries) == 1
+    assert NEWEST_OF_USER.first(user=-5) is None
+
+
+def test_the_sql_is_compiled_once_per_connection(city):
+    query = CompiledQuery(lambda p: Volunteer.objects.filter(pk=p.pk).values_list("pk"), pk=int)
+    query.rows(pk=1)
+    compiled = query._compiled[connections["default"]]
+    volunteer = VolunteerFactory()
+    assert query.rows(pk=volunteer.pk) == [(volunteer.pk,)]
+    assert query._compiled[connections["default"]] is compiled
+
+
+def test_a_value_the_lookup_rewrites_fails_loudly():
+    query = CompiledQuery(lambda p: Volunteer.objects.filter(real_name__contains=p.part), part=str)
+    with pytest.raises(ValueError, match="does not reach the SQL"):
+        query.rows(part="张")
+
+
+def test_none_and_lists_are_refused(city):
+    query = CompiledQuery(lambda p: Volunteer.objects.filter(pk=p.pk).values_list("pk"), pk=int)
+    with pytest.raises(TypeError):
+        query.rows(pk=None)
+    with pytest.raises(TypeError):
+        query.rows(pk=[1, 2])
+
+
+def test_a_compiled_update_changes_the_rows_update_would_and_counts_them(city):
+    people = list(Volunteer.objects.order_by("pk"))
+    rename = CompiledUpdate(
+        lambda p: Volunteer.objects.filter(pk=p.pk, real_name=p.was),
+        lambda p: {"real_name": p.name, "consented_at": p.at},
+        pk=int,
+        was=str,
+        name=str,
+        at=dt.datetime,
+    )
+    at = timezone.now().replace(microsecond=0) - dt.timedelta(days=3)
+    assert rename.run(pk=people[0].pk, was=people[0].real_name, name="新名字", at=at) == 1
+    assert rename.run(pk=people[0].pk, was=people[0].real_name, name="又一个", at=at) == 0  # guarded
+    assert rename.run(pk=people[1].pk, was=people[1].real_name, name="第二个", at=at) == 1
+    assert list(
+        Volunteer.objects.filter(pk__in=[people[0].pk, people[1].pk])
+        .order_by("pk")
+        .values_list("real_name", "consented_at")
+    ) == [("新名字", at), ("第二个", at)]
+    assert Volunteer.objects.get(pk=people[2].pk).real_name == people[2].real_name

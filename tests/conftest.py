@@ -15,6 +15,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from huiguang.benefits.models import Partner, PartnerStaff
 from huiguang.network.models import Grant, Membership, Organization, Region
@@ -30,6 +32,12 @@ from .factories import (
     UserFactory,
     VolunteerFactory,
 )
+
+# Hypothesis times its own input generation and fails a test whose draws are slow: on a 2-core
+# machine running both databases' suites and a browser, a stalled process trips that check
+# although nothing in the code is slow. The properties are still checked on every example.
+hypothesis_settings.register_profile("huiguang", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+hypothesis_settings.load_profile("huiguang")
 
 
 @dataclass

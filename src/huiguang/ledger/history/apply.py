@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from huiguang.activities.models import Activity
+from huiguang.core.bulk import bulk_save
 from huiguang.network.models import Membership, Organization
 from huiguang.network.signals import memberships_changed
 
@@ -295,8 +296,7 @@ def write_batch(
             month[2] += 1
             records.append(record)
         _insert(records)
-        ChainHead.objects.bulk_update(heads.values(), ["length", "head_hash"], batch_size=1000)
-        ChainHead.objects.filter(volunteer_id__in=volunteer_ids).update(updated_at=now)
+        bulk_save(ChainHead, list(heads.values()), ["length", "head_hash", "updated_at"])
         ImportedRow.objects.bulk_create(
             [
                 ImportedRow(
@@ -326,52 +326,28 @@ def _add_to_rollups(months, hours, totals, policy, regions) -> None:
             volunteer_id__in={k[0] for k in months}, month__in={k[2] for k in months}
         )
     }
-    creates, updates = [], []
+    rows = []
     for key, (minutes, credit, n) in months.items():
-        row = existing.get(key)
-        if row is None:
-            creates.append(
-                MonthlyRollup(
-                    volunteer_id=key[0],
-                    organization_id=key[1],
-                    month=key[2],
-                    region_code=regions[key[1]],
-                    minutes=minutes,
-                    credit_minutes=credit,
-                    records=n,
-                )
-            )
-        else:
-            row.minutes += minutes
-            row.credit_minutes += credit
-            row.records += n
-            updates.append(row)
-    MonthlyRollup.objects.bulk_create(creates, batch_size=1000)
-    MonthlyRollup.objects.bulk_update(updates, ["minutes", "credit_minutes", "records"], batch_size=1000)
+        row = existing.get(key) or MonthlyRollup(
+            volunteer_id=key[0], organization_id=key[1], month=key[2], region_code=regions[key[1]]
+        )
+        row.minutes += minutes
+        row.credit_minutes += credit
+        row.records += n
+        rows.append(row)
+    bulk_save(MonthlyRollup, rows, ["minutes", "credit_minutes", "records"])
     credits: dict[int, int] = defaultdict(int)
     for (volunteer, _o, _m), (_minutes, credit, _n) in months.items():
         credits[volunteer] += credit
     version = policy.version if policy else None
-    new_hours, changed = [], []
+    changed = []
     for volunteer, total in totals.items():
-        row = hours.get(volunteer)
-        if row is None:
-            new_hours.append(
-                VolunteerHours(
-                    volunteer_id=volunteer,
-                    total_minutes=total,
-                    credit_minutes=credits[volunteer],
-                    star=star_for(total, policy),
-                    policy_version=version,
-                )
-            )
-        else:
-            row.total_minutes = total
-            row.credit_minutes += credits[volunteer]
-            row.star = star_for(total, policy)
-            row.policy_version = version
-            changed.append(row)
-    VolunteerHours.objects.bulk_create(new_hours, batch_size=1000)
-    VolunteerHours.objects.bulk_update(
-        changed, ["total_minutes", "credit_minutes", "star", "policy_version"], batch_size=1000
+        hour = hours.get(volunteer) or VolunteerHours(volunteer_id=volunteer)
+        hour.total_minutes = total
+        hour.credit_minutes += credits[volunteer]
+        hour.star = star_for(total, policy)
+        hour.policy_version = version
+        changed.append(hour)
+    bulk_save(
+        VolunteerHours, changed, ["total_minutes", "credit_minutes", "star", "policy_version", "updated_at"]
     )

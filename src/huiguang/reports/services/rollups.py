@@ -5,7 +5,9 @@ Locking (docs/locking.md): the signal comes after the ledger took every chain he
 transaction; `lock_rollups` then serializes rollup writers (an advisory transaction lock on
 PostgreSQL, SQLite's IMMEDIATE transactions elsewhere), so the read-then-write of the counters
 below is safe and two confirmations never deadlock on counter rows they share (the city's row
-is in every one). About twenty queries per confirming transaction, whatever its size.
+is in every one). About twenty queries per confirming transaction, whatever its size; the rows
+read and the new ones are written back by one upsert per batch (core.bulk: bulk_update's CASE
+statements cost a batch's size squared).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from django.db.models import Q
 
 from huiguang.activities.models import Activity
+from huiguang.core.bulk import bulk_save
 from huiguang.ledger.models import ServiceRecord
 
 from ..models import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
@@ -85,15 +88,11 @@ def new_unit_row(unit: str, month: dt.date, levels: dict[str, str]) -> Any:
     return CategoryMonth(category_id=int(key) if key else None, month=month)
 
 
-def save_unit_rows(creates, updates) -> None:
+def save_unit_rows(rows) -> None:
+    """The unit rows read (changed) and new, one upsert per kind and batch (core.bulk)."""
     model: Any
     for model in (RegionMonth, OrganizationMonth, CategoryMonth):
-        mine = [r for r in creates if type(r) is model]
-        if mine:
-            model.objects.bulk_create(mine, batch_size=1000)
-        changed = [r for r in updates if type(r) is model]
-        if changed:
-            model.objects.bulk_update(changed, list(model.COUNTERS), batch_size=1000)
+        bulk_save(model, [r for r in rows if type(r) is model], model.COUNTERS)
 
 
 def rollups_add(*, records, stars) -> None:
@@ -107,19 +106,16 @@ def rollups_add(*, records, stars) -> None:
     active = _add_marks(marks)
     rows = unit_rows(counters)
     levels = levels_of(resolver, counters)
-    creates: list[Any] = []
-    updates: list[Any] = []
+    changed: list[Any] = []
     for key, sums in counters.items():
         row = rows.get(key)
         if row is None:
             row = new_unit_row(key[0], key[1], levels)
-            creates.append(row)
-        else:
-            updates.append(row)
+        changed.append(row)
         for name, value in zip(SUMS, sums, strict=True):
             setattr(row, name, getattr(row, name) + value)
         row.active_volunteers += active.get(key, 0)
-    save_unit_rows(creates, updates)
+    save_unit_rows(changed)
     _add_days(records)
 
 
@@ -133,18 +129,16 @@ def _add_marks(marks) -> dict[tuple[str, dt.date], int]:
         for m in ActiveMark.objects.filter(volunteer_id__in=volunteers, unit__in=units, month__in=months)
     }
     active: dict[tuple[str, dt.date], int] = defaultdict(int)
-    creates, updates = [], []
+    changed = []
     for (volunteer, unit, month), delta in marks.items():
         mark = existing.get((volunteer, unit, month))
-        before = mark.participations if mark else 0
         if mark is None:
-            creates.append(ActiveMark(volunteer_id=volunteer, unit=unit, month=month, participations=delta))
-        else:
-            mark.participations = before + delta
-            updates.append(mark)
+            mark = ActiveMark(volunteer_id=volunteer, unit=unit, month=month)
+        before = mark.participations
+        mark.participations = before + delta
+        changed.append(mark)
         active[(unit, month)] += int(before + delta > 0) - int(before > 0)
-    ActiveMark.objects.bulk_create(creates, batch_size=1000)
-    ActiveMark.objects.bulk_update(updates, ["participations"], batch_size=1000)
+    bulk_save(ActiveMark, changed, ["participations"])
     return active
 
 
@@ -157,15 +151,10 @@ def _add_days(records) -> None:
         row[2] += 1
         row[3] += participation(r.kind)
     existing = {c.day: c for c in DailyCounter.objects.filter(day__in=days)}
-    creates, updates = [], []
+    changed = []
     for day, sums in days.items():
-        counter = existing.get(day)
-        if counter is None:
-            counter = DailyCounter(day=day)
-            creates.append(counter)
-        else:
-            updates.append(counter)
+        counter = existing.get(day) or DailyCounter(day=day)
         for name, value in zip(DailyCounter.COUNTERS, sums, strict=True):
             setattr(counter, name, getattr(counter, name) + value)
-    DailyCounter.objects.bulk_create(creates)
-    DailyCounter.objects.bulk_update(updates, list(DailyCounter.COUNTERS))
+        changed.append(counter)
+    bulk_save(DailyCounter, changed, DailyCounter.COUNTERS)

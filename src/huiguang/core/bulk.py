@@ -1,24 +1,29 @@
-"""`bulk_save`: write many rows of one model, some read from the database and changed, some new:
-one statement per batch of each, on both databases.
+"""Writing many counter rows at once, on both databases, without Django's `bulk_update`.
 
-Django's `bulk_update` writes `SET f = CASE WHEN id = 1 THEN … WHEN id = 2 THEN … END` for every
-field, with `WHERE id IN (…)`: the database tests the CASE arms for each row it updates, so a
-batch costs its size squared. An insert of the changed rows with their ids that turns into an
-update on the id's conflict (`INSERT … ON CONFLICT (id) DO UPDATE SET f = excluded.f`, PostgreSQL
-and SQLite ≥ 3.24 alike) costs its size. The conflict target is the primary key, the one unique
-index every model has (a natural key may be a partial constraint, which `ON CONFLICT` cannot name
-without its condition): the rows read keep their ids, the new rows get fresh ones.
+`bulk_update` writes `SET f = CASE WHEN id = 1 THEN … WHEN id = 2 THEN … END` for every field, with
+`WHERE id IN (…)`: the database tests the CASE arms for each row it updates, so a batch costs its
+size squared (in the history import the reports' counters took most of the time there). Instead:
 
-The caller must hold what serializes the writers of these rows (a lock it took before reading
-them): the values written are the ones computed from the rows read, not increments.
+- `bulk_add` adds to counters by a unique key without reading them: `INSERT … ON CONFLICT (key)
+  DO UPDATE SET n = table.n + excluded.n` (PostgreSQL, SQLite ≥ 3.24), the missing rows created.
+  Additions commute, so writers need no lock for the sums (the reports take one anyway, for
+  their active-volunteer marks); `RETURNING` gives the sums after the addition.
+- `bulk_save` writes back rows read from the database and changed, and inserts new ones: the
+  changed rows go as an insert with their ids that turns into an update on the id's conflict
+  (`ON CONFLICT (id) DO UPDATE SET f = excluded.f`). The values written are the ones computed from
+  the rows read: the caller must hold what serializes their writers (a lock taken before reading).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db.models import Model
+from django.db import connection
+from django.db.models import Model, UniqueConstraint
+from django.db.models.sql import Query
+
+CHUNK = 2000
 
 
 def bulk_save(model: type[Model], rows: Sequence[Any], fields: Sequence[str], batch_size: int = 1000) -> None:
@@ -31,3 +36,92 @@ def bulk_save(model: type[Model], rows: Sequence[Any], fields: Sequence[str], ba
             unique_fields=["pk"],
             update_fields=list(fields),
         )
+
+
+def conflict_target(model: type[Model], unique: str) -> str:
+    """`(columns) [WHERE condition]` of the UniqueConstraint named `unique` (its condition when it is
+    partial: ON CONFLICT names a partial unique index only with it), or of the unique field."""
+    constraint = next(
+        (c for c in model._meta.constraints if isinstance(c, UniqueConstraint) and c.name == unique), None
+    )
+    by_name = {f.name: f for f in model._meta.concrete_fields}
+    if constraint is None:
+        assert by_name[unique].unique, f"{unique} is no unique constraint or field"
+        return f"({connection.ops.quote_name(by_name[unique].column)})"
+    assert constraint.fields and not constraint.expressions, "a unique constraint on fields"
+    columns = ", ".join(connection.ops.quote_name(by_name[f].column) for f in constraint.fields)
+    if constraint.condition is None:
+        return f"({columns})"
+    query = Query(model=model, alias_cols=False)
+    sql, params = query.build_where(constraint.condition).as_sql(
+        query.get_compiler(connection=connection), connection
+    )
+    assert not params, "a condition without parameters"
+    return f"({columns}) WHERE {sql}"
+
+
+def bulk_add(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    unique: str,
+    adds: Sequence[str],
+    returning: Sequence[str] = (),
+) -> list[tuple]:
+    """Add to counters of rows found by a unique key, creating the missing rows, without reading
+    them: `INSERT … ON CONFLICT <unique> DO UPDATE SET a = table.a + excluded.a` for each of `adds`,
+    a chunk of rows a statement. `rows`: the values of `columns` (attribute names: the key's, the
+    adds' and what a new row is created with, such as a region's level); the other columns of a new
+    row take their defaults. `unique`: the name of the model's UniqueConstraint (partial ones too)
+    or unique field that the rows' keys are unique by. Returns the `returning` columns of every row
+    written, after the addition."""
+    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    assert set(adds) | set(returning) <= set(columns) <= set(fields), "unknown column"
+    rest = [f for name, f in fields.items() if name not in columns]
+    constants = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join([*(quote(fields[c].column) for c in columns), *(quote(f.column) for f in rest)])
+    adding = ", ".join(
+        f"{column} = {table}.{column} + EXCLUDED.{column}"
+        for column in (quote(fields[a].column) for a in adds)
+    )
+    tail = f" ON CONFLICT {conflict_target(model, unique)} DO UPDATE SET {adding}"
+    if returning:
+        tail += " RETURNING " + ", ".join(quote(fields[c].column) for c in returning)
+    rows = list(rows)
+    written: list[tuple] = []
+    with connection.cursor() as cursor:
+        for sql, params in _statements(table, names, [*(fields[c] for c in columns), *rest], rows, constants):
+            cursor.execute(sql + tail, params)
+            if returning:
+                written.extend(cursor.fetchall())
+    return written
+
+
+def _statements(
+    table: str, names: str, fields: list, rows: list, constants: tuple
+) -> Iterator[tuple[str, list]]:
+    """`INSERT INTO table (names) <rows>` statements and their parameters. PostgreSQL: one statement
+    of one array per column (`SELECT * FROM unnest(…)`: psycopg rewrites every placeholder of a
+    statement in Python, which for thousands of rows cost more than the database's work); SQLite:
+    multi-row VALUES of a chunk each, under its limit on parameters per statement."""
+    # Only quoted names and types from the model's meta; every value is a parameter.
+    head = f"INSERT INTO {table} ({names}) "  # noqa: S608
+    if connection.vendor == "postgresql":
+        if rows:
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+            columns = [list(values) for values in zip(*rows, strict=True)]
+            columns += [[value] * len(rows) for value in constants]
+            yield head + f"SELECT * FROM unnest({arrays})", columns  # noqa: S608
+        return
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, min(CHUNK, 30000 // len(fields)))
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        params: list = []
+        for row in chunk:
+            params.extend(row)
+            params.extend(constants)
+        yield head + "VALUES " + ", ".join([one] * len(chunk)), params

@@ -16,10 +16,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q
-
 from huiguang.activities.models import Activity
-from huiguang.core.bulk import bulk_save
+from huiguang.core.bulk import bulk_add, bulk_save
 from huiguang.ledger.models import ServiceRecord
 
 from ..models import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
@@ -56,29 +54,6 @@ def record_facts(records, stars) -> list[Fact]:
     ]
 
 
-def unit_rows(units_months) -> dict[tuple[str, dt.date], Any]:
-    """The counter rows of (unit, month) pairs that exist: one query per kind of unit."""
-    by_kind: dict[str, set] = defaultdict(set)
-    months = {m for _u, m in units_months}
-    for unit, _m in units_months:
-        by_kind[unit[0]].add(unit[2:])
-    rows: dict[tuple[str, dt.date], Any] = {}
-    if by_kind["r"]:
-        for region in RegionMonth.objects.filter(region_code__in=by_kind["r"], month__in=months):
-            rows[(f"r:{region.region_code}", region.month)] = region
-    if by_kind["o"]:
-        for org in OrganizationMonth.objects.filter(
-            organization_id__in=[int(k) for k in by_kind["o"]], month__in=months
-        ):
-            rows[(f"o:{org.organization_id}", org.month)] = org
-    if by_kind["c"]:
-        ids = [int(k) for k in by_kind["c"] if k]
-        q = Q(category_id__in=ids) | (Q(category__isnull=True) if "" in by_kind["c"] else Q(pk__in=[]))
-        for cat in CategoryMonth.objects.filter(q, month__in=months):
-            rows[(f"c:{cat.category_id or ''}", cat.month)] = cat
-    return rows
-
-
 def new_unit_row(unit: str, month: dt.date, levels: dict[str, str]) -> Any:
     kind, key = unit[0], unit[2:]
     if kind == "r":
@@ -104,41 +79,56 @@ def rollups_add(*, records, stars) -> None:
     resolver = UnitResolver({f.region_code for f in facts}, {f.organization_id for f in facts})
     counters, marks = expand(facts, resolver)
     active = _add_marks(marks)
-    rows = unit_rows(counters)
-    levels = levels_of(resolver, counters)
-    changed: list[Any] = []
-    for key, sums in counters.items():
-        row = rows.get(key)
-        if row is None:
-            row = new_unit_row(key[0], key[1], levels)
-        changed.append(row)
-        for name, value in zip(SUMS, sums, strict=True):
-            setattr(row, name, getattr(row, name) + value)
-        row.active_volunteers += active.get(key, 0)
-    save_unit_rows(changed)
+    _add_units(counters, active, levels_of(resolver, counters))
     _add_days(records)
+
+
+ADDS = (*SUMS, "active_volunteers")
+
+
+def _add_units(counters, active, levels: dict[str, str]) -> None:
+    """Add to the unit rows (created when missing), one upsert per kind of unit (core.bulk)."""
+    rows: dict[str, list[tuple]] = defaultdict(list)
+    for (unit, month), sums in counters.items():
+        kind, key = unit[0], unit[2:]
+        if kind == "c" and not key:
+            kind = "-"  # records without a category: the partial constraint on month alone
+        values = (month, *sums, active.get((unit, month), 0))
+        if kind == "r":
+            rows[kind].append((key, levels.get(key, ""), *values))
+        else:
+            rows[kind].append(values if kind == "-" else (int(key), *values))
+    bulk_add(
+        RegionMonth, ("region_code", "level", "month", *ADDS), rows["r"], unique="one_region_month", adds=ADDS
+    )
+    bulk_add(
+        OrganizationMonth,
+        ("organization_id", "month", *ADDS),
+        rows["o"],
+        unique="one_organization_month",
+        adds=ADDS,
+    )
+    bulk_add(
+        CategoryMonth, ("category_id", "month", *ADDS), rows["c"], unique="one_category_month", adds=ADDS
+    )
+    bulk_add(CategoryMonth, ("month", *ADDS), rows["-"], unique="one_uncategorized_month", adds=ADDS)
 
 
 def _add_marks(marks) -> dict[tuple[str, dt.date], int]:
     """Add participations to the volunteers' marks; the change of active volunteers per (unit, month)."""
-    volunteers = {v for v, _u, _m in marks}
-    units = {u for _v, u, _m in marks}
-    months = {m for _v, _u, m in marks}
-    existing = {
-        (m.volunteer_id, m.unit, m.month): m
-        for m in ActiveMark.objects.filter(volunteer_id__in=volunteers, unit__in=units, month__in=months)
-    }
+    fields = ("volunteer_id", "unit", "month", "participations")
+    after = bulk_add(
+        ActiveMark,
+        fields,
+        [(*key, delta) for key, delta in marks.items()],
+        unique="one_active_mark",
+        adds=fields[3:],
+        returning=fields,
+    )
     active: dict[tuple[str, dt.date], int] = defaultdict(int)
-    changed = []
-    for (volunteer, unit, month), delta in marks.items():
-        mark = existing.get((volunteer, unit, month))
-        if mark is None:
-            mark = ActiveMark(volunteer_id=volunteer, unit=unit, month=month)
-        before = mark.participations
-        mark.participations = before + delta
-        changed.append(mark)
-        active[(unit, month)] += int(before + delta > 0) - int(before > 0)
-    bulk_save(ActiveMark, changed, ["participations"])
+    for volunteer, unit, month, now in after:
+        before = now - marks[(volunteer, unit, month)]
+        active[(unit, month)] += int(now > 0) - int(before > 0)
     return active
 
 
@@ -150,11 +140,10 @@ def _add_days(records) -> None:
         row[1] += r.minutes if r.is_credit else 0
         row[2] += 1
         row[3] += participation(r.kind)
-    existing = {c.day: c for c in DailyCounter.objects.filter(day__in=days)}
-    changed = []
-    for day, sums in days.items():
-        counter = existing.get(day) or DailyCounter(day=day)
-        for name, value in zip(DailyCounter.COUNTERS, sums, strict=True):
-            setattr(counter, name, getattr(counter, name) + value)
-        changed.append(counter)
-    bulk_save(DailyCounter, changed, DailyCounter.COUNTERS)
+    bulk_add(
+        DailyCounter,
+        ("day", *DailyCounter.COUNTERS),
+        [(day, *sums) for day, sums in days.items()],
+        unique="day",
+        adds=DailyCounter.COUNTERS,
+    )

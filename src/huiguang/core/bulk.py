@@ -1,4 +1,4 @@
-"""Writing many counter rows at once, on both databases, without Django's `bulk_update`.
+"""Writing many rows at once, on both databases, without Django's `bulk_update`.
 
 `bulk_update` writes `SET f = CASE WHEN id = 1 THEN … WHEN id = 2 THEN … END` for every field, with
 `WHERE id IN (…)`: the database tests the CASE arms for each row it updates, so a batch costs its
@@ -8,6 +8,9 @@ size squared (in the history import the reports' counters took most of the time 
   DO UPDATE SET n = table.n + excluded.n` (PostgreSQL, SQLite ≥ 3.24), the missing rows created.
   Additions commute, so writers need no lock for the sums (the reports take one anyway, for
   their active-volunteer marks); `RETURNING` gives the sums after the addition.
+- `insert_rows` inserts plain rows given as tuples (`bulk_create` builds a model instance per row
+  and prepares every field of every instance in Python: for an import most of its time went
+  there, not to the database): COPY on PostgreSQL, multi-row VALUES on SQLite.
 - `bulk_save` writes back rows read from the database and changed, and inserts new ones: the
   changed rows go as an insert with their ids that turns into an update on the id's conflict
   (`ON CONFLICT (id) DO UPDATE SET f = excluded.f`). The values written are the ones computed from
@@ -22,6 +25,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model, UniqueConstraint
 from django.db.models.sql import Query
+from django.utils import timezone
 
 CHUNK = 2000
 
@@ -125,3 +129,55 @@ def _statements(
             params.extend(row)
             params.extend(constants)
         yield head + "VALUES " + ", ".join([one] * len(chunk)), params
+
+
+def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple], *, same: dict) -> None:
+    """INSERT `rows` (values of `columns`, attribute names, the primary key among them if given)
+    into `model`'s table; the other columns get `same[name]` or their default (auto_now /
+    auto_now_add fields: now). Values go to the database as they are: text, numbers, booleans,
+    and dates and datetimes adapted by the caller (`connection.ops.adapt_datefield_value`,
+    `adapt_datetimefield_value`). Like bulk_create, no signal is sent and no `save()` runs: the
+    caller writes only models that have none to run."""
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in columns]
+    varying = {name: i for i, name in enumerate(columns)}
+    constants = []
+    for f in fields:
+        if f.attname in varying:
+            continue
+        if f.attname in same:
+            value = same[f.attname]
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = now
+        else:
+            value = f.get_default()
+        constants.append(f.get_db_prep_save(value, connection))
+    order = [f for f in fields if f.attname in varying] + [f for f in fields if f.attname not in varying]
+    assert len(order) == len(fields) and len(varying) == len(columns), "unknown column"
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(f.column) for f in order)
+    positions = [varying[f.attname] for f in order[: len(varying)]]
+    tail = tuple(constants)
+    if connection.vendor == "postgresql":
+        # COPY streams the rows (psycopg formats them in C) instead of one parameter per value.
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([*(row[i] for i in positions), *tail])
+        return
+    ordered = [tuple(row[i] for i in positions) for row in rows]
+    with connection.cursor() as cursor:
+        for sql, params in _statements(table, names, order, ordered, tail):
+            cursor.execute(sql, params)
+
+
+def ids_by(model: type[Model], field: str, values: Iterable[str]) -> dict[str, int]:
+    """{value: pk} of the rows whose unique `field` is among `values` (in chunks; `__any_in`)."""
+    values = list(values)
+    found: dict[str, int] = {}
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        found.update(
+            model._default_manager.filter(**{f"{field}__any_in": chunk}).order_by().values_list(field, "pk")
+        )
+    return found

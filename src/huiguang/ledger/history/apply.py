@@ -28,7 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from huiguang.activities.models import Activity
-from huiguang.core.bulk import bulk_save
+from huiguang.core.bulk import bulk_add, bulk_save, insert_rows
 from huiguang.network.models import Membership, Organization
 from huiguang.network.signals import memberships_changed
 
@@ -217,13 +217,58 @@ def reserve_ids(n: int) -> Iterator[int]:
         return iter(range(start, start + n))
 
 
-def _insert(records: list[ServiceRecord]) -> None:
-    """Insert rows exactly as built: `raw=True` keeps created_at as hashed (an ordinary insert
-    would stamp auto_now_add afresh, after the hash was computed)."""
-    fields = list(R._meta.concrete_fields)
-    size = max(1, connection.ops.bulk_batch_size(fields, records))
-    for i in range(0, len(records), size):
-        R.objects._insert(records[i : i + size], fields=fields, raw=True)  # type: ignore[attr-defined]  # noqa: SLF001
+# The columns of an imported record that vary from record to record; the others are the same for
+# the whole batch (`same` in _insert) or their default.
+VARYING = (
+    "id",
+    "volunteer_id",
+    "organization_id",
+    "activity_id",
+    "region_code",
+    "service_date",
+    "started_at",
+    "ended_at",
+    "minutes",
+    "activity_name",
+    "content",
+    "recipients",
+    "recorder",
+    "chain_index",
+    "prev_hash",
+    "hash",
+)
+
+
+def _insert(records: list[ServiceRecord], same: dict) -> None:
+    """Insert the rows exactly as built and hashed (core.bulk.insert_rows: COPY on PostgreSQL);
+    `same`: the values every record of the batch shares (created_at among them, as hashed)."""
+    date, moment = connection.ops.adapt_datefield_value, connection.ops.adapt_datetimefield_value
+    insert_rows(
+        R,
+        VARYING,
+        [
+            (
+                r.pk,
+                r.volunteer_id,
+                r.organization_id,
+                r.activity_id,
+                r.region_code,
+                date(r.service_date),
+                moment(r.started_at),
+                moment(r.ended_at),
+                r.minutes,
+                r.activity_name,
+                r.content,
+                r.recipients,
+                r.recorder,
+                r.chain_index,
+                r.prev_hash,
+                r.hash,
+            )
+            for r in records
+        ],
+        same=same,
+    )
 
 
 def write_batch(
@@ -237,6 +282,16 @@ def write_batch(
         hours = {h.volunteer_id: h for h in VolunteerHours.objects.filter(volunteer_id__in=volunteer_ids)}
         totals = {v: hours[v].total_minutes if v in hours else 0 for v in volunteer_ids}
         now = timezone.now()
+        same = {
+            "kind": R.Kind.IMPORT,
+            "source": R.Source.IMPORT,
+            "is_credit": credit,
+            "status": R.Status.CONFIRMED,
+            "created_by_id": user.pk if user else None,
+            "created_at": now,
+            "confirmed_by_id": user.pk if user else None,
+            "confirmed_at": now,
+        }
         records: list[ServiceRecord] = []
         stars: dict[int, tuple[int, int]] = {}
         months: dict[tuple[int, int, dt.date], list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -268,20 +323,13 @@ def write_batch(
                 started_at=started,
                 ended_at=ended,
                 minutes=minutes,
-                kind=R.Kind.IMPORT,
-                source=R.Source.IMPORT,
-                is_credit=credit,
-                status=R.Status.CONFIRMED,
                 activity_name=name,
                 content=content,
                 recipients=recipients,
                 recorder=recorder,
-                created_by=user,
-                created_at=now,
-                confirmed_by=user,
-                confirmed_at=now,
                 chain_index=head.length + 1,
                 prev_hash=head.head_hash or GENESIS,
+                **same,
             )
             record.hash = record_hash(record.prev_hash, record)
             head.length, head.head_hash = head.length + 1, record.hash
@@ -295,21 +343,17 @@ def write_batch(
             month[1] += minutes if credit else 0
             month[2] += 1
             records.append(record)
-        _insert(records)
+        _insert(records, same)
         bulk_save(ChainHead, list(heads.values()), ["length", "head_hash", "updated_at"])
-        ImportedRow.objects.bulk_create(
-            [
-                ImportedRow(
-                    source=plan.source,
-                    kind=ImportedRow.Kind.RECORD,
-                    key=row[11],
-                    history_import=history_import,
-                    object_id=record.pk,
-                    record=record,
-                )
-                for row, record in zip(batch, records, strict=True)
-            ],
-            batch_size=2000,
+        insert_rows(
+            ImportedRow,
+            ("key", "object_id", "record_id"),
+            [(row[11], record.pk, record.pk) for row, record in zip(batch, records, strict=True)],
+            same={
+                "source_id": plan.source.pk,
+                "kind": ImportedRow.Kind.RECORD,
+                "history_import_id": history_import.pk,
+            },
         )
         _add_to_rollups(months, hours, totals, policy, regions)
         announce_confirmed(records, stars)
@@ -318,24 +362,16 @@ def write_batch(
 
 
 def _add_to_rollups(months, hours, totals, policy, regions) -> None:
-    """The ledger's own rollups (MonthlyRollup, VolunteerHours) in bulk; the head locks serialize
-    these volunteers' rows, as in chaining.add_to_rollups."""
-    existing = {
-        (m.volunteer_id, m.organization_id, m.month): m
-        for m in MonthlyRollup.objects.filter(
-            volunteer_id__in={k[0] for k in months}, month__in={k[2] for k in months}
-        )
-    }
-    rows = []
-    for key, (minutes, credit, n) in months.items():
-        row = existing.get(key) or MonthlyRollup(
-            volunteer_id=key[0], organization_id=key[1], month=key[2], region_code=regions[key[1]]
-        )
-        row.minutes += minutes
-        row.credit_minutes += credit
-        row.records += n
-        rows.append(row)
-    bulk_save(MonthlyRollup, rows, ["minutes", "credit_minutes", "records"])
+    """The ledger's own rollups in bulk: MonthlyRollup rows added to (core.bulk.bulk_add),
+    VolunteerHours rows read and written back (their star follows the total); the head locks
+    serialize these volunteers' rows, as in chaining.add_to_rollups."""
+    bulk_add(
+        MonthlyRollup,
+        ("volunteer_id", "organization_id", "month", "region_code", "minutes", "credit_minutes", "records"),
+        [(v, o, m, regions[o], *sums) for (v, o, m), sums in months.items()],
+        unique="one_rollup_row",
+        adds=("minutes", "credit_minutes", "records"),
+    )
     credits: dict[int, int] = defaultdict(int)
     for (volunteer, _o, _m), (_minutes, credit, _n) in months.items():
         credits[volunteer] += credit

@@ -239,6 +239,24 @@ VARYING = (
 )
 
 
+def record_builder(same: dict) -> Callable[..., ServiceRecord]:
+    """A record from the values of VARYING but the hash, in that order: the model built by position
+    (Django's fast path of Model.__init__, a third of the time of keywords for 138,000 records),
+    with `same` and every other field's default."""
+    fields = R._meta.concrete_fields
+    template = [same[f.attname] if f.attname in same else f.get_default() for f in fields]
+    at = {f.attname: i for i, f in enumerate(fields)}
+    positions = [at[name] for name in VARYING if name != "hash"]
+
+    def build(*values) -> ServiceRecord:
+        args = template.copy()
+        for i, value in zip(positions, values, strict=True):
+            args[i] = value
+        return R(*args)  # type: ignore[misc]  # the stubs type a positional call as the first field
+
+    return build
+
+
 def _insert(records: list[ServiceRecord], same: dict) -> None:
     """Insert the rows exactly as built and hashed (core.bulk.insert_rows: COPY on PostgreSQL);
     `same`: the values every record of the batch shares (created_at among them, as hashed)."""
@@ -292,6 +310,7 @@ def write_batch(
             "confirmed_by_id": user.pk if user else None,
             "confirmed_at": now,
         }
+        build = record_builder(same)
         records: list[ServiceRecord] = []
         stars: dict[int, tuple[int, int]] = {}
         months: dict[tuple[int, int, dt.date], list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -313,23 +332,22 @@ def write_batch(
         ) in batch:
             head = heads[volunteer]
             org_id = org_ids[org]
-            record = R(
-                id=next(ids),
-                volunteer_id=volunteer,
-                organization_id=org_id,
-                activity_id=activity_ids[activity] if activity else None,
-                region_code=regions[org_id],
-                service_date=day,
-                started_at=started,
-                ended_at=ended,
-                minutes=minutes,
-                activity_name=name,
-                content=content,
-                recipients=recipients,
-                recorder=recorder,
-                chain_index=head.length + 1,
-                prev_hash=head.head_hash or GENESIS,
-                **same,
+            record = build(
+                next(ids),
+                volunteer,
+                org_id,
+                activity_ids[activity] if activity else None,
+                regions[org_id],
+                day,
+                started,
+                ended,
+                minutes,
+                name,
+                content,
+                recipients,
+                recorder,
+                head.length + 1,
+                head.head_hash or GENESIS,
             )
             record.hash = record_hash(record.prev_hash, record)
             head.length, head.head_hash = head.length + 1, record.hash

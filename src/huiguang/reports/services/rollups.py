@@ -3,11 +3,12 @@ the receiver of ledger.signals.records_confirmed with the records the transactio
 
 Locking (docs/locking.md): the signal comes after the ledger took every chain head of the
 transaction; `lock_rollups` then serializes rollup writers (an advisory transaction lock on
-PostgreSQL, SQLite's IMMEDIATE transactions elsewhere), so the read-then-write of the counters
-below is safe and two confirmations never deadlock on counter rows they share (the city's row
-is in every one). About twenty queries per confirming transaction, whatever its size; the rows
-read and the new ones are written back by one upsert per batch (core.bulk: bulk_update's CASE
-statements cost a batch's size squared).
+PostgreSQL, SQLite's IMMEDIATE transactions elsewhere), so two confirmations never deadlock on
+counter rows they share (the city's row is in every one) and the marks' sums before and after
+one transaction's additions are its own. The counters are added to without being read: one
+upsert that adds per kind of row (core.bulk.bulk_add; bulk_update's CASE statements cost a
+batch's size squared), the marks returning their sums. A handful of statements per confirming
+transaction, whatever its size.
 """
 
 from __future__ import annotations

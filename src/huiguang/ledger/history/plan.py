@@ -624,6 +624,10 @@ def _plan_records(plan: Plan, parts: list[Part], directory: Directory, today: dt
             if len(pending) >= KEY_CHUNK:
                 check_keys()
     check_keys()
+    # The keys seen (~150 bytes a record) are done with: freed before the sort builds its keys,
+    # the check's peak of memory (issue 15: under 1 GiB for 1.38 M records).
+    seen.clear()
+    texts.clear()
     _check_days(plan, day_totals, resume, directory)
 
 

@@ -15,9 +15,11 @@ from huiguang.core.models import AuditEntry
 from huiguang.ledger.history import apply
 from huiguang.ledger.models import HistoryImport, ImportedRow, ServiceRecord, VolunteerHours
 from huiguang.network.models import Organization
+from huiguang.reports.models import DailyCounter, OrganizationMonth, RegionMonth
 from huiguang.volunteers.models import Volunteer
 
 from ..factories import VolunteerFactory, unique_id_number
+from ..ledger_core.conftest import confirmed, make_shift, ten_days_ago
 from .conftest import write_kind
 
 R = ServiceRecord
@@ -296,3 +298,48 @@ def test_imported_activities_each_get_their_own_share_link(city, tmp_path):
     _import(tmp_path, "--confirm")
     tokens = list(Activity.objects.filter(title__startswith="社区助老").values_list("share_token", flat=True))
     assert len(tokens) == len(set(tokens)) == 3 and all(len(t) >= 16 for t in tokens)
+
+
+def test_imported_and_confirmed_hours_of_the_same_days_add_up_in_the_rollups(city, tmp_path):
+    """Counter rows that a confirmation created are added to by the import, and the import's rows by
+    a later confirmation: one row per unit and month, each holding the ledger's sums."""
+    admin = city.users["org_admin"]
+    vol = city.users["volunteer"].volunteer
+    day = ten_days_ago()
+    confirmed(make_shift(city.org_a, day=day, start=8, hours=2), vol, admin)
+    month = day.replace(day=1)
+    city_row = RegionMonth.objects.get(region_code="330482", month=month)
+    people = [VolunteerFactory(residence_region=city.town_a) for _ in range(3)]
+    write_kind(
+        tmp_path,
+        "records",
+        [
+            {
+                "id_number": p.decrypt_id_number(),
+                "organization": "TA",
+                "date": (day - dt.timedelta(days=d)).isoformat(),
+                "minutes": str(45 + d),
+                "activity_name": "文明劝导",
+            }
+            for p in [*people, vol]
+            for d in (0, 1)
+            if p != vol or d
+        ],
+    )
+    _import(tmp_path, "--confirm")
+    confirmed(make_shift(city.org_a, day=day, start=14, hours=1), people[0], admin)
+
+    ledger = R.objects.filter(status="confirmed")
+    in_month = ledger.filter(service_date__year=month.year, service_date__month=month.month)
+    row = RegionMonth.objects.get(region_code="330482", month=month)
+    assert row.pk == city_row.pk  # the row was added to, not replaced
+    minutes = sum(r.minutes for r in in_month)
+    assert (row.minutes, row.records, row.active_volunteers) == (minutes, in_month.count(), 4)
+    org_row = OrganizationMonth.objects.get(organization=city.org_a, month=month)
+    assert (org_row.minutes, org_row.active_volunteers) == (minutes, 4)
+    on_day = ledger.filter(service_date=day)
+    assert DailyCounter.objects.get(day=day).minutes == sum(r.minutes for r in on_day)
+    call_command("verify_ledger", stdout=io.StringIO(), stderr=io.StringIO())
+    rebuild = io.StringIO()
+    call_command("rebuild_rollups", "--dry-run", stdout=rebuild)
+    assert rebuild.getvalue().strip().endswith("0 difference(s) found"), rebuild.getvalue()

@@ -539,6 +539,7 @@ def _plan_records(plan: Plan, parts: list[Part], directory: Directory, today: dt
         pending.clear()
 
     for part in parts:
+        label = part.label  # one string for all the part's records and keys (a property: a new one each call)
         for number, row in rows_of(part):
             plan.rows_by_kind[RECORDS] += 1
             volunteer = directory.volunteer(row)
@@ -600,7 +601,7 @@ def _plan_records(plan: Plan, parts: list[Part], directory: Directory, today: dt
                     _("The same record as row %(row)s of %(file)s.") % {"row": first[1], "file": first[0]},
                 )
                 continue
-            seen[seen_key] = (part.label, number)
+            seen[seen_key] = (label, number)
             day_totals[(volunteer, day)] += minutes
             pending.append(
                 (
@@ -609,20 +610,24 @@ def _plan_records(plan: Plan, parts: list[Part], directory: Directory, today: dt
                     started,
                     ended,
                     minutes,
-                    org,
-                    activity,
+                    texts.setdefault(org, org),  # codes, kept whole: keys of org_ids and activity_ids
+                    texts.setdefault(activity, activity),
                     intern(name, 200),
                     intern(row.get("content", ""), 300),
                     intern(row.get("recipients", ""), 200),
                     intern(row.get("recorder", ""), 64),
                     key,
-                    part.label,
+                    label,
                     number,
                 )
             )
             if len(pending) >= KEY_CHUNK:
                 check_keys()
     check_keys()
+    # The keys seen (~150 bytes a record) are done with: freed before the sort builds its keys,
+    # the check's peak of memory (issue 15: under 1 GiB for 1.38 M records).
+    seen.clear()
+    texts.clear()
     _check_days(plan, day_totals, resume, directory)
 
 

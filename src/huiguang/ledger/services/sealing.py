@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from huiguang.core.bulk import insert_rows
 from huiguang.core.crypto import public_key_b64, sign_token
 
 from ..models import Seal, SealEntry, SealHead, ServiceRecord
@@ -74,9 +75,8 @@ def _seal(head: SealHead, records: Sequence[ServiceRecord]) -> Seal:
         signature=sign_token(payload),
         public_key=public_key_b64(),
     )
-    SealEntry.objects.bulk_create(
-        [SealEntry(seal=seal, record_id=r.pk) for r in sorted(records, key=lambda r: r.pk)], batch_size=1000
-    )
+    # Plain rows (core.bulk: COPY on PostgreSQL): a history import seals 5,000 records a batch.
+    insert_rows(SealEntry, ("record_id",), sorted((r.pk,) for r in records), same={"seal_id": seal.pk})
     SealHead.objects.filter(pk=SEAL_HEAD_PK).update(records=total, digest=seal.digest)
     return seal
 

@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 
 from huiguang.activities.models import Activity
 from huiguang.core.audit import audit_log
+from huiguang.core.bulk import bulk_save
 from huiguang.ledger.models import ServiceRecord
 
 from ..models import ProjectMark, ProjectMonth
@@ -76,20 +77,15 @@ def project_rollups_add(*, records) -> None:
             project_id__in={p for p, _m in sums}, month__in={m for _p, m in sums}
         )
     }
-    creates, updates = [], []
+    changed = []
     for key, values in sums.items():
-        row = existing.get(key)
-        if row is None:
-            row = ProjectMonth(project_id=key[0], month=key[1])
-            creates.append(row)
-        else:
-            updates.append(row)
+        row = existing.get(key) or ProjectMonth(project_id=key[0], month=key[1])
+        changed.append(row)
         for name, value in zip(SUMS, values, strict=True):
             setattr(row, name, getattr(row, name) + value)
         row.active_volunteers += changes.get((*key, V), 0)
         row.activities += changes.get((*key, A), 0)
-    ProjectMonth.objects.bulk_create(creates)
-    ProjectMonth.objects.bulk_update(updates, list(ProjectMonth.COUNTERS))
+    bulk_save(ProjectMonth, changed, ProjectMonth.COUNTERS)
 
 
 def _add_marks(marks: dict[MarkKey, int]) -> dict[tuple[int, dt.date, str], int]:
@@ -103,20 +99,14 @@ def _add_marks(marks: dict[MarkKey, int]) -> dict[tuple[int, dt.date, str], int]
         )
     }
     changes: dict[tuple[int, dt.date, str], int] = defaultdict(int)
-    creates, updates = [], []
+    changed = []
     for key, delta in marks.items():
-        mark = existing.get(key)
-        before = mark.participations if mark else 0
-        if mark is None:
-            creates.append(
-                ProjectMark(project_id=key[0], month=key[1], kind=key[2], key=key[3], participations=delta)
-            )
-        else:
-            mark.participations = before + delta
-            updates.append(mark)
+        mark = existing.get(key) or ProjectMark(project_id=key[0], month=key[1], kind=key[2], key=key[3])
+        before = mark.participations
+        mark.participations = before + delta
+        changed.append(mark)
         changes[key[:3]] += int(before + delta > 0) - int(before > 0)
-    ProjectMark.objects.bulk_create(creates, batch_size=1000)
-    ProjectMark.objects.bulk_update(updates, ["participations"], batch_size=1000)
+    bulk_save(ProjectMark, changed, ["participations"])
     return changes
 
 

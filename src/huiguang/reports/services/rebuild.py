@@ -188,7 +188,7 @@ def _replace(counters, expected, positive, resolver) -> None:
         for name, value in zip(RegionMonth.COUNTERS, values, strict=True):
             setattr(row, name, value)
         rows.append(row)
-    save_unit_rows(rows, [])
+    save_unit_rows(rows)
     ActiveMark.objects.bulk_create(
         [ActiveMark(volunteer_id=v, unit=u, month=m, participations=p) for (v, u, m), p in positive.items()],
         batch_size=2000,

@@ -3,9 +3,12 @@ the receiver of ledger.signals.records_confirmed with the records the transactio
 
 Locking (docs/locking.md): the signal comes after the ledger took every chain head of the
 transaction; `lock_rollups` then serializes rollup writers (an advisory transaction lock on
-PostgreSQL, SQLite's IMMEDIATE transactions elsewhere), so the read-then-write of the counters
-below is safe and two confirmations never deadlock on counter rows they share (the city's row
-is in every one). About twenty queries per confirming transaction, whatever its size.
+PostgreSQL, SQLite's IMMEDIATE transactions elsewhere), so two confirmations never deadlock on
+counter rows they share (the city's row is in every one) and the marks' sums before and after
+one transaction's additions are its own. The counters are added to without being read: one
+upsert that adds per kind of row (core.bulk.bulk_add; bulk_update's CASE statements cost a
+batch's size squared), the marks returning their sums. A handful of statements per confirming
+transaction, whatever its size.
 """
 
 from __future__ import annotations
@@ -14,9 +17,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q
-
 from huiguang.activities.models import Activity
+from huiguang.core.bulk import bulk_add, bulk_save
 from huiguang.ledger.models import ServiceRecord
 
 from ..models import ActiveMark, CategoryMonth, DailyCounter, OrganizationMonth, RegionMonth
@@ -53,29 +55,6 @@ def record_facts(records, stars) -> list[Fact]:
     ]
 
 
-def unit_rows(units_months) -> dict[tuple[str, dt.date], Any]:
-    """The counter rows of (unit, month) pairs that exist: one query per kind of unit."""
-    by_kind: dict[str, set] = defaultdict(set)
-    months = {m for _u, m in units_months}
-    for unit, _m in units_months:
-        by_kind[unit[0]].add(unit[2:])
-    rows: dict[tuple[str, dt.date], Any] = {}
-    if by_kind["r"]:
-        for region in RegionMonth.objects.filter(region_code__in=by_kind["r"], month__in=months):
-            rows[(f"r:{region.region_code}", region.month)] = region
-    if by_kind["o"]:
-        for org in OrganizationMonth.objects.filter(
-            organization_id__in=[int(k) for k in by_kind["o"]], month__in=months
-        ):
-            rows[(f"o:{org.organization_id}", org.month)] = org
-    if by_kind["c"]:
-        ids = [int(k) for k in by_kind["c"] if k]
-        q = Q(category_id__in=ids) | (Q(category__isnull=True) if "" in by_kind["c"] else Q(pk__in=[]))
-        for cat in CategoryMonth.objects.filter(q, month__in=months):
-            rows[(f"c:{cat.category_id or ''}", cat.month)] = cat
-    return rows
-
-
 def new_unit_row(unit: str, month: dt.date, levels: dict[str, str]) -> Any:
     kind, key = unit[0], unit[2:]
     if kind == "r":
@@ -85,15 +64,11 @@ def new_unit_row(unit: str, month: dt.date, levels: dict[str, str]) -> Any:
     return CategoryMonth(category_id=int(key) if key else None, month=month)
 
 
-def save_unit_rows(creates, updates) -> None:
+def save_unit_rows(rows) -> None:
+    """The unit rows read (changed) and new, one upsert per kind and batch (core.bulk)."""
     model: Any
     for model in (RegionMonth, OrganizationMonth, CategoryMonth):
-        mine = [r for r in creates if type(r) is model]
-        if mine:
-            model.objects.bulk_create(mine, batch_size=1000)
-        changed = [r for r in updates if type(r) is model]
-        if changed:
-            model.objects.bulk_update(changed, list(model.COUNTERS), batch_size=1000)
+        bulk_save(model, [r for r in rows if type(r) is model], model.COUNTERS)
 
 
 def rollups_add(*, records, stars) -> None:
@@ -105,46 +80,56 @@ def rollups_add(*, records, stars) -> None:
     resolver = UnitResolver({f.region_code for f in facts}, {f.organization_id for f in facts})
     counters, marks = expand(facts, resolver)
     active = _add_marks(marks)
-    rows = unit_rows(counters)
-    levels = levels_of(resolver, counters)
-    creates: list[Any] = []
-    updates: list[Any] = []
-    for key, sums in counters.items():
-        row = rows.get(key)
-        if row is None:
-            row = new_unit_row(key[0], key[1], levels)
-            creates.append(row)
-        else:
-            updates.append(row)
-        for name, value in zip(SUMS, sums, strict=True):
-            setattr(row, name, getattr(row, name) + value)
-        row.active_volunteers += active.get(key, 0)
-    save_unit_rows(creates, updates)
+    _add_units(counters, active, levels_of(resolver, counters))
     _add_days(records)
+
+
+ADDS = (*SUMS, "active_volunteers")
+
+
+def _add_units(counters, active, levels: dict[str, str]) -> None:
+    """Add to the unit rows (created when missing), one upsert per kind of unit (core.bulk)."""
+    rows: dict[str, list[tuple]] = defaultdict(list)
+    for (unit, month), sums in counters.items():
+        kind, key = unit[0], unit[2:]
+        if kind == "c" and not key:
+            kind = "-"  # records without a category: the partial constraint on month alone
+        values = (month, *sums, active.get((unit, month), 0))
+        if kind == "r":
+            rows[kind].append((key, levels.get(key, ""), *values))
+        else:
+            rows[kind].append(values if kind == "-" else (int(key), *values))
+    bulk_add(
+        RegionMonth, ("region_code", "level", "month", *ADDS), rows["r"], unique="one_region_month", adds=ADDS
+    )
+    bulk_add(
+        OrganizationMonth,
+        ("organization_id", "month", *ADDS),
+        rows["o"],
+        unique="one_organization_month",
+        adds=ADDS,
+    )
+    bulk_add(
+        CategoryMonth, ("category_id", "month", *ADDS), rows["c"], unique="one_category_month", adds=ADDS
+    )
+    bulk_add(CategoryMonth, ("month", *ADDS), rows["-"], unique="one_uncategorized_month", adds=ADDS)
 
 
 def _add_marks(marks) -> dict[tuple[str, dt.date], int]:
     """Add participations to the volunteers' marks; the change of active volunteers per (unit, month)."""
-    volunteers = {v for v, _u, _m in marks}
-    units = {u for _v, u, _m in marks}
-    months = {m for _v, _u, m in marks}
-    existing = {
-        (m.volunteer_id, m.unit, m.month): m
-        for m in ActiveMark.objects.filter(volunteer_id__in=volunteers, unit__in=units, month__in=months)
-    }
+    fields = ("volunteer_id", "unit", "month", "participations")
+    after = bulk_add(
+        ActiveMark,
+        fields,
+        [(*key, delta) for key, delta in marks.items()],
+        unique="one_active_mark",
+        adds=fields[3:],
+        returning=fields,
+    )
     active: dict[tuple[str, dt.date], int] = defaultdict(int)
-    creates, updates = [], []
-    for (volunteer, unit, month), delta in marks.items():
-        mark = existing.get((volunteer, unit, month))
-        before = mark.participations if mark else 0
-        if mark is None:
-            creates.append(ActiveMark(volunteer_id=volunteer, unit=unit, month=month, participations=delta))
-        else:
-            mark.participations = before + delta
-            updates.append(mark)
-        active[(unit, month)] += int(before + delta > 0) - int(before > 0)
-    ActiveMark.objects.bulk_create(creates, batch_size=1000)
-    ActiveMark.objects.bulk_update(updates, ["participations"], batch_size=1000)
+    for volunteer, unit, month, now in after:
+        before = now - marks[(volunteer, unit, month)]
+        active[(unit, month)] += int(now > 0) - int(before > 0)
     return active
 
 
@@ -156,16 +141,10 @@ def _add_days(records) -> None:
         row[1] += r.minutes if r.is_credit else 0
         row[2] += 1
         row[3] += participation(r.kind)
-    existing = {c.day: c for c in DailyCounter.objects.filter(day__in=days)}
-    creates, updates = [], []
-    for day, sums in days.items():
-        counter = existing.get(day)
-        if counter is None:
-            counter = DailyCounter(day=day)
-            creates.append(counter)
-        else:
-            updates.append(counter)
-        for name, value in zip(DailyCounter.COUNTERS, sums, strict=True):
-            setattr(counter, name, getattr(counter, name) + value)
-    DailyCounter.objects.bulk_create(creates)
-    DailyCounter.objects.bulk_update(updates, list(DailyCounter.COUNTERS))
+    bulk_add(
+        DailyCounter,
+        ("day", *DailyCounter.COUNTERS),
+        [(day, *sums) for day, sums in days.items()],
+        unique="day",
+        adds=DailyCounter.COUNTERS,
+    )

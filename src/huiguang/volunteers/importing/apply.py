@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from huiguang.accounts.models import User
 from huiguang.core import crypto
 from huiguang.core.audit import audit_log
+from huiguang.core.bulk import ids_by, insert_rows
 from huiguang.core.masking import mask_id_number
 from huiguang.network.models import Membership, Organization
 from huiguang.network.signals import memberships_changed
@@ -28,7 +29,6 @@ from huiguang.network.signals import memberships_changed
 from ..models import ID_CONTEXT, ImportBatch, Volunteer
 from ..services import volunteer_numbers_allocate
 from ..signals import Registered, volunteers_registered
-from .bulk import ids_by, insert_rows
 from .errors import ImportRefused, ImportRowsInvalid, RowError
 from .files import ParsedFile, read_upload
 from .plan import ImportPlan, clean_rows, import_plan, plan_against_db

@@ -1,0 +1,183 @@
+"""Writing many rows at once, on both databases, without Django's `bulk_update`.
+
+`bulk_update` writes `SET f = CASE WHEN id = 1 THEN … WHEN id = 2 THEN … END` for every field, with
+`WHERE id IN (…)`: the database tests the CASE arms for each row it updates, so a batch costs its
+size squared (in the history import the reports' counters took most of the time there). Instead:
+
+- `bulk_add` adds to counters by a unique key without reading them: `INSERT … ON CONFLICT (key)
+  DO UPDATE SET n = table.n + excluded.n` (PostgreSQL, SQLite ≥ 3.24), the missing rows created.
+  Additions commute, so writers need no lock for the sums (the reports take one anyway, for
+  their active-volunteer marks); `RETURNING` gives the sums after the addition.
+- `insert_rows` inserts plain rows given as tuples (`bulk_create` builds a model instance per row
+  and prepares every field of every instance in Python: for an import most of its time went
+  there, not to the database): COPY on PostgreSQL, multi-row VALUES on SQLite.
+- `bulk_save` writes back rows read from the database and changed, and inserts new ones: the
+  changed rows go as an insert with their ids that turns into an update on the id's conflict
+  (`ON CONFLICT (id) DO UPDATE SET f = excluded.f`). The values written are the ones computed from
+  the rows read: the caller must hold what serializes their writers (a lock taken before reading).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model, UniqueConstraint
+from django.db.models.sql import Query
+from django.utils import timezone
+
+CHUNK = 2000
+
+
+def bulk_save(model: type[Model], rows: Sequence[Any], fields: Sequence[str], batch_size: int = 1000) -> None:
+    """Insert the new `rows` (no pk) and write `fields` of the rows read (pk set)."""
+    if rows:
+        model._default_manager.bulk_create(  # noqa: SLF001
+            rows,
+            batch_size=batch_size,
+            update_conflicts=True,
+            unique_fields=["pk"],
+            update_fields=list(fields),
+        )
+
+
+def conflict_target(model: type[Model], unique: str) -> str:
+    """`(columns) [WHERE condition]` of the UniqueConstraint named `unique` (its condition when it is
+    partial: ON CONFLICT names a partial unique index only with it), or of the unique field."""
+    constraint = next(
+        (c for c in model._meta.constraints if isinstance(c, UniqueConstraint) and c.name == unique), None
+    )
+    by_name = {f.name: f for f in model._meta.concrete_fields}
+    if constraint is None:
+        assert by_name[unique].unique, f"{unique} is no unique constraint or field"
+        return f"({connection.ops.quote_name(by_name[unique].column)})"
+    assert constraint.fields and not constraint.expressions, "a unique constraint on fields"
+    columns = ", ".join(connection.ops.quote_name(by_name[f].column) for f in constraint.fields)
+    if constraint.condition is None:
+        return f"({columns})"
+    query = Query(model=model, alias_cols=False)
+    sql, params = query.build_where(constraint.condition).as_sql(
+        query.get_compiler(connection=connection), connection
+    )
+    assert not params, "a condition without parameters"
+    return f"({columns}) WHERE {sql}"
+
+
+def bulk_add(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    unique: str,
+    adds: Sequence[str],
+    returning: Sequence[str] = (),
+) -> list[tuple]:
+    """Add to counters of rows found by a unique key, creating the missing rows, without reading
+    them: `INSERT … ON CONFLICT <unique> DO UPDATE SET a = table.a + excluded.a` for each of `adds`,
+    a chunk of rows a statement. `rows`: the values of `columns` (attribute names: the key's, the
+    adds' and what a new row is created with, such as a region's level); the other columns of a new
+    row take their defaults. `unique`: the name of the model's UniqueConstraint (partial ones too)
+    or unique field that the rows' keys are unique by. Returns the `returning` columns of every row
+    written, after the addition."""
+    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    assert set(adds) | set(returning) <= set(columns) <= set(fields), "unknown column"
+    rest = [f for name, f in fields.items() if name not in columns]
+    constants = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join([*(quote(fields[c].column) for c in columns), *(quote(f.column) for f in rest)])
+    adding = ", ".join(
+        f"{column} = {table}.{column} + EXCLUDED.{column}"
+        for column in (quote(fields[a].column) for a in adds)
+    )
+    tail = f" ON CONFLICT {conflict_target(model, unique)} DO UPDATE SET {adding}"
+    if returning:
+        tail += " RETURNING " + ", ".join(quote(fields[c].column) for c in returning)
+    rows = list(rows)
+    written: list[tuple] = []
+    with connection.cursor() as cursor:
+        for sql, params in _statements(table, names, [*(fields[c] for c in columns), *rest], rows, constants):
+            cursor.execute(sql + tail, params)
+            if returning:
+                written.extend(cursor.fetchall())
+    return written
+
+
+def _statements(
+    table: str, names: str, fields: list, rows: list, constants: tuple
+) -> Iterator[tuple[str, list]]:
+    """`INSERT INTO table (names) <rows>` statements and their parameters. PostgreSQL: one statement
+    of one array per column (`SELECT * FROM unnest(…)`: psycopg rewrites every placeholder of a
+    statement in Python, which for thousands of rows cost more than the database's work); SQLite:
+    multi-row VALUES of a chunk each, under its limit on parameters per statement."""
+    # Only quoted names and types from the model's meta; every value is a parameter.
+    head = f"INSERT INTO {table} ({names}) "  # noqa: S608
+    if connection.vendor == "postgresql":
+        if rows:
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+            columns = [list(values) for values in zip(*rows, strict=True)]
+            columns += [[value] * len(rows) for value in constants]
+            yield head + f"SELECT * FROM unnest({arrays})", columns  # noqa: S608
+        return
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, min(CHUNK, 30000 // len(fields)))
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        params: list = []
+        for row in chunk:
+            params.extend(row)
+            params.extend(constants)
+        yield head + "VALUES " + ", ".join([one] * len(chunk)), params
+
+
+def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple], *, same: dict) -> None:
+    """INSERT `rows` (values of `columns`, attribute names, the primary key among them if given)
+    into `model`'s table; the other columns get `same[name]` or their default (auto_now /
+    auto_now_add fields: now). Values go to the database as they are: text, numbers, booleans,
+    and dates and datetimes adapted by the caller (`connection.ops.adapt_datefield_value`,
+    `adapt_datetimefield_value`). Like bulk_create, no signal is sent and no `save()` runs: the
+    caller writes only models that have none to run."""
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in columns]
+    varying = {name: i for i, name in enumerate(columns)}
+    constants = []
+    for f in fields:
+        if f.attname in varying:
+            continue
+        if f.attname in same:
+            value = same[f.attname]
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = now
+        else:
+            value = f.get_default()
+        constants.append(f.get_db_prep_save(value, connection))
+    order = [f for f in fields if f.attname in varying] + [f for f in fields if f.attname not in varying]
+    assert len(order) == len(fields) and len(varying) == len(columns), "unknown column"
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(f.column) for f in order)
+    positions = [varying[f.attname] for f in order[: len(varying)]]
+    tail = tuple(constants)
+    if connection.vendor == "postgresql":
+        # COPY streams the rows (psycopg formats them in C) instead of one parameter per value.
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([*(row[i] for i in positions), *tail])
+        return
+    ordered = [tuple(row[i] for i in positions) for row in rows]
+    with connection.cursor() as cursor:
+        for sql, params in _statements(table, names, order, ordered, tail):
+            cursor.execute(sql, params)
+
+
+def ids_by(model: type[Model], field: str, values: Iterable[str]) -> dict[str, int]:
+    """{value: pk} of the rows whose unique `field` is among `values` (in chunks; `__any_in`)."""
+    values = list(values)
+    found: dict[str, int] = {}
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        found.update(
+            model._default_manager.filter(**{f"{field}__any_in": chunk}).order_by().values_list(field, "pk")
+        )
+    return found

@@ -1,0 +1,87 @@
+"""core.bulk: bulk_save writes the rows read and changed in place and inserts the new ones (one
+statement for each, per batch); bulk_add adds to counters by a unique key, partial ones too, and
+creates the missing rows; on both databases."""
+
+import datetime as dt
+
+import pytest
+
+from huiguang.core.bulk import bulk_add, bulk_save
+from huiguang.reports.models import CategoryMonth, DailyCounter
+
+from ..factories import category
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = DailyCounter.COUNTERS
+
+
+def test_rows_read_are_updated_in_place_and_new_rows_inserted(django_assert_num_queries):
+    day = dt.date(2024, 5, 1)
+    kept = DailyCounter.objects.create(day=day, minutes=60, records=1)
+    untouched = DailyCounter.objects.create(day=day + dt.timedelta(days=1), minutes=5, records=1)
+    read = DailyCounter.objects.get(day=day)
+    read.minutes += 30
+    read.records += 1
+    new = DailyCounter(day=day + dt.timedelta(days=2), minutes=15, records=1)
+    with django_assert_num_queries(2):  # the rows read, the new rows
+        bulk_save(DailyCounter, [read, new], FIELDS)
+    rows = {c.day: (c.pk, c.minutes, c.records) for c in DailyCounter.objects.all()}
+    assert rows[day] == (kept.pk, 90, 2)
+    assert rows[untouched.day] == (untouched.pk, 5, 1)
+    assert rows[new.day][1:] == (15, 1)
+    assert len(rows) == 3
+
+
+def test_only_the_named_fields_are_written():
+    counter = DailyCounter.objects.create(day=dt.date(2024, 5, 1), minutes=60, credit_minutes=60)
+    counter.minutes, counter.credit_minutes = 90, 0
+    bulk_save(DailyCounter, [counter], ["minutes"])
+    counter.refresh_from_db()
+    assert (counter.minutes, counter.credit_minutes) == (90, 60)
+
+
+def test_nothing_to_write_asks_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        bulk_save(DailyCounter, [], FIELDS)
+
+
+def test_bulk_add_adds_to_existing_rows_and_creates_the_missing_ones():
+    day = dt.date(2024, 5, 1)
+    kept = DailyCounter.objects.create(day=day, minutes=60, records=1, participations=1)
+    later = day + dt.timedelta(days=1)
+    written = bulk_add(
+        DailyCounter,
+        ("day", "minutes", "records"),
+        [(day, 30, 1), (later, 15, 1)],
+        unique="day",
+        adds=("minutes", "records"),
+        returning=("day", "minutes"),
+    )
+    assert sorted(written) == [(day, 90), (later, 15)]
+    rows = {c.day: (c.pk, c.minutes, c.records, c.participations) for c in DailyCounter.objects.all()}
+    assert rows[day] == (kept.pk, 90, 2, 1)  # in place; participations not named: untouched
+    assert rows[later][1:] == (15, 1, 0)  # created, the other counters at their default
+
+
+def test_bulk_add_finds_rows_by_a_partial_unique_constraint():
+    """CategoryMonth is unique by (category, month) where a category is set, by month where not."""
+    month = dt.date(2024, 5, 1)
+    elderly = category()
+    for _ in range(2):
+        bulk_add(
+            CategoryMonth,
+            ("category_id", "month", "minutes"),
+            [(elderly.pk, month, 30)],
+            unique="one_category_month",
+            adds=("minutes",),
+        )
+        bulk_add(
+            CategoryMonth,
+            ("month", "minutes"),
+            [(month, 20)],
+            unique="one_uncategorized_month",
+            adds=("minutes",),
+        )
+    rows = {c.category_id: c.minutes for c in CategoryMonth.objects.all()}
+    assert rows == {elderly.pk: 60, None: 40}

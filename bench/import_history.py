@@ -116,11 +116,12 @@ def write_records(path: Path, numbers: list[str], records: int) -> None:
                 n += 1
 
 
-def floor(path: Path) -> tuple[float, int]:
-    """Parse + bulk insert of the same rows as pending records (no chain, no checks), rolled back."""
+def _timed_insert(path: Path, row, insert) -> tuple[float, int]:
+    """Parse the CSV, turn each line into `row(volunteer_id, organization_id, key, name, day,
+    minutes, content)`, `insert` batches of 5,000, all in one transaction rolled back afterwards:
+    the seconds it took and the rows inserted."""
     from django.db import transaction
 
-    from huiguang.ledger.models import ServiceRecord as R
     from huiguang.network.models import Organization
     from huiguang.volunteers.models import Volunteer
 
@@ -137,27 +138,24 @@ def floor(path: Path) -> tuple[float, int]:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 reader = csv.reader(fh)
                 next(reader)
-                batch = []
+                batch: list = []
                 for key, number, org, name, day, minutes, content in reader:
                     batch.append(
-                        R(
-                            volunteer_id=volunteers[number],
-                            organization_id=orgs[org],
-                            region_code="330482",
-                            service_date=dt.date.fromisoformat(day),
-                            minutes=int(minutes),
-                            kind="import",
-                            source="import",
-                            activity_name=name,
-                            content=content,
-                            note=key,
+                        row(
+                            volunteers[number],
+                            orgs[org],
+                            key,
+                            name,
+                            dt.date.fromisoformat(day),
+                            int(minutes),
+                            content,
                         )
                     )
                     if len(batch) == 5000:
-                        R.objects.bulk_create(batch)
+                        insert(batch)
                         count += len(batch)
                         batch = []
-                R.objects.bulk_create(batch)
+                insert(batch)
                 count += len(batch)
             elapsed = time.perf_counter() - started
             raise Rollback
@@ -166,67 +164,51 @@ def floor(path: Path) -> tuple[float, int]:
     return elapsed, count
 
 
+def floor(path: Path) -> tuple[float, int]:
+    """Parse + bulk insert of the same rows as pending records (no chain, no checks), rolled back."""
+    from huiguang.ledger.models import ServiceRecord as R
+
+    def row(volunteer_id, organization_id, key, name, day, minutes, content):
+        return R(
+            volunteer_id=volunteer_id,
+            organization_id=organization_id,
+            region_code="330482",
+            service_date=day,
+            minutes=minutes,
+            kind="import",
+            source="import",
+            activity_name=name,
+            content=content,
+            note=key,
+        )
+
+    return _timed_insert(path, row, R.objects.bulk_create)
+
+
 def plain_floor(path: Path) -> float:
     """The stricter floor: parse + insert the same rows as plain rows (core.bulk.insert_rows: COPY on
     PostgreSQL, multi-row VALUES on SQLite; no model instances), rolled back."""
-    from django.db import connection, transaction
+    from django.db import connection
 
     from huiguang.core.bulk import insert_rows
     from huiguang.ledger.models import ServiceRecord as R
-    from huiguang.network.models import Organization
-    from huiguang.volunteers.models import Volunteer
 
-    orgs = dict(Organization.objects.values_list("code", "pk"))
-    volunteers = dict(Volunteer.objects.values_list("volunteer_number", "pk"))
     columns = (
         "volunteer_id",
         "organization_id",
+        "note",
+        "activity_name",
         "service_date",
         "minutes",
-        "activity_name",
         "content",
-        "note",
     )
-    day = connection.ops.adapt_datefield_value
-    started = time.perf_counter()
+    same = {"region_code": "330482", "kind": "import", "source": "import"}
+    adapt_day = connection.ops.adapt_datefield_value
 
-    class Rollback(Exception):
-        pass
+    def row(volunteer_id, organization_id, key, name, day, minutes, content):
+        return (volunteer_id, organization_id, key, name, adapt_day(day), minutes, content)
 
-    try:
-        with transaction.atomic():
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                reader = csv.reader(fh)
-                next(reader)
-                batch: list[tuple] = []
-                for key, number, org, name, date, minutes, content in reader:
-                    batch.append(
-                        (
-                            volunteers[number],
-                            orgs[org],
-                            day(dt.date.fromisoformat(date)),
-                            int(minutes),
-                            name,
-                            content,
-                            key,
-                        )
-                    )
-                    if len(batch) == 5000:
-                        insert_rows(
-                            R,
-                            columns,
-                            batch,
-                            same={"region_code": "330482", "kind": "import", "source": "import"},
-                        )
-                        batch = []
-                insert_rows(
-                    R, columns, batch, same={"region_code": "330482", "kind": "import", "source": "import"}
-                )
-            elapsed = time.perf_counter() - started
-            raise Rollback
-    except Rollback:
-        pass
-    return elapsed
+    return _timed_insert(path, row, lambda batch: insert_rows(R, columns, batch, same=same))[0]
 
 
 def run(scale: float) -> None:

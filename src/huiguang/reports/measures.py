@@ -413,13 +413,13 @@ def measure_values(
 
 def _satisfaction(ctx: Context) -> dict[str, tuple[int, ...]]:
     by = needs_satisfaction.BY_REGION if ctx.regions else needs_satisfaction.BY_ORGANIZATION
+    name = f"satisfaction {by}"
 
     def by_path():
-        name = f"satisfaction {by}"
         return ctx.across_months(name, lambda _w: needs_satisfaction.satisfaction_by_path(ctx.months, by=by))
 
     def load():
-        sums = ctx.subtree_sums(f"satisfaction {by}", by_path, 5)
+        sums = ctx.subtree_sums(name, by_path, 5)
         return {u.id: _sum_under(sums, u.path, 5) for u in ctx.units}
 
     return ctx.cached("satisfaction", load)  # type: ignore[return-value]

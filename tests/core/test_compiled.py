@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from huiguang.core.compiled import CompiledQuery, CompiledUpdate
+from huiguang.core.compiled import CompiledByLength, CompiledQuery, CompiledUpdate
 from huiguang.volunteers.models import Volunteer
 
 from ..factories import VolunteerFactory
@@ -120,3 +120,32 @@ def test_a_compiled_update_changes_the_rows_update_would_and_counts_them(city):
         .values_list("real_name", "consented_at")
     ) == [("新名字", at), ("第二个", at)]
     assert Volunteer.objects.get(pk=people[2].pk).real_name == people[2].real_name
+
+
+def born_on_any(p):
+    return (
+        Volunteer.objects.filter(birth_date__in=p.days, user__date_joined__lt=p.joined_before)
+        .values_list("pk", "birth_date")
+        .order_by("pk")
+    )
+
+
+def test_list_parameters_of_any_length_give_the_querysets_rows(city):
+    born_on = CompiledByLength(born_on_any, days=[dt.date], joined_before=dt.datetime)
+    people = list(Volunteer.objects.order_by("pk"))
+    for i, person in enumerate(people):
+        Volunteer.objects.filter(pk=person.pk).update(birth_date=dt.date(1990, 1, 1) + dt.timedelta(days=i))
+    days = [dt.date(1990, 1, 1) + dt.timedelta(days=i) for i in range(len(people))]
+    later = timezone.now() + dt.timedelta(days=1)
+    for chosen in ([days[0]], [days[1], days[2]], days[:3], days, [dt.date(1800, 1, 1)]):
+        p = SimpleNamespace(days=chosen, joined_before=later)
+        expected = list(born_on_any(p))
+        assert born_on.rows(days=chosen, joined_before=later) == expected
+        assert len(expected) == len([d for d in chosen if d in days])
+    # One compiled query per length, and a long list too (its markers are all distinct).
+    assert sorted(born_on._queries) == sorted({(1,), (2,), (3,), (len(people),)})
+    many = [dt.date(1990, 1, 1) + dt.timedelta(days=i) for i in range(80)]
+    assert born_on.rows(days=many, joined_before=later) == list(
+        born_on_any(SimpleNamespace(days=many, joined_before=later))
+    )
+    assert born_on.rows(days=days, joined_before=timezone.now() - dt.timedelta(days=3650)) == []

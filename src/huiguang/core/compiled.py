@@ -20,8 +20,10 @@ instances, through Django's own row-to-object code, so the answer is what the qu
 Limits, checked when compiling (a query that breaks them fails loudly, never runs wrong SQL): a
 parameter must reach the SQL unchanged (a filter value or an annotation's, not a value that a
 lookup rewrites, such as `__contains`); values are never None (`= NULL` is another query) and
-never lists (IN (…) has one placeholder per item). Compile inside the transaction a locking query
-needs (select_for_update refuses autocommit).
+never lists (IN (…) has one placeholder per item: `CompiledByLength` compiles one query per list
+length). Compile inside the transaction a locking query needs (select_for_update refuses
+autocommit). A builder passes its parameters on as they are: a value it computes from them (the
+min of several dates) would be a marker at compile time and the wrong value at run time.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def _marker(kind: type, i: int) -> Any:
     if kind is str:
         return f"\x1fcompiled-marker-{i}\x1f"
     if kind is dt.datetime:
-        return dt.datetime(1901, 2, 3, 4, 5, i, 7, tzinfo=dt.UTC)
+        return dt.datetime(1901, 2, 3, 4, 5, 0, 7, tzinfo=dt.UTC) + dt.timedelta(seconds=i)
     if kind is dt.date:
         return dt.date(1901, 2, 3) + dt.timedelta(days=i)
     raise TypeError(f"no marker for {kind!r}")
@@ -198,3 +200,50 @@ class CompiledUpdate(CompiledQuery):
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.values(values))
             return cursor.rowcount
+
+
+class CompiledByLength:
+    """A CompiledQuery whose list parameters (declared as `[type]`) may hold any number of values:
+    one query is compiled per tuple of their lengths (a bulletin's two months, an assessment's
+    twelve), the builder reading each list parameter as a list of values (`p.months`).
+
+        FIGURES = CompiledByLength(lambda p: Rating.objects.filter(month__in=p.months, …), months=[dt.date])
+        FIGURES.rows(months=[may, june])
+    """
+
+    def __init__(self, build: Callable[[Any], QuerySet], **params: type | list[type]) -> None:
+        self.build = build
+        self.params = params
+        self.lists = [name for name, kind in params.items() if isinstance(kind, list)]
+        self._queries: dict[tuple[int, ...], CompiledQuery] = {}
+
+    def __repr__(self) -> str:
+        return f"<CompiledByLength {getattr(self.build, '__qualname__', self.build)}>"
+
+    def _query(self, lengths: dict[str, int]) -> CompiledQuery:
+        key = tuple(lengths.values())
+        query = self._queries.get(key)
+        if query is None:
+            flat: dict[str, type] = {}
+            for name, kind in self.params.items():
+                if isinstance(kind, list):
+                    flat.update({f"{name}__{i}": kind[0] for i in range(lengths[name])})
+                else:
+                    flat[name] = kind
+
+            def build(p: Any) -> QuerySet:
+                values = {name: getattr(p, name) for name in self.params if name not in lengths}
+                for name, count in lengths.items():
+                    values[name] = [getattr(p, f"{name}__{i}") for i in range(count)]
+                return self.build(SimpleNamespace(**values))
+
+            query = self._queries[key] = CompiledQuery(build, **flat)
+        return query
+
+    def rows(self, **values: Any) -> list[tuple]:
+        """The rows, as CompiledQuery.rows; each list parameter given as a list."""
+        lengths = {name: len(values[name]) for name in self.lists}
+        flat = {name: value for name, value in values.items() if name not in lengths}
+        for name in lengths:
+            flat.update({f"{name}__{i}": value for i, value in enumerate(values[name])})
+        return self._query(lengths).rows(**flat)

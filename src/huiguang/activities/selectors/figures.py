@@ -7,6 +7,8 @@ import datetime as dt
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
+from huiguang.core.compiled import CompiledByLength
+
 from ..models import Activity, Enrollment, TrainingResult
 
 A = Activity.Status
@@ -16,28 +18,89 @@ PUBLISHED = (A.PUBLISHED, A.FINISHED, A.ARCHIVED)
 Window = tuple[dt.datetime, dt.datetime]
 
 
-def _by_window(qs: QuerySet, windows: list[Window], **sums) -> list[list[dict]]:
-    """`qs`'s activities starting in each [since, until) of `windows`, grouped per (region path,
-    organization path) with `sums`: one GROUP BY for every window (a bulletin's month and the
-    month before), a list of rows per window."""
+def _by_window(qs: QuerySet, columns: tuple[str, ...], p, **sums) -> QuerySet:
+    """`qs`'s activities starting in each [since, until) of the windows (`p.since`, `p.until`:
+    lists; `p.first`, `p.last`: their span), grouped per (region path, organization path, position
+    of the window) with `sums`: one GROUP BY for every window (a bulletin's month and the month
+    before). Rows: the two paths, the window's position, then `columns`."""
     which = Case(
         *(
             When(starts_at__gte=since, starts_at__lt=until, then=Value(i))
-            for i, (since, until) in enumerate(windows)
+            for i, (since, until) in enumerate(zip(p.since, p.until, strict=True))
         ),
         output_field=IntegerField(),
     )
-    rows = (
-        qs.filter(starts_at__gte=min(w[0] for w in windows), starts_at__lt=max(w[1] for w in windows))
+    return (
+        qs.filter(starts_at__gte=p.first, starts_at__lt=p.last)
         .order_by()
         .values("region__path", "organization__path", window=which)
         .annotate(**sums)
+        .values_list("region__path", "organization__path", "window", *columns)
+    )
+
+
+def _compiled(build) -> CompiledByLength:
+    """The figures' query compiled once per connection and number of windows (core.compiled): a
+    bulletin runs it on every generation, and compiling it cost more than running it."""
+    return CompiledByLength(
+        build, since=[dt.datetime], until=[dt.datetime], first=dt.datetime, last=dt.datetime, now=dt.datetime
+    )
+
+
+def _rows_by_window(
+    query: CompiledByLength, columns: tuple[str, ...], windows: list[Window]
+) -> list[list[dict]]:
+    """Run a figures' query for `windows`: a list of rows ({paths and `columns`}) per window."""
+    rows = query.rows(
+        since=[w[0] for w in windows],
+        until=[w[1] for w in windows],
+        first=min(w[0] for w in windows),
+        last=max(w[1] for w in windows),
+        now=timezone.now(),
     )
     out: list[list[dict]] = [[] for _w in windows]
-    for row in rows:
-        if row["window"] is not None:  # between two windows asked for, in neither
-            out[row.pop("window")].append(row)
+    for region_path, organization_path, window, *sums in rows:
+        if window is not None:  # between two windows asked for, in neither
+            out[window].append(
+                {"region__path": region_path, "organization__path": organization_path}
+                | dict(zip(columns, sums, strict=True))
+            )
     return out
+
+
+def _held(p) -> Q:
+    """Held: finished, or published and already over (at `p.now`)."""
+    return Q(status__in=(A.FINISHED, A.ARCHIVED)) | Q(status=A.PUBLISHED, ends_at__lte=p.now)
+
+
+ACTIVITY_COLUMNS = ("published", "held", "served")
+_ACTIVITIES = _compiled(
+    lambda p: _by_window(
+        Activity.objects.filter(status__in=PUBLISHED),
+        ACTIVITY_COLUMNS,
+        p,
+        published=Count("pk"),
+        held=Count("pk", filter=_held(p)),
+        served=Sum("people_served", filter=_held(p), default=0),
+    )
+)
+TRAINING_COLUMNS = ("sessions", "trained", "qualified")
+_ENROLLMENT = "shifts__enrollments__"
+_TRAININGS = _compiled(
+    lambda p: _by_window(
+        Activity.objects.filter(_held(p), course__isnull=False),
+        TRAINING_COLUMNS,
+        p,
+        sessions=Count("pk", distinct=True),
+        trained=Count(f"{_ENROLLMENT}pk", filter=Q(**{f"{_ENROLLMENT}status": Enrollment.Status.ATTENDED})),
+        qualified=Count(
+            f"{_ENROLLMENT}pk",
+            filter=Q(
+                **{f"{_ENROLLMENT}training_result": TrainingResult.PASSED}, course__grants__isnull=False
+            ),
+        ),
+    )
+)
 
 
 def activity_figures(*, since: dt.datetime, until: dt.datetime) -> list[dict]:
@@ -50,14 +113,7 @@ def activity_figures(*, since: dt.datetime, until: dt.datetime) -> list[dict]:
 
 def activity_figures_by_window(windows: list[Window]) -> list[list[dict]]:
     """activity_figures of each window, in one query."""
-    held = Q(status__in=(A.FINISHED, A.ARCHIVED)) | Q(status=A.PUBLISHED, ends_at__lte=timezone.now())
-    return _by_window(
-        Activity.objects.filter(status__in=PUBLISHED),
-        windows,
-        published=Count("pk"),
-        held=Count("pk", filter=held),
-        served=Sum("people_served", filter=held, default=0),
-    )
+    return _rows_by_window(_ACTIVITIES, ACTIVITY_COLUMNS, windows)
 
 
 def training_figures(*, since: dt.datetime, until: dt.datetime) -> list[dict]:
@@ -71,14 +127,4 @@ def training_figures(*, since: dt.datetime, until: dt.datetime) -> list[dict]:
 
 def training_figures_by_window(windows: list[Window]) -> list[list[dict]]:
     """training_figures of each window, in one query."""
-    held = Q(status__in=(A.FINISHED, A.ARCHIVED)) | Q(status=A.PUBLISHED, ends_at__lte=timezone.now())
-    enrollment = "shifts__enrollments__"
-    attended = Q(**{f"{enrollment}status": Enrollment.Status.ATTENDED})
-    passed = Q(**{f"{enrollment}training_result": TrainingResult.PASSED}, course__grants__isnull=False)
-    return _by_window(
-        Activity.objects.filter(held, course__isnull=False),
-        windows,
-        sessions=Count("pk", distinct=True),
-        trained=Count(f"{enrollment}pk", filter=attended),
-        qualified=Count(f"{enrollment}pk", filter=passed),
-    )
+    return _rows_by_window(_TRAININGS, TRAINING_COLUMNS, windows)

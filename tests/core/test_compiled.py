@@ -7,12 +7,14 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Q
+from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from huiguang.core.compiled import CompiledByLength, CompiledQuery, CompiledUpdate
+from huiguang.core.compiled import CompiledByLength, CompiledInsert, CompiledQuery, CompiledUpdate
+from huiguang.core.models import AuditEntry, KeyFingerprint
 from huiguang.volunteers.models import Volunteer
 
 from ..factories import VolunteerFactory
@@ -149,3 +151,47 @@ def test_list_parameters_of_any_length_give_the_querysets_rows(city):
         born_on_any(SimpleNamespace(days=many, joined_before=later))
     )
     assert born_on.rows(days=days, joined_before=timezone.now() - dt.timedelta(days=3650)) == []
+
+
+def test_a_compiled_insert_writes_the_row_create_would(city):
+    insert = CompiledInsert(AuditEntry)
+    actor = city.users["city_admin"]
+    before = timezone.now()
+    made = [
+        insert.create(action="test.one", actor=actor, object_id="7", detail={"名": "张三", "n": [1, 2]}),
+        insert.create(action="test.two", ip="10.0.0.1"),
+    ]
+    assert [m.pk for m in made] == list(
+        AuditEntry.objects.filter(action__startswith="test.").order_by("pk").values_list("pk", flat=True)
+    )
+    one, two = (AuditEntry.objects.get(pk=m.pk) for m in made)
+    # auto_now_add, defaults, the JSON and the foreign key, as objects.create would have written them
+    assert before <= one.at <= timezone.now() and one.at == made[0].at
+    assert (one.actor, one.object_id, one.detail, one.outcome) == (
+        actor,
+        "7",
+        {"名": "张三", "n": [1, 2]},
+        "ok",
+    )
+    assert (two.actor, two.ip, two.detail, two.object_type) == (None, "10.0.0.1", {}, "")
+    assert not made[0]._state.adding
+
+
+def test_a_compiled_insert_raises_integrity_error_and_refuses_watched_models(city):
+    insert = CompiledInsert(KeyFingerprint)
+    insert.create(purpose="test-purpose", fingerprint="ab")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert.create(purpose="test-purpose", fingerprint="cd")
+    assert list(
+        KeyFingerprint.objects.filter(purpose="test-purpose").values_list("fingerprint", flat=True)
+    ) == ["ab"]
+
+    def receiver(**kwargs):
+        pass
+
+    post_save.connect(receiver, sender=Volunteer)
+    try:
+        with pytest.raises(ValueError, match="signals"):
+            CompiledInsert(Volunteer).create(real_name="某")
+    finally:
+        post_save.disconnect(receiver, sender=Volunteer)

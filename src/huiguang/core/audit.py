@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .compiled import CompiledInsert
 from .models import AuditEntry
+
+# Every service writes here, check-ins and sign-ups on every request: the INSERT is built once.
+_INSERT = CompiledInsert(AuditEntry)
 
 
 def client_ip(request) -> str | None:
@@ -25,7 +29,7 @@ def audit_log(
 ) -> AuditEntry:
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEntry.objects.create(
+    return _INSERT.create(
         actor=actor,
         actor_label=actor_label or (str(getattr(actor, "phone", "")) if actor else ""),
         action=action,

@@ -35,9 +35,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import NOT_PROVIDED, Model, QuerySet, signals
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.models.sql.compiler import SQLUpdateCompiler
 
 # Markers: values no real query sends (ids far below zero, a year before any record).
@@ -247,3 +247,58 @@ class CompiledByLength:
         for name in lengths:
             flat.update({f"{name}__{i}": value for i, value in enumerate(values[name])})
         return self._query(lengths).rows(**flat)
+
+
+class CompiledInsert:
+    """`model.objects.create(**values)` for a hot path: the INSERT of the model's concrete fields
+    built once per connection, each value prepared by its field as save() prepares it (pre_save:
+    defaults, auto_now_add; get_db_prep_save), the new primary key set on the instance. Model.save
+    is not called and no signal is sent: only for models whose save() adds nothing and whose
+    saves no receiver watches (checked here: no post_save/pre_save receiver at compile time)."""
+
+    using = "default"
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        meta = model._meta
+        self.fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+        if any(f.db_default is not NOT_PROVIDED for f in self.fields):
+            raise ValueError(f"{model.__name__}: a field with a database default is not compiled")
+        self._sql: weakref.WeakKeyDictionary[Any, tuple[str, bool]] = weakref.WeakKeyDictionary()
+
+    def __repr__(self) -> str:
+        return f"<CompiledInsert {self.model.__name__}>"
+
+    def _for(self, connection, obj: Model) -> tuple[str, bool]:
+        """(the INSERT, whether it returns the new key: else the cursor's last row id tells it)."""
+        compiled = self._sql.get(connection)
+        if compiled is None:
+            if signals.pre_save.has_listeners(self.model) or signals.post_save.has_listeners(self.model):
+                raise ValueError(f"{self!r}: save() signals have receivers")
+            query = InsertQuery(self.model)
+            query.insert_values(self.fields, [obj])
+            compiler = query.get_compiler(connection=connection)
+            returns = connection.features.can_return_columns_from_insert
+            if returns:
+                compiler.returning_fields = [self.model._meta.pk]
+            ((sql, params),) = compiler.as_sql()
+            if len(params) != len(self.fields):
+                raise ValueError(f"{self!r}: one parameter per field expected")
+            compiled = self._sql[connection] = (sql, returns)
+        return compiled
+
+    def create(self, **values: Any) -> Any:
+        obj = self.model(**values)
+        connection = connections[self.using]
+        sql, returns = self._for(connection, obj)
+        params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            meta = self.model._meta
+            obj.pk = (
+                cursor.fetchone()[0]
+                if returns
+                else connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+            )
+        obj._state.adding, obj._state.db = False, connection.alias
+        return obj

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from huiguang.activities.models import Category, Enrollment, Shift
 from huiguang.core.audit import audit_log
-from huiguang.core.compiled import CompiledQuery
+from huiguang.core.compiled import CompiledInsert, CompiledQuery
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.models import Organization, Region, Site
 from huiguang.volunteers.models import Volunteer
@@ -45,6 +45,7 @@ from ..selectors import CHECKIN_STATUSES, OPENS_BEFORE
 from ..signals import NOTHING_TO_COUNT, checked_out
 
 IN, OUT = CheckIn.Kind.IN, CheckIn.Kind.OUT
+_INSERT = CompiledInsert(CheckIn)  # the check-in's row: its INSERT built once (core.compiled)
 M = CheckIn.Method
 KEY_MAX = 80
 
@@ -350,7 +351,7 @@ def checkin_write(
                 )
             elif at < opened[1]:
                 raise FieldErrors({"at": [_("A check-out cannot be earlier than its check-in.")]})
-            checkin = CheckIn.objects.create(
+            checkin = _INSERT.create(
                 enrollment=enrollment,
                 kind=kind,
                 method=method,

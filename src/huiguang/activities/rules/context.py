@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.utils import timezone
 
 from huiguang.network.models import Membership, Organization
@@ -179,18 +179,36 @@ def _requires(shift: Shift, flag: str) -> bool:
 
 def load_requirements(shift: Shift) -> None:
     """Fill what SHIFT_RULE_PREFETCH would on a shift read with REQUIREMENT_FLAGS: a query only for
-    the kinds of requirement it has (none for most shifts)."""
+    the kinds of requirement it has (none for most shifts). A kind it does not have is known empty
+    and set as such, as a prefetch would set it (a prefetch of an empty queryset cost more Python
+    than the rest of the rules together: issue 14)."""
     skills, activity_kinds, shift_kinds = (_requires(shift, name) for name in REQUIREMENT_FLAGS)
-    kinds = QualificationType.objects
-    querysets = (
-        Skill.objects.all() if skills else Skill.objects.none(),
-        kinds.all() if activity_kinds else kinds.none(),
-        kinds.all() if shift_kinds else kinds.none(),
-    )
-    prefetch_related_objects(
-        [shift],
-        *(Prefetch(lookup, queryset=qs) for lookup, qs in zip(SHIFT_RULE_PREFETCH, querysets, strict=True)),
-    )
+    activity: Activity = shift.activity
+    owners = (activity, activity, shift)
+    lookups = []
+    for lookup, owner, model, needed in zip(
+        SHIFT_RULE_PREFETCH,
+        owners,
+        (Skill, QualificationType, QualificationType),
+        (skills, activity_kinds, shift_kinds),
+        strict=True,
+    ):
+        if needed:
+            lookups.append(lookup)
+        else:
+            _known_empty(owner, lookup.rsplit("__", 1)[-1], model)
+    if lookups:
+        prefetch_related_objects([shift], *lookups)
+
+
+def _known_empty(owner: models.Model, relation: str, model: type[models.Model]) -> None:
+    """`owner.<relation>.all()` answers no rows without a query, as after a prefetch that found none
+    (Django's own prefetch sets the cache the same way)."""
+    empty = model._default_manager.none()
+    empty._result_cache = []
+    empty._prefetch_done = True  # type: ignore[attr-defined]
+    cache = owner.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[relation] = empty
 
 
 def signup_context_for_shift(volunteer: Volunteer, shift: Shift, *, now: dt.datetime) -> SignupContext:

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.utils import timezone
 
+from huiguang.core.compiled import CompiledQuery
 from huiguang.network.models import Membership, Organization
 from huiguang.training.models import QualificationType
 from huiguang.training.selectors import qualifications_by_volunteer
@@ -211,24 +212,21 @@ def _known_empty(owner: models.Model, relation: str, model: type[models.Model]) 
     cache[relation] = empty
 
 
-def signup_context_for_shift(volunteer: Volunteer, shift: Shift, *, now: dt.datetime) -> SignupContext:
-    """What enrollment_check needs to decide `volunteer` on this one `shift` (read with
-    REQUIREMENT_FLAGS): one query — the volunteer's active sign-ups that overlap the shift (or are
-    on it) and their recent no-shows — plus one per kind of requirement the activity has
-    (members only: two; skills; qualifications)."""
-    activity: Activity = shift.activity
-    since = _no_show_since(now)
-    rows = (
-        Enrollment.objects.filter(volunteer_id=volunteer.pk)
+# The volunteer's active sign-ups on shifts that end after `ends_after` (the later of now and the
+# shift's start) and start before `ends_before` (its end) — only a shift that intersects this one
+# can overlap it (rule 11, whose grace is checked by the rule) or be this one (rule 5);
+# signup_contexts keeps every shift not ended — and the no-shows on shifts since `since`. Compiled
+# once per connection (core.compiled): a sign-up's hot path (issue 14).
+_HELD_AND_NO_SHOWS = CompiledQuery(
+    lambda p: (
+        Enrollment.objects.filter(volunteer_id=p.volunteer)
         .filter(
-            # Only a shift that intersects this one can overlap it (rule 11, whose grace is checked
-            # by the rule) or be this one (rule 5); signup_contexts keeps every shift not ended.
             Q(
                 status__in=Enrollment.ACTIVE,
-                shift__starts_at__lt=shift.ends_at,
-                shift__ends_at__gt=max(now, shift.starts_at),
+                shift__starts_at__lt=p.ends_before,
+                shift__ends_at__gt=p.ends_after,
             )
-            | Q(status=Enrollment.Status.NO_SHOW, shift__starts_at__gte=since)
+            | Q(status=Enrollment.Status.NO_SHOW, shift__starts_at__gte=p.since)
         )
         .order_by()
         .values_list(
@@ -239,6 +237,25 @@ def signup_context_for_shift(volunteer: Volunteer, shift: Shift, *, now: dt.date
             "shift__activity__title",
             "shift__name",
         )
+    ),
+    volunteer=int,
+    ends_before=dt.datetime,
+    ends_after=dt.datetime,
+    since=dt.datetime,
+)
+
+
+def signup_context_for_shift(volunteer: Volunteer, shift: Shift, *, now: dt.datetime) -> SignupContext:
+    """What enrollment_check needs to decide `volunteer` on this one `shift` (read with
+    REQUIREMENT_FLAGS): one query — the volunteer's active sign-ups that overlap the shift (or are
+    on it) and their recent no-shows — plus one per kind of requirement the activity has
+    (members only: two; skills; qualifications)."""
+    activity: Activity = shift.activity
+    rows = _HELD_AND_NO_SHOWS.rows(
+        volunteer=volunteer.pk,
+        ends_before=shift.ends_at,
+        ends_after=max(now, shift.starts_at),
+        since=_no_show_since(now),
     )
     active, no_shows = [], 0
     for status, shift_id, starts_at, ends_at, title, name in rows:

@@ -27,12 +27,14 @@ import hashlib
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiguang.core.audit import audit_log
+from huiguang.core.compiled import CompiledQuery, CompiledUpdate
 from huiguang.core.errors import Refused
-from huiguang.core.selectors import get_or_404
+from huiguang.core.selectors import MAX_PK
 from huiguang.volunteers.models import Volunteer
 
 from ..models import Activity, Enrollment, Shift
@@ -100,24 +102,49 @@ def _lock_shift(shift_id: int) -> Shift:
     )
 
 
+# A sign-up's fixed-shape statements, compiled once per connection (core.compiled, issue 14: their
+# compilation cost more than the database's work). Compiled inside the transaction, as a locking
+# read must be.
+_OWN_VOLUNTEER = CompiledQuery(
+    lambda p: (
+        Volunteer.objects.select_for_update(of=("self",), no_key=True).filter(user_id=p.user).order_by()[:1]
+    ),
+    user=int,
+)
+_SHIFT_FOR_SIGNUP = CompiledQuery(
+    lambda p: (
+        Shift.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("activity")
+        .filter(pk=p.shift, activity__status__in=SIGNUP_VISIBLE)
+        .annotate(**REQUIREMENT_FLAGS)
+        .order_by()[:1]
+    ),
+    shift=int,
+)
+_TAKE_PLACE = CompiledUpdate(
+    lambda p: Shift.objects.filter(pk=p.shift, taken__lt=F("capacity")),
+    lambda p: {"taken": F("taken") + 1},
+    shift=int,
+)
+_TAKE_WAITLIST_PLACE = CompiledUpdate(
+    lambda p: Shift.objects.filter(pk=p.shift, waitlisted__lt=F("waitlist_size")),
+    lambda p: {"waitlisted": F("waitlisted") + 1},
+    shift=int,
+)
+
+
 def _lock_own_volunteer(user) -> Volunteer | None:
     """The user's volunteer profile, read under its lock (as _lock_volunteers), or None."""
-    try:
-        return Volunteer.objects.select_for_update(of=("self",), no_key=True).get(user_id=user.pk)
-    except Volunteer.DoesNotExist:
-        return None
+    return _OWN_VOLUNTEER.first(user=user.pk)
 
 
 def _lock_shift_for_signup(shift_id: int) -> Shift:
     """_lock_shift for a sign-up, in one query for most shifts: the REQUIREMENT_FLAGS say which
     requirements to read at all; 404 for a shift of an activity that was never public."""
-    locked = get_or_404(
-        Shift.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("activity")
-        .filter(activity__status__in=SIGNUP_VISIBLE)
-        .annotate(**REQUIREMENT_FLAGS),
-        shift_id,
-    )
+    # A number no primary key reaches is no shift, as get_or_404 answers (and no SQL error).
+    locked = _SHIFT_FOR_SIGNUP.first(shift=shift_id) if 0 < shift_id <= MAX_PK else None
+    if locked is None:
+        raise Http404
     load_requirements(locked)
     return locked
 
@@ -127,14 +154,12 @@ def _claim(shift: Shift, outcome: str) -> str:
     enrollment gets. A confirmed place that is gone falls back to the waitlist; no waitlist place
     left → FULL. `applied` takes nothing (the decision will)."""
     if outcome == S.CONFIRMED:
-        if Shift.objects.filter(pk=shift.pk, taken__lt=F("capacity")).update(taken=F("taken") + 1):
+        if _TAKE_PLACE.run(shift=shift.pk):
             shift.taken += 1
             return S.CONFIRMED
         outcome = S.WAITLISTED
     if outcome == S.WAITLISTED:
-        if Shift.objects.filter(pk=shift.pk, waitlisted__lt=F("waitlist_size")).update(
-            waitlisted=F("waitlisted") + 1
-        ):
+        if _TAKE_WAITLIST_PLACE.run(shift=shift.pk):
             shift.waitlisted += 1
             return S.WAITLISTED
         raise EnrollmentRefused(Reason.FULL)

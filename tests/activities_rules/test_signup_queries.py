@@ -128,6 +128,46 @@ def test_the_one_shift_context_decides_as_the_full_context(city, volunteer):
     assert one == enrollment_check(volunteer, locked, context=signup_context(volunteer, now=now), now=now)
 
 
+def test_the_one_shift_context_keeps_only_what_the_rules_count_at_the_edges(city, volunteer, settings):
+    """The one-shift context reads a superset (every sign-up and no-show on a shift that ended in
+    the no-show window) and keeps what the rules count: a no-show whose shift started before the
+    window does not count, even if the shift ended inside it; a sign-up on a shift that has ended
+    or does not meet this one is not held against it."""
+    now = timezone.now().replace(microsecond=0)
+    since = now - dt.timedelta(days=settings.HUIGUANG_NO_SHOW_WINDOW_DAYS)
+    activity = make_shift(organization=city.org_a).activity
+    for starts_at, ends_at, status in [
+        (since - dt.timedelta(hours=1), since + dt.timedelta(hours=1), Enrollment.Status.NO_SHOW),
+        (since + dt.timedelta(hours=1), since + dt.timedelta(hours=3), Enrollment.Status.NO_SHOW),
+        (now - dt.timedelta(days=2), now - dt.timedelta(days=1), Enrollment.Status.NO_SHOW),
+        (now - dt.timedelta(days=1), now - dt.timedelta(hours=20), Enrollment.Status.CONFIRMED),
+        (now + dt.timedelta(days=30), now + dt.timedelta(days=30, hours=2), Enrollment.Status.CONFIRMED),
+    ]:
+        enrol(make_shift(activity, starts_at=starts_at, ends_at=ends_at), volunteer, status=status)
+    target = _as_locked(make_shift(activity, starts_at=now + dt.timedelta(days=3)))
+    one = signup_context_for_shift(volunteer, target, now=now)
+    full = signup_context(volunteer, now=now)
+    assert one.no_shows == full.no_shows == 2
+    assert one.active == () and len(full.active) == 1
+    assert enrollment_check(volunteer, target, context=one, now=now) == enrollment_check(
+        volunteer, target, context=full, now=now
+    )
+    assert enrollment_check(volunteer, target, context=one, now=now).ok
+    # The third no-show in the window blocks, in both contexts alike.
+    enrol(
+        make_shift(activity, starts_at=now - dt.timedelta(days=5)),
+        volunteer,
+        status=Enrollment.Status.NO_SHOW,
+    )
+    one = signup_context_for_shift(volunteer, target, now=now)
+    assert one.no_shows == 3
+    decision = enrollment_check(volunteer, target, context=one, now=now)
+    assert decision.reason == "BLOCKED_NO_SHOWS"
+    assert decision == enrollment_check(
+        volunteer, target, context=signup_context(volunteer, now=now), now=now
+    )
+
+
 def test_a_tokens_last_use_is_written_at_most_once_a_minute(city, volunteer):
     client = bearer(volunteer.user)
     token = ApiToken.objects.get(user=volunteer.user)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler, SQLUpdateCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +22,12 @@ from huiguang.activities.rules.context import (
     signup_context_for_shift,
 )
 from huiguang.activities.rules.decide import enrollment_check
+from huiguang.activities.services.enrollments import enrollment_create
 from huiguang.training.models import Qualification, QualificationType
 from huiguang.volunteers.models import Skill
 
 from ..conftest import login_client
-from ..factories import bearer, enrol
+from ..factories import bearer, enrol, member
 from .conftest import make_shift
 
 
@@ -51,6 +53,27 @@ def test_a_web_sign_up_sends_8_statements(city, volunteer, shift):
     assert Enrollment.objects.get(shift=shift, volunteer=volunteer).status == "confirmed"
     statements = _statements(queries.captured_queries)
     assert len(statements) == 8, "\n".join(statements)
+
+
+def test_a_sign_up_compiles_no_statement_after_the_first(city, volunteer, shift, monkeypatch):
+    """The locking reads, the rules' read, the guarded UPDATE and the two INSERTs (the enrollment,
+    the audit row) are compiled once per connection (core.compiled): the next sign-up compiles
+    none."""
+    compiled: list[str] = []
+    for kind in (SQLCompiler, SQLUpdateCompiler, SQLInsertCompiler):
+
+        def as_sql(self, *args, _as_sql=kind.as_sql, **kwargs):
+            compiled.append(type(self).__name__)
+            return _as_sql(self, *args, **kwargs)
+
+        monkeypatch.setattr(kind, "as_sql", as_sql)
+    # The first sign-up on this connection (here, or in an earlier test) compiles them.
+    assert enrollment_create(shift=shift.pk, actor=volunteer.user).status == "confirmed"
+    other = member(city.org_a)
+    compiled.clear()
+    assert enrollment_create(shift=shift.pk, actor=other.user).status == "confirmed"
+    assert compiled == []
+    assert Shift.objects.get(pk=shift.pk).taken == 2
 
 
 def test_a_shift_that_requires_a_qualification_costs_two_statements_more(city, volunteer, shift):

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiguang.core.audit import audit_log
-from huiguang.core.compiled import CompiledQuery, CompiledUpdate
+from huiguang.core.compiled import CompiledInsert, CompiledQuery, CompiledUpdate
 from huiguang.core.errors import Refused
 from huiguang.core.selectors import MAX_PK
 from huiguang.volunteers.models import Volunteer
@@ -131,6 +131,7 @@ _TAKE_WAITLIST_PLACE = CompiledUpdate(
     lambda p: {"waitlisted": F("waitlisted") + 1},
     shift=int,
 )
+_INSERT_ENROLLMENT = CompiledInsert(Enrollment)
 
 
 def _lock_own_volunteer(user) -> Volunteer | None:
@@ -286,7 +287,7 @@ def enrollment_create(
             waits_for_guardian = decision.reason == Reason.GUARDIAN_APPROVAL
             # Waiting for the guardian claims nothing: the place is taken when the guardian approves.
             status = S.APPLIED if waits_for_guardian else _claim(locked, decision.outcome)
-            enrollment = Enrollment.objects.create(
+            enrollment = _INSERT_ENROLLMENT.create(
                 shift=locked,
                 volunteer=volunteer,
                 status=status,

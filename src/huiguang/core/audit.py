@@ -8,7 +8,7 @@ from .compiled import CompiledInsert
 from .models import AuditEntry
 
 # Every service writes here, check-ins and sign-ups on every request: the INSERT is built once.
-_INSERT = CompiledInsert(AuditEntry)
+_INSERT = CompiledInsert(AuditEntry, save_only_guards=True)  # its save() refuses changes only
 
 
 def client_ip(request) -> str | None:

@@ -258,7 +258,12 @@ class CompiledInsert:
 
     using = "default"
 
-    def __init__(self, model: type[Model]) -> None:
+    def __init__(self, model: type[Model], *, save_only_guards: bool = False) -> None:
+        """`save_only_guards`: the model's own save() adds nothing to an insert (it only refuses
+        changes to a saved row, as an append-only model's does); a model that overrides save()
+        otherwise is refused, since its save() would be skipped."""
+        if model.save is not Model.save and not save_only_guards:
+            raise ValueError(f"{model.__name__} has its own save(), which an insert here would skip")
         self.model = model
         meta = model._meta
         self.fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]

@@ -285,3 +285,10 @@ def test_invisible_and_direction_characters_are_row_errors_shown_as_replacement(
     ]
     assert "U+202E" in exc.value.errors[0].message and "U+200B" in exc.value.errors[1].message
     assert counts() == before
+
+
+def test_imported_users_have_distinct_unusable_passwords(city):
+    run(city, xlsx_bytes(rows(5)))
+    users = User.objects.filter(phone__startswith="137")
+    assert users.count() == 5 and not any(user.has_usable_password() for user in users)
+    assert len({user.password for user in users}) == 5

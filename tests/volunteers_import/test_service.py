@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pytest
 from django.utils import timezone
@@ -292,3 +293,17 @@ def test_imported_users_have_distinct_unusable_passwords(city):
     users = User.objects.filter(phone__startswith="137")
     assert users.count() == 5 and not any(user.has_usable_password() for user in users)
     assert len({user.password for user in users}) == 5
+
+
+def test_an_import_leaves_the_cycle_collector_as_it_found_it(city):
+    run(city, xlsx_bytes(rows(2)))
+    assert gc.isenabled()
+    with pytest.raises(importing.ImportRowsInvalid):
+        run(city, xlsx_bytes([row(5, 手机号="1234567")]))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert run(city, xlsx_bytes(rows(1, start=6))).created == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

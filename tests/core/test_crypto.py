@@ -1,3 +1,6 @@
+import hashlib
+import hmac
+
 import pytest
 
 from huiguang.core import crypto
@@ -16,6 +19,19 @@ def test_two_encryptions_differ_but_blind_index_is_stable():
     assert a != b
     assert crypto.blind_index("x", context="t") == crypto.blind_index("x", context="t")
     assert crypto.blind_index("x", context="t") != crypto.blind_index("x", context="other")
+
+
+def test_blind_index_is_the_hmac_of_context_and_value():
+    expected = hmac.new(crypto.blind_index_key(), b"t\x00330482199503080123", hashlib.sha256).hexdigest()
+    assert crypto.blind_index("330482199503080123", context="t") == expected
+
+
+def test_encrypt_many_gives_each_value_its_own_nonce():
+    numbers = [f"33048219950308{i:04d}" for i in range(50)]
+    tokens = crypto.encrypt_many(numbers, context="t")
+    assert [crypto.decrypt(token, context="t") for token in tokens] == numbers
+    assert len({crypto._unb64(token.split(":")[2])[:12] for token in tokens}) == 50
+    assert crypto.encrypt_many([], context="t") == []
 
 
 def test_wrong_context_or_tampering_fails_loudly():

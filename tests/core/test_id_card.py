@@ -63,3 +63,11 @@ def test_generated_numbers_round_trip(birth, seq):
 def test_exactly_one_check_character_is_valid(body):
     valid = [c for c in "0123456789X" if check_char(body) == c]
     assert len(valid) == 1
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_check_character_is_the_mod_11_2_of_the_weighted_digits(body):
+    weights = [2 ** (17 - i) % 11 for i in range(17)]  # ISO 7064 MOD 11-2: 7, 9, 10, 5, ...
+    total = sum(int(digit) * weight for digit, weight in zip(body, weights, strict=True))
+    assert check_char(body) == "10X98765432"[total % 11]
+    assert check_char(SAMPLE[:17]) == SAMPLE[17]

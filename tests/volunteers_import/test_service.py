@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pytest
 from django.utils import timezone
@@ -258,3 +259,51 @@ def test_column_named_twice_refuses_the_file(city):
     with pytest.raises(importing.ImportRefused) as exc:
         run(city, csv_bytes(rows(1), headers=HEADERS[:-1] + ["姓名"]), name="a.csv")
     assert exc.value.reason == "DUPLICATE_COLUMN"
+
+
+def test_cells_beyond_ascii_and_common_ideographs_are_stored_nfc(city):
+    data = rows(2)
+    data[0][0] = "阿依古丽·买买提"  # the middle dot of a transcribed name
+    data[1][0] = "Jose\u0301"  # a decomposed é
+    data[1][7] = "ＡＩ工程师"  # full-width letters stay as typed
+    result = run(city, xlsx_bytes(data))
+    assert result.created == 2
+    assert Volunteer.objects.filter(real_name="阿依古丽·买买提").exists()
+    second = Volunteer.objects.get(user__phone=data[1][2])
+    assert (second.real_name, second.occupation) == ("Jos\u00e9", "ＡＩ工程师")
+
+
+def test_invisible_and_direction_characters_are_row_errors_shown_as_replacement(city):
+    data = rows(4)
+    data[1][0] = "王\u202e芳"  # row 3: a right-to-left override in the name
+    data[2][6] = "平湖\u200b中学"  # row 4: a zero-width space in the school
+    before = counts()
+    with pytest.raises(importing.ImportRowsInvalid) as exc:
+        run(city, xlsx_bytes(data))
+    assert [(e.row, e.column, e.value) for e in exc.value.errors] == [
+        (3, "姓名", "王\ufffd芳"),
+        (4, "学校", "平湖\ufffd中学"),
+    ]
+    assert "U+202E" in exc.value.errors[0].message and "U+200B" in exc.value.errors[1].message
+    assert counts() == before
+
+
+def test_imported_users_have_distinct_unusable_passwords(city):
+    run(city, xlsx_bytes(rows(5)))
+    users = User.objects.filter(phone__startswith="137")
+    assert users.count() == 5 and not any(user.has_usable_password() for user in users)
+    assert len({user.password for user in users}) == 5
+
+
+def test_an_import_leaves_the_cycle_collector_as_it_found_it(city):
+    run(city, xlsx_bytes(rows(2)))
+    assert gc.isenabled()
+    with pytest.raises(importing.ImportRowsInvalid):
+        run(city, xlsx_bytes([row(5, 手机号="1234567")]))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert run(city, xlsx_bytes(rows(1, start=6))).created == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

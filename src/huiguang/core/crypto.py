@@ -136,12 +136,14 @@ def encrypt(plaintext: str, *, context: str) -> str:
 
 
 def encrypt_many(plaintexts: list[str], *, context: str) -> list[str]:
-    """`encrypt` for many values at once (an import): one cipher object for all of them."""
+    """`encrypt` for many values at once (an import): one cipher object for all of them, and their
+    random nonces drawn from the system in one read."""
     key_id, key = data_keys()[0]
     aead, aad, head = AESGCM(key), context.encode(), f"{PREFIX}:{key_id}:"
+    nonces = secrets.token_bytes(12 * len(plaintexts))
     out = []
-    for plaintext in plaintexts:
-        nonce = secrets.token_bytes(12)
+    for start, plaintext in zip(range(0, len(nonces), 12), plaintexts, strict=True):
+        nonce = nonces[start : start + 12]
         out.append(head + _b64(nonce + aead.encrypt(nonce, plaintext.encode(), aad)))
     return out
 

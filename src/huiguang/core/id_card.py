@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,8 +49,16 @@ def division_name(code: str) -> str | None:
     return entries[-1][0] if entries else None
 
 
+# The weighted sum of the digits, computed on their ASCII codes (an import checks every row): each
+# code is the digit + 48, so the sum of codes × weights exceeds the digits' by 48 × the weights' sum.
+ASCII_ZERO_WEIGHT = ord("0") * sum(WEIGHTS)
+
+
 def check_char(body17: str) -> str:
-    return CHECK_CHARS[sum(int(c) * w for c, w in zip(body17, WEIGHTS, strict=True)) % 11]
+    """The check character of 17 ASCII digits."""
+    if len(body17) != len(WEIGHTS):
+        raise ValueError(f"17 digits expected, not {len(body17)}")
+    return CHECK_CHARS[(sum(map(operator.mul, body17.encode("ascii"), WEIGHTS)) - ASCII_ZERO_WEIGHT) % 11]
 
 
 def normalize(raw: str) -> str:

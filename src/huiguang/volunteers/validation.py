@@ -28,7 +28,7 @@ def clean_real_name(raw: str) -> str:
     name = " ".join((raw or "").split())
     if not name:
         raise ValidationError(_("Enter your real name as on your ID card."), code="required")
-    if len(name) > MAX_NAME or any(ch.isdigit() for ch in name) or name[0] in "=+-@":
+    if len(name) > MAX_NAME or any(map(str.isdigit, name)) or name[0] in "=+-@":
         raise ValidationError(_("Enter a real name of at most 32 characters, without digits."), code="name")
     return name
 

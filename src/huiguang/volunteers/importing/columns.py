@@ -107,6 +107,8 @@ def map_headers(cells: list) -> tuple[dict[str, int], dict[str, str]]:
 
 
 def cell_text(value) -> str:
+    if type(value) is str:  # most cells: the other types' tests are not needed
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -170,10 +170,10 @@ def _column_number(letters: bytes) -> int:
 
 def _check_cell_references(sheet_xml: bytes, limit_row: int) -> None:
     """A cell at XFD1048576 makes the reader allocate the whole grid: refuse such sheets first."""
-    max_row = max_col = 0
-    for col, row in CELL_REF.findall(sheet_xml):
-        max_row = max(max_row, int(row))
-        max_col = max(max_col, _column_number(col))
+    refs = CELL_REF.findall(sheet_xml)
+    # Distinct values first: a sheet repeats each column on every row and each row on every column.
+    max_row = max(map(int, {row for _col, row in refs}), default=0)
+    max_col = max(map(_column_number, {col for col, _row in refs}), default=0)
     if max_row > limit_row:
         raise _too_many_rows()
     if max_col > MAX_COLUMNS:

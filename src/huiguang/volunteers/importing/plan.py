@@ -96,12 +96,13 @@ def _shown_value(key: str, text: str) -> str:
 def _clean_row(
     number: int,
     values: dict[str, object],
+    texts: dict[str, str],
     headers: dict[str, str],
     regions: dict[str, Region],
     today: dt.date,
 ) -> tuple[CleanRow | None, list[RowError]]:
-    """One row through the rules of validation.py (one piece of code per rule)."""
-    texts = {key: cell_text(value) for key, value in values.items()}
+    """One row through the rules of validation.py (one piece of code per rule). `texts`: the
+    row's cells as text (`cell_text`), `values`: as the file held them."""
     errors: list[RowError] = []
     bad_text: set[str] = set()
 
@@ -115,15 +116,20 @@ def _clean_row(
             )
         )
 
-    # The text hygiene of every form (core/text.py): NFC, no invisible or control characters.
-    for key, text in texts.items():
-        if PLAIN.fullmatch(text):
-            continue  # printable ASCII and common CJK ideographs only: NFC already, nothing to refuse
-        try:
-            texts[key] = clean_text(text)
-        except ValidationError as exc:
-            fail(key, exc.messages[0])
-            bad_text.add(key)
+    # The text hygiene of every form (core/text.py): NFC, no invisible or control characters. A row
+    # of printable ASCII and common CJK ideographs only (most rows: one match of all its cells
+    # joined) is NFC already, with nothing to refuse; otherwise each cell that is not goes through
+    # clean_text.
+    if not PLAIN.fullmatch("".join(texts.values())):
+        texts = dict(texts)  # the caller's texts stay as read: the duplicate checks use them
+        for key, text in texts.items():
+            if PLAIN.fullmatch(text):
+                continue
+            try:
+                texts[key] = clean_text(text)
+            except ValidationError as exc:
+                fail(key, exc.messages[0])
+                bad_text.add(key)
 
     def rule(key: str, fn, *args):
         if key in bad_text:
@@ -181,16 +187,18 @@ def _clean_row(
 def clean_rows(parsed: ParsedFile, *, today: dt.date | None = None) -> tuple[list[CleanRow], list[RowError]]:
     """Every rule on every row, plus duplicates inside the file. Reads regions; writes nothing."""
     today = today or timezone.localdate()
-    regions = region_by_code({cell_text(values.get("region_code")) for _n, values in parsed.rows} - {""})
+    # Each cell becomes text once: the rules and the duplicate checks below read the same texts.
+    texts = [{key: cell_text(value) for key, value in values.items()} for _n, values in parsed.rows]
+    regions = region_by_code({row_texts.get("region_code", "") for row_texts in texts} - {""})
     clean: list[CleanRow] = []
     errors: list[RowError] = []
     first_id: dict[str, int] = {}
     first_phone: dict[str, int] = {}
-    for number, values in parsed.rows:
-        row, row_errors = _clean_row(number, values, parsed.headers, regions, today)
+    for (number, values), row_texts in zip(parsed.rows, texts, strict=True):
+        row, row_errors = _clean_row(number, values, row_texts, parsed.headers, regions, today)
         # Duplicates inside the file, valid or not: the later row is bad and points at the first.
-        id_key = normalize_id(cell_text(values.get("id_number")))
-        phone_key = normalize_phone(cell_text(values.get("phone")))
+        id_key = normalize_id(row_texts.get("id_number", ""))
+        phone_key = normalize_phone(row_texts.get("phone", ""))
         if id_key and first_id.setdefault(id_key, number) != number:
             row_errors.append(
                 RowError(

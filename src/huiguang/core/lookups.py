@@ -21,5 +21,10 @@ class AnyIn(In):
             return super().as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        values = [field.get_db_prep_value(value, connection) for value in self.rhs if value is not None]
+        # Prepared once already (In.get_prep_lookup), as `__in` passes them: prepared=True, not twice.
+        values = [
+            field.get_db_prep_value(value, connection, prepared=True)
+            for value in self.rhs
+            if value is not None
+        ]
         return f"{lhs} = ANY(%s)", (*lhs_params, values)

@@ -84,18 +84,10 @@ def bulk_add(
     row take their defaults. `unique`: the name of the model's UniqueConstraint (partial ones too)
     or unique field that the rows' keys are unique by. Returns the `returning` columns of every row
     written, after the addition."""
-    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
-    assert set(adds) | set(returning) <= set(columns) <= set(fields), "unknown column"
-    rest, constants = _defaults(fields, columns)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join([*(quote(fields[c].column) for c in columns), *(quote(f.column) for f in rest)])
-    adding = ", ".join(
-        f"{column} = {table}.{column} + EXCLUDED.{column}"
-        for column in (quote(fields[a].column) for a in adds)
-    )
-    tail = f" ON CONFLICT {conflict_target(model, unique)} DO UPDATE SET {adding}"
+    assert set(returning) <= set(columns), "unknown column"
+    fields, rest, constants, table, names, tail = _upsert(model, columns, unique, adds)
     if returning:
+        quote = connection.ops.quote_name
         tail += " RETURNING " + ", ".join(quote(fields[c].column) for c in returning)
     rows = list(rows)
     written: list[tuple] = []
@@ -107,10 +99,24 @@ def bulk_add(
     return written
 
 
-def _defaults(fields: dict, columns: Sequence[str]) -> tuple[list, tuple]:
-    """The fields of a new row that `columns` leave out, and their defaults as parameters."""
+def _upsert(model: type[Model], columns: Sequence[str], unique: str, adds: Sequence[str]) -> tuple:
+    """What an upsert that adds needs: (the model's fields by attribute name, the fields a new row
+    takes its defaults for, those defaults as parameters, the quoted table, the columns named in
+    order — `columns`, then the defaulted ones — and ` ON CONFLICT <unique> DO UPDATE SET a =
+    table.a + EXCLUDED.a, …` for `adds`)."""
+    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    assert set(adds) <= set(columns) <= set(fields), "unknown column"
     rest = [f for name, f in fields.items() if name not in columns]
-    return rest, tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    constants = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join([*(quote(fields[c].column) for c in columns), *(quote(f.column) for f in rest)])
+    adding = ", ".join(
+        f"{column} = {table}.{column} + EXCLUDED.{column}"
+        for column in (quote(fields[a].column) for a in adds)
+    )
+    tail = f" ON CONFLICT {conflict_target(model, unique)} DO UPDATE SET {adding}"
+    return fields, rest, constants, table, names, tail
 
 
 def add_selected(
@@ -126,22 +132,10 @@ def add_selected(
     per key of `unique`, their values in the order of `columns`: `INSERT INTO table (columns, the
     rest) SELECT q.*, <the rest's defaults> FROM (select) q ON CONFLICT <unique> DO UPDATE SET
     a = table.a + excluded.a` for each of `adds`."""
-    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
-    assert set(adds) <= set(columns) <= set(fields), "unknown column"
-    rest, constants = _defaults(fields, columns)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join([*(quote(fields[c].column) for c in columns), *(quote(f.column) for f in rest)])
-    adding = ", ".join(
-        f"{column} = {table}.{column} + EXCLUDED.{column}"
-        for column in (quote(fields[a].column) for a in adds)
-    )
+    _fields, _rest, constants, table, names, tail = _upsert(model, columns, unique, adds)
     extra = "".join(", %s" for _c in constants)
     # `WHERE true`: SQLite needs it to tell the upsert's ON CONFLICT from a join's ON.
-    sql = (
-        f"INSERT INTO {table} ({names}) SELECT q.*{extra} FROM ({select}) q WHERE true "  # noqa: S608
-        f"ON CONFLICT {conflict_target(model, unique)} DO UPDATE SET {adding}"
-    )
+    sql = f"INSERT INTO {table} ({names}) SELECT q.*{extra} FROM ({select}) q WHERE true{tail}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*constants, *params])
 
@@ -171,7 +165,7 @@ def month_sql(column: str) -> str:
 
 
 def _statements(
-    table: str, names: str, fields: list, rows: list, constants: tuple
+    table: str, names: str, fields: list, rows: Sequence, constants: tuple
 ) -> Iterator[tuple[str, list]]:
     """`INSERT INTO table (names) <rows>` statements and their parameters. PostgreSQL: one statement
     of one array per column (`SELECT * FROM unnest(…)`: psycopg rewrites every placeholder of a

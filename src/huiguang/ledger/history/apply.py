@@ -6,10 +6,12 @@ in batches of whole volunteers (about BATCH records), each batch one transaction
 1. takes the chain heads of its volunteers in volunteer pk order (the order `records_confirm`
    uses: docs/locking.md), creating the missing ones;
 2. reserves the batch's ids (the id is part of a record's hash), builds each volunteer's records
-   in time order with prev_hash → hash, and inserts them confirmed, as they are written once;
+   in time order with prev_hash → hash, and inserts them confirmed, as they are written once
+   (tuples, never model instances: chain.canonical_encoder hashes them);
 3. writes their source keys (ImportedRow: unique per source, so a row is never imported twice),
-   adds them to the ledger's rollups and stars in bulk, tells the apps above through
-   `records_confirmed` once for the batch (reports' rollups, in bulk), and seals the batch.
+   adds them to the ledger's rollups (summed by the database from the rows just inserted) and
+   stars, tells the apps above through `records_confirmed` once for the batch, with the records'
+   ids (reports' rollups, summed by the database too), and seals the batch.
 
 A batch commits with its source keys: an import killed half-way is resumed by running it again
 on the same files (same fingerprint), whose plan skips the keys already written.

@@ -6,19 +6,31 @@ from collections import defaultdict
 from io import StringIO
 
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from huiguang.activities.models import Activity
 from huiguang.core.formatting import hours_from_minutes
 from huiguang.ledger.models import ServiceRecord
 from huiguang.ledger.services.corrections import dispute_accept, dispute_open
 from huiguang.ledger.services.records import record_append
 from huiguang.ledger.services.stars import star_policy_save
 from huiguang.reports.measures import measure_values
-from huiguang.reports.models import DailyCounter, OrganizationMonth, RegionMonth
+from huiguang.reports.models import (
+    ActiveMark,
+    CategoryMonth,
+    DailyCounter,
+    OrganizationMonth,
+    ProjectMark,
+    ProjectMonth,
+    RegionMonth,
+)
+from huiguang.reports.receivers import add_confirmed
 from huiguang.reports.services.registrations import registration_rollups_rebuild
 from huiguang.volunteers.models import Volunteer
 
+from ..projects.conftest import make_project
 from .conftest import attend, confirmed, make_shift, reverse_record, ten_days_ago
 
 
@@ -163,3 +175,43 @@ def test_measures_take_a_constant_number_of_queries(city, vol, org_admin, django
     for unit_type in ("city", "town", "village", "department", "team"):
         with django_assert_max_num_queries(9 if unit_type == "city" else 6):
             measure_values(unit_type, month)
+
+
+def test_rollups_added_from_stored_records_equal_those_of_the_confirmations(city, vol, org_admin):
+    """The history import's path (records_confirmed with the records' ids: the database sums the
+    rows just inserted) gives exactly the rows that the confirmations gave, projects included; the
+    ids once consecutive (a range), once not (an array or a JSON array)."""
+    scene(city, vol, org_admin)
+    shift = make_shift(city.org_a, start=6, hours=1)
+    Activity.objects.filter(pk=shift.activity_id).update(project=make_project(city.org_a))
+    confirmed(shift, city.users["volunteer_b"].volunteer, org_admin)
+    tables = (
+        RegionMonth,
+        OrganizationMonth,
+        CategoryMonth,
+        DailyCounter,
+        ActiveMark,
+        ProjectMonth,
+        ProjectMark,
+    )
+
+    def held() -> dict:
+        return {
+            model.__name__: sorted(
+                model.objects.values_list(
+                    *(f.attname for f in model._meta.concrete_fields if not f.primary_key)
+                )
+            )
+            for model in tables
+        }
+
+    confirmations = held()
+    assert confirmations["ProjectMonth"] and confirmations["CategoryMonth"]
+    for model in tables:
+        model.objects.all().delete()
+    ids = list(ServiceRecord.objects.filter(status="confirmed").order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        add_confirmed(ServiceRecord, records=[], stars={}, record_ids=ids[:2])
+        add_confirmed(ServiceRecord, records=[], stars={}, record_ids=ids[2::2])
+        add_confirmed(ServiceRecord, records=[], stars={}, record_ids=ids[3::2])
+    assert held() == confirmations

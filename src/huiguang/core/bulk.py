@@ -11,6 +11,9 @@ size squared (in the history import the reports' counters took most of the time 
 - `insert_rows` inserts plain rows given as tuples (`bulk_create` builds a model instance per row
   and prepares every field of every instance in Python: for an import most of its time went
   there, not to the database): COPY on PostgreSQL, multi-row VALUES on SQLite.
+- `add_selected` is `bulk_add` of rows that a SELECT computes in the database (`INSERT … SELECT …
+  GROUP BY … ON CONFLICT … DO UPDATE`): counters summed from rows just written, which never travel
+  to Python and back; `ids_in` restricts such a SELECT to a list of ids.
 - `bulk_save` writes back rows read from the database and changed, and inserts new ones: the
   changed rows go as an insert with their ids that turns into an update on the id's conflict
   (`ON CONFLICT (id) DO UPDATE SET f = excluded.f`). The values written are the ones computed from
@@ -19,6 +22,7 @@ size squared (in the history import the reports' counters took most of the time 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -80,19 +84,10 @@ def bulk_add(
     row take their defaults. `unique`: the name of the model's UniqueConstraint (partial ones too)
     or unique field that the rows' keys are unique by. Returns the `returning` columns of every row
     written, after the addition."""
-    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
-    assert set(adds) | set(returning) <= set(columns) <= set(fields), "unknown column"
-    rest = [f for name, f in fields.items() if name not in columns]
-    constants = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join([*(quote(fields[c].column) for c in columns), *(quote(f.column) for f in rest)])
-    adding = ", ".join(
-        f"{column} = {table}.{column} + EXCLUDED.{column}"
-        for column in (quote(fields[a].column) for a in adds)
-    )
-    tail = f" ON CONFLICT {conflict_target(model, unique)} DO UPDATE SET {adding}"
+    assert set(returning) <= set(columns), "unknown column"
+    fields, rest, constants, table, names, tail = _upsert(model, columns, unique, adds)
     if returning:
+        quote = connection.ops.quote_name
         tail += " RETURNING " + ", ".join(quote(fields[c].column) for c in returning)
     rows = list(rows)
     written: list[tuple] = []
@@ -104,8 +99,73 @@ def bulk_add(
     return written
 
 
+def _upsert(model: type[Model], columns: Sequence[str], unique: str, adds: Sequence[str]) -> tuple:
+    """What an upsert that adds needs: (the model's fields by attribute name, the fields a new row
+    takes its defaults for, those defaults as parameters, the quoted table, the columns named in
+    order — `columns`, then the defaulted ones — and ` ON CONFLICT <unique> DO UPDATE SET a =
+    table.a + EXCLUDED.a, …` for `adds`)."""
+    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    assert set(adds) <= set(columns) <= set(fields), "unknown column"
+    rest = [f for name, f in fields.items() if name not in columns]
+    constants = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join([*(quote(fields[c].column) for c in columns), *(quote(f.column) for f in rest)])
+    adding = ", ".join(
+        f"{column} = {table}.{column} + EXCLUDED.{column}"
+        for column in (quote(fields[a].column) for a in adds)
+    )
+    tail = f" ON CONFLICT {conflict_target(model, unique)} DO UPDATE SET {adding}"
+    return fields, rest, constants, table, names, tail
+
+
+def add_selected(
+    model: type[Model],
+    columns: Sequence[str],
+    select: str,
+    params: Sequence,
+    *,
+    unique: str,
+    adds: Sequence[str],
+) -> None:
+    """bulk_add of the rows that `select` (SQL and its `params`) computes in the database, one row
+    per key of `unique`, their values in the order of `columns`: `INSERT INTO table (columns, the
+    rest) SELECT q.*, <the rest's defaults> FROM (select) q ON CONFLICT <unique> DO UPDATE SET
+    a = table.a + excluded.a` for each of `adds`."""
+    _fields, _rest, constants, table, names, tail = _upsert(model, columns, unique, adds)
+    extra = "".join(", %s" for _c in constants)
+    # `WHERE true`: SQLite needs it to tell the upsert's ON CONFLICT from a join's ON.
+    sql = f"INSERT INTO {table} ({names}) SELECT q.*{extra} FROM ({select}) q WHERE true{tail}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*constants, *params])
+
+
+def ids_in(column: str, ids: Sequence[int]) -> tuple[str, list]:
+    """`column` among `ids`, as SQL and its parameters, however many ids: consecutive ascending ids
+    (a batch's reserved ids, as a rule) as a range; others as an array on PostgreSQL, a JSON array
+    read by json_each on SQLite (no limit on parameters either way)."""
+    ids = list(ids)
+    if (
+        ids
+        and ids[-1] - ids[0] == len(ids) - 1
+        and all(b - a == 1 for a, b in zip(ids, ids[1:], strict=False))
+    ):
+        return f"{column} BETWEEN %s AND %s", [ids[0], ids[-1]]
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [ids]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]  # noqa: S608
+
+
+def month_sql(column: str) -> str:
+    """SQL for the first day of the month of the date `column` (a date on PostgreSQL, the ISO text
+    a DateField holds on SQLite)."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
 def _statements(
-    table: str, names: str, fields: list, rows: list, constants: tuple
+    table: str, names: str, fields: list, rows: Sequence, constants: tuple
 ) -> Iterator[tuple[str, list]]:
     """`INSERT INTO table (names) <rows>` statements and their parameters. PostgreSQL: one statement
     of one array per column (`SELECT * FROM unnest(…)`: psycopg rewrites every placeholder of a
@@ -152,22 +212,22 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
         else:
             value = f.get_default()
         constants.append(f.get_db_prep_save(value, connection))
-    order = [f for f in fields if f.attname in varying] + [f for f in fields if f.attname not in varying]
-    assert len(order) == len(fields) and len(varying) == len(columns), "unknown column"
+    by_name = {f.attname: f for f in fields}
+    assert set(varying) <= set(by_name) and len(varying) == len(columns), "unknown column"
+    # The columns in the caller's order, then the constant ones: each row goes as it is.
+    order = [by_name[name] for name in columns] + [f for f in fields if f.attname not in varying]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(f.column) for f in order)
-    positions = [varying[f.attname] for f in order[: len(varying)]]
     tail = tuple(constants)
     if connection.vendor == "postgresql":
         # COPY streams the rows (psycopg formats them in C) instead of one parameter per value.
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([*(row[i] for i in positions), *tail])
+                copy.write_row((*row, *tail))
         return
-    ordered = [tuple(row[i] for i in positions) for row in rows]
     with connection.cursor() as cursor:
-        for sql, params in _statements(table, names, order, ordered, tail):
+        for sql, params in _statements(table, names, order, rows, tail):
             cursor.execute(sql, params)
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Sequence
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # C, when available
 
 from .models import GENESIS, ChainHead, ServiceRecord
 
-__all__ = ["GENESIS", "CHAINED_FIELDS", "canonical_json", "record_hash", "link_hash"]
+__all__ = ["GENESIS", "CHAINED_FIELDS", "canonical_json", "canonical_encoder", "record_hash", "link_hash"]
 
 # Field name → attribute to read (foreign keys by id, so that hashing never queries).
 CHAINED_FIELDS: tuple[str, ...] = (
@@ -69,6 +71,44 @@ def canonical_dict(record: ServiceRecord) -> dict:
 
 def canonical_json(record: ServiceRecord) -> str:
     return json.dumps(canonical_dict(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_encoder(names: Sequence[str], same: dict) -> Callable[[Sequence], str]:
+    """canonical_json for many records at once, without model instances: `encode(values)` is the
+    canonical JSON of a record whose fields `names` hold `values` (in that order) and whose other
+    chained fields hold `same[name]` (absent: the field's default). The JSON is a template made
+    once (keys sorted, the constant values encoded) whose slots take each record's values, encoded
+    as json.dumps would (strings by the json module's own C escaping): a history import hashes
+    1.38 M records, and json.dumps of each record's dict cost three times as much."""
+    fields = {f.attname: f for f in ServiceRecord._meta.concrete_fields}
+    assert set(names) <= set(CHAINED_FIELDS), "an unchained field"
+    dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    slot = {name: i for i, name in enumerate(names)}
+    pieces, order = [], []
+    for name in sorted(CHAINED_FIELDS):
+        if name in slot:
+            order.append(slot[name])
+            value = "%s"
+        else:
+            fixed = same[name] if name in same else fields[name].get_default()
+            value = dumps(_value(fixed)).replace("%", "%%")
+        pieces.append(f"{dumps(name)}:{value}")
+    template = "{" + ",".join(pieces) + "}"
+
+    def fragment(value) -> str:
+        kind = type(value)
+        if kind is str:
+            return encode_basestring(value)
+        if kind is int:
+            return int.__repr__(value)
+        if value is None:
+            return "null"
+        return dumps(_value(value))
+
+    def canonical(values: Sequence) -> str:
+        return template % tuple([fragment(values[i]) for i in order])
+
+    return canonical
 
 
 def link_hash(prev_hash: str, canonical: str) -> str:

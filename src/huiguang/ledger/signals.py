@@ -8,6 +8,9 @@ transaction:
 
 - `records`: the ServiceRecord rows just confirmed (status, chain fields and `organization` set in
   memory; a reversal or a correction is a confirmed row too, a reversal with negative minutes);
+- `record_ids` (only from a bulk write that builds no model instances, the history import; then
+  `records` is empty): the ids of the records just confirmed, which the receivers read from the
+  database, in the same transaction (their rows are inserted already);
 - `stars`: for each record whose confirmation raised its volunteer's star, (star before, after).
 
 Receivers keep their own rollups (reports) and must not lock a volunteer's chain head: every head

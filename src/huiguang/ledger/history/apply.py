@@ -6,10 +6,12 @@ in batches of whole volunteers (about BATCH records), each batch one transaction
 1. takes the chain heads of its volunteers in volunteer pk order (the order `records_confirm`
    uses: docs/locking.md), creating the missing ones;
 2. reserves the batch's ids (the id is part of a record's hash), builds each volunteer's records
-   in time order with prev_hash → hash, and inserts them confirmed, as they are written once;
+   in time order with prev_hash → hash, and inserts them confirmed, as they are written once
+   (tuples, never model instances: chain.canonical_encoder hashes them);
 3. writes their source keys (ImportedRow: unique per source, so a row is never imported twice),
-   adds them to the ledger's rollups and stars in bulk, tells the apps above through
-   `records_confirmed` once for the batch (reports' rollups, in bulk), and seals the batch.
+   adds them to the ledger's rollups (summed by the database from the rows just inserted) and
+   stars, tells the apps above through `records_confirmed` once for the batch, with the records'
+   ids (reports' rollups, summed by the database too), and seals the batch.
 
 A batch commits with its source keys: an import killed half-way is resumed by running it again
 on the same files (same fingerprint), whose plan skips the keys already written.
@@ -19,8 +21,6 @@ star raised by history is not announced to the volunteer (it is no news).
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from django.db import connection, transaction
@@ -28,20 +28,20 @@ from django.db.models import F
 from django.utils import timezone
 
 from huiguang.activities.models import Activity
-from huiguang.core.bulk import bulk_add, bulk_save, insert_rows
+from huiguang.core.bulk import add_selected, bulk_save, ids_in, insert_rows, month_sql
 from huiguang.network.models import Membership, Organization
 from huiguang.network.signals import memberships_changed
 
-from ..chain import GENESIS, record_hash
+from ..chain import GENESIS, canonical_encoder, link_hash
 from ..models import ChainHead, HistoryImport, ImportedRow, MonthlyRollup, ServiceRecord, VolunteerHours
 from ..selectors.hours import current_policy
-from ..services.chaining import announce_confirmed
-from ..services.sealing import seal_records
+from ..services.chaining import announce_stored
+from ..services.sealing import seal_links
 from ..services.stars import star_for
 from .plan import Plan, Record
 
 R = ServiceRecord
-BATCH = 5000
+BATCH = 20000
 Progress = Callable[[int, int], None]
 
 
@@ -217,8 +217,9 @@ def reserve_ids(n: int) -> Iterator[int]:
         return iter(range(start, start + n))
 
 
-# The columns of an imported record that vary from record to record; the others are the same for
-# the whole batch (`same` in _insert) or their default.
+# The columns of an imported record that vary from record to record, in the order of a row; the
+# others are the same for the whole batch (`same` in write_batch) or their default. HASHED: the
+# chained ones among them (chain.CHAINED_FIELDS).
 VARYING = (
     "id",
     "volunteer_id",
@@ -237,61 +238,16 @@ VARYING = (
     "prev_hash",
     "hash",
 )
-
-
-def record_builder(same: dict) -> Callable[..., ServiceRecord]:
-    """A record from the values of VARYING but the hash, in that order: the model built by position
-    (Django's fast path of Model.__init__, a third of the time of keywords for 138,000 records),
-    with `same` and every other field's default."""
-    fields = R._meta.concrete_fields
-    template = [same[f.attname] if f.attname in same else f.get_default() for f in fields]
-    at = {f.attname: i for i, f in enumerate(fields)}
-    positions = [at[name] for name in VARYING if name != "hash"]
-
-    def build(*values) -> ServiceRecord:
-        args = template.copy()
-        for i, value in zip(positions, values, strict=True):
-            args[i] = value
-        return R(*args)  # type: ignore[misc]  # the stubs type a positional call as the first field
-
-    return build
-
-
-def _insert(records: list[ServiceRecord], same: dict) -> None:
-    """Insert the rows exactly as built and hashed (core.bulk.insert_rows: COPY on PostgreSQL);
-    `same`: the values every record of the batch shares (created_at among them, as hashed)."""
-    date, moment = connection.ops.adapt_datefield_value, connection.ops.adapt_datetimefield_value
-    insert_rows(
-        R,
-        VARYING,
-        [
-            (
-                r.pk,
-                r.volunteer_id,
-                r.organization_id,
-                r.activity_id,
-                r.region_code,
-                date(r.service_date),
-                moment(r.started_at),
-                moment(r.ended_at),
-                r.minutes,
-                r.activity_name,
-                r.content,
-                r.recipients,
-                r.recorder,
-                r.chain_index,
-                r.prev_hash,
-                r.hash,
-            )
-            for r in records
-        ],
-        same=same,
-    )
+HASHED = VARYING[:14]
 
 
 def write_batch(
     batch: list[Record], *, plan, history_import, actor, org_ids, activity_ids, regions, credit, policy
 ) -> None:
+    """One transaction: the batch's records chained, inserted, keyed, counted and sealed. The
+    records are never model instances: each is the tuple of its VARYING values, hashed by
+    `chain.canonical_encoder` (the batch's shared fields converted once) and inserted as it is;
+    the rollups are summed by the database from the rows just inserted."""
     user = actor if actor is not None and actor.is_authenticated else None
     with transaction.atomic():
         volunteer_ids = sorted({r[0] for r in batch})
@@ -310,10 +266,11 @@ def write_batch(
             "confirmed_by_id": user.pk if user else None,
             "confirmed_at": now,
         }
-        build = record_builder(same)
-        records: list[ServiceRecord] = []
+        canonical = canonical_encoder(HASHED, same)
+        date, moment = connection.ops.adapt_datefield_value, connection.ops.adapt_datetimefield_value
+        rows: list[tuple] = []
+        links: list[tuple[int, int, int, str]] = []
         stars: dict[int, tuple[int, int]] = {}
-        months: dict[tuple[int, int, dt.date], list[int]] = defaultdict(lambda: [0, 0, 0])
         for (
             volunteer,
             day,
@@ -332,8 +289,10 @@ def write_batch(
         ) in batch:
             head = heads[volunteer]
             org_id = org_ids[org]
-            record = build(
-                next(ids),
+            pk = next(ids)
+            index, prev = head.length + 1, head.head_hash or GENESIS
+            values = (
+                pk,
                 volunteer,
                 org_id,
                 activity_ids[activity] if activity else None,
@@ -346,59 +305,64 @@ def write_batch(
                 content,
                 recipients,
                 recorder,
-                head.length + 1,
-                head.head_hash or GENESIS,
+                index,
             )
-            record.hash = record_hash(record.prev_hash, record)
-            head.length, head.head_hash = head.length + 1, record.hash
+            hash_ = link_hash(prev, canonical(values))
+            head.length, head.head_hash = index, hash_
             before = totals[volunteer]
-            totals[volunteer] = before + minutes
-            old, new = star_for(before, policy), star_for(before + minutes, policy)
+            totals[volunteer] = after = before + minutes
+            old, new = star_for(before, policy), star_for(after, policy)
             if new > old:
-                stars[record.pk] = (old, new)
-            month = months[(volunteer, org_id, day.replace(day=1))]
-            month[0] += minutes
-            month[1] += minutes if credit else 0
-            month[2] += 1
-            records.append(record)
-        _insert(records, same)
+                stars[pk] = (old, new)
+            rows.append((*values[:5], date(day), moment(started), moment(ended), *values[8:], prev, hash_))
+            links.append((pk, volunteer, index, hash_))
+        insert_rows(R, VARYING, rows, same=same)
+        del rows
         bulk_save(ChainHead, list(heads.values()), ["length", "head_hash", "updated_at"])
         insert_rows(
             ImportedRow,
             ("key", "object_id", "record_id"),
-            [(row[11], record.pk, record.pk) for row, record in zip(batch, records, strict=True)],
+            [(row[11], link[0], link[0]) for row, link in zip(batch, links, strict=True)],
             same={
                 "source_id": plan.source.pk,
                 "kind": ImportedRow.Kind.RECORD,
                 "history_import_id": history_import.pk,
             },
         )
-        _add_to_rollups(months, hours, totals, policy, regions)
-        announce_confirmed(records, stars)
-        seal_records(records)
-        HistoryImport.objects.filter(pk=history_import.pk).update(done=F("done") + len(records))
+        record_ids = [link[0] for link in links]
+        _add_to_rollups(record_ids, hours, totals, policy, credit)
+        announce_stored(record_ids, stars)
+        seal_links(links)
+        HistoryImport.objects.filter(pk=history_import.pk).update(done=F("done") + len(links))
 
 
-def _add_to_rollups(months, hours, totals, policy, regions) -> None:
-    """The ledger's own rollups in bulk: MonthlyRollup rows added to (core.bulk.bulk_add),
-    VolunteerHours rows read and written back (their star follows the total); the head locks
-    serialize these volunteers' rows, as in chaining.add_to_rollups."""
-    bulk_add(
+def _add_to_rollups(record_ids: list[int], hours, totals, policy, credit: bool) -> None:
+    """The ledger's own rollups in bulk: MonthlyRollup rows added to with the sums of the records
+    just inserted (`record_ids`), grouped by the database (core.bulk.add_selected); the batch's
+    totals (`totals`, minutes per volunteer after it) go to their VolunteerHours rows (`hours`), read and
+    written back (their star follows the total); the head locks serialize these volunteers' rows,
+    as in chaining.add_to_rollups."""
+    among, params = ids_in("id", record_ids)
+    month = month_sql("service_date")
+    # Only column names and fixed SQL; the ids are a parameter.
+    add_selected(
         MonthlyRollup,
         ("volunteer_id", "organization_id", "month", "region_code", "minutes", "credit_minutes", "records"),
-        [(v, o, m, regions[o], *sums) for (v, o, m), sums in months.items()],
+        f"SELECT volunteer_id, organization_id, {month}, MIN(region_code), SUM(minutes), "  # noqa: S608
+        f"SUM(CASE WHEN is_credit THEN minutes ELSE 0 END), COUNT(*) FROM {R._meta.db_table} "
+        f"WHERE {among} GROUP BY volunteer_id, organization_id, {month} "
+        f"ORDER BY volunteer_id, organization_id, {month}",
+        params,
         unique="one_rollup_row",
         adds=("minutes", "credit_minutes", "records"),
     )
-    credits: dict[int, int] = defaultdict(int)
-    for (volunteer, _o, _m), (_minutes, credit, _n) in months.items():
-        credits[volunteer] += credit
     version = policy.version if policy else None
     changed = []
     for volunteer, total in totals.items():
         hour = hours.get(volunteer) or VolunteerHours(volunteer_id=volunteer)
+        if credit:  # every record of an import has the source's is_credit
+            hour.credit_minutes += total - hour.total_minutes
         hour.total_minutes = total
-        hour.credit_minutes += credits[volunteer]
         hour.star = star_for(total, policy)
         hour.policy_version = version
         changed.append(hour)

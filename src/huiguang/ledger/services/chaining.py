@@ -105,3 +105,10 @@ def announce_confirmed(records: list[ServiceRecord], stars: dict | None = None) 
     chain head is taken, before the seal (the seal head stays the last lock)."""
     if records:
         records_confirmed.send(sender=ServiceRecord, records=records, stars=stars or {})
+
+
+def announce_stored(record_ids: list[int], stars: dict | None = None) -> None:
+    """announce_confirmed for a bulk write that built no model instances (the history import): the
+    receivers read the records `record_ids` from the database, in this transaction."""
+    if record_ids:
+        records_confirmed.send(sender=ServiceRecord, records=[], stars=stars or {}, record_ids=record_ids)

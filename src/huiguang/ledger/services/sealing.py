@@ -48,15 +48,21 @@ def lock_seal_head() -> SealHead:
 def seal_records(records: Sequence[ServiceRecord]) -> Seal | None:
     """Put just-chained records under a new seal, in the caller's (confirming) transaction.
     `records` carry their chain fields in memory, as `chaining.chain_record` leaves them."""
-    if not records:
+    return seal_links([(r.pk, r.volunteer_id, r.chain_index, r.hash) for r in records])
+
+
+def seal_links(links: Sequence[tuple[int, int, int | None, str]]) -> Seal | None:
+    """seal_records for records given as (id, volunteer id, chain position, hash): a history
+    import builds no model instances."""
+    if not links:
         return None
-    return _seal(lock_seal_head(), records)
+    return _seal(lock_seal_head(), links)
 
 
-def _seal(head: SealHead, records: Sequence[ServiceRecord]) -> Seal:
+def _seal(head: SealHead, links: Sequence[tuple[int, int, int | None, str]]) -> Seal:
     sealed_at = timezone.now()
-    total = head.records + len(records)
-    digest_of_heads = heads_digest(batch_heads((r.volunteer_id, r.chain_index, r.hash) for r in records))
+    total = head.records + len(links)
+    digest_of_heads = heads_digest(batch_heads(link[1:] for link in links))
     payload = chained_payload(
         sequence=head.sequence,
         sealed_at=sealed_at,
@@ -68,7 +74,7 @@ def _seal(head: SealHead, records: Sequence[ServiceRecord]) -> Seal:
         sequence=head.sequence,
         sealed_at=sealed_at,
         records=total,
-        added=len(records),
+        added=len(links),
         heads_digest=digest_of_heads,
         previous=head.digest,
         digest=digest_of(payload),
@@ -76,7 +82,7 @@ def _seal(head: SealHead, records: Sequence[ServiceRecord]) -> Seal:
         public_key=public_key_b64(),
     )
     # Plain rows (core.bulk: COPY on PostgreSQL): a history import seals 5,000 records a batch.
-    insert_rows(SealEntry, ("record_id",), sorted((r.pk,) for r in records), same={"seal_id": seal.pk})
+    insert_rows(SealEntry, ("record_id",), sorted((link[0],) for link in links), same={"seal_id": seal.pk})
     SealHead.objects.filter(pk=SEAL_HEAD_PK).update(records=total, digest=seal.digest)
     return seal
 
@@ -99,7 +105,7 @@ def seal_unsealed(*, batch: int = 5000) -> list[Seal]:
                 rows = list(_unsealed().only("pk", "volunteer_id", "chain_index", "hash")[:batch])
                 if not rows:
                     raise NothingToSeal  # rolls the bump back
-                seal = _seal(head, rows)
+                seal = _seal(head, [(r.pk, r.volunteer_id, r.chain_index, r.hash) for r in rows])
         except NothingToSeal:
             break
         seals.append(seal)

@@ -78,13 +78,32 @@ class UnitResolver:
         }
 
     def units(self, fact: Fact) -> list[str]:
-        regions = self.region_paths.get(fact.region_code, [fact.region_code] if fact.region_code else [])
-        orgs = self.org_chains.get(fact.organization_id, [fact.organization_id])
         return (
-            [region_unit(c) for c in regions]
-            + [organization_unit(o) for o in orgs]
+            self.region_units(fact.region_code)
+            + self.organization_units(fact.organization_id)
             + [category_unit(fact.category_id)]
         )
+
+    def region_units(self, code: str) -> list[str]:
+        return [region_unit(c) for c in self.region_path(code)]
+
+    def organization_units(self, pk: int) -> list[str]:
+        return [organization_unit(o) for o in self.organization_chain(pk)]
+
+    def region_path(self, code: str) -> list[str]:
+        """The codes of the region's path, from the top (the code alone when it is no known region)."""
+        return self.region_paths.get(code, [code] if code else [])
+
+    def region_levels(self, code: str) -> list[tuple[str, str]]:
+        """(code, Region.Level) of every region of the path: the level its unit rows are listed by."""
+        path = self.region_paths.get(code)
+        if path is None:
+            return [(code, "")] if code else []
+        return [(c, str(LEVELS[min(i, len(LEVELS) - 1)])) for i, c in enumerate(path)]
+
+    def organization_chain(self, pk: int) -> list[int]:
+        """The organization and every organization above it."""
+        return self.org_chains.get(pk, [pk])
 
 
 def expand(facts, resolver: UnitResolver):

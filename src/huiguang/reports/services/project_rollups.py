@@ -10,11 +10,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 
 from huiguang.activities.models import Activity
 from huiguang.core.audit import audit_log
-from huiguang.core.bulk import bulk_save
+from huiguang.core.bulk import bulk_save, ids_in
 from huiguang.ledger.models import ServiceRecord
 
 from ..models import ProjectMark, ProjectMonth
@@ -47,6 +48,19 @@ def _expand(rows) -> tuple[dict[Key, list[int]], dict[MarkKey, int]]:
         marks[(project, month, V, volunteer)] += parts
         marks[(project, month, A, activity)] += parts
     return sums, marks
+
+
+def project_rollups_add_stored(*, record_ids: list[int]) -> None:
+    """project_rollups_add for records given by id (already inserted in this transaction): only
+    those of an activity that belongs to a project are read."""
+    among, params = ids_in("id", record_ids)
+    # A fixed table name; the ids are parameters.
+    ids = RawSQL(f"SELECT id FROM {R._meta.db_table} WHERE {among}", params)  # noqa: S608, S611
+    project_rollups_add(
+        records=R.objects.filter(pk__in=ids, activity__project__isnull=False).only(
+            "volunteer_id", "activity_id", "service_date", "minutes", "is_credit", "kind"
+        )
+    )
 
 
 def project_rollups_add(*, records) -> None:

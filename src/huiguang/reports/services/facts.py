@@ -57,6 +57,11 @@ def organization_unit(pk: int) -> str:
     return f"o:{pk}"
 
 
+def level_at(position: int) -> str:
+    """The Region.Level of the region at `position` of a path from the top (below the grid: grid)."""
+    return str(LEVELS[min(position, len(LEVELS) - 1)])
+
+
 def category_unit(pk: int | None) -> str:
     return f"c:{pk or ''}"
 
@@ -79,27 +84,23 @@ class UnitResolver:
 
     def units(self, fact: Fact) -> list[str]:
         return (
-            self.region_units(fact.region_code)
-            + self.organization_units(fact.organization_id)
+            [
+                region_unit(c)
+                for c in self.region_paths.get(
+                    fact.region_code, [fact.region_code] if fact.region_code else []
+                )
+            ]
+            + [organization_unit(o) for o in self.organization_chain(fact.organization_id)]
             + [category_unit(fact.category_id)]
         )
 
-    def region_units(self, code: str) -> list[str]:
-        return [region_unit(c) for c in self.region_path(code)]
-
-    def organization_units(self, pk: int) -> list[str]:
-        return [organization_unit(o) for o in self.organization_chain(pk)]
-
-    def region_path(self, code: str) -> list[str]:
-        """The codes of the region's path, from the top (the code alone when it is no known region)."""
-        return self.region_paths.get(code, [code] if code else [])
-
     def region_levels(self, code: str) -> list[tuple[str, str]]:
-        """(code, Region.Level) of every region of the path: the level its unit rows are listed by."""
+        """(code, Region.Level) of every region of the path: the level its unit rows are listed by
+        (the code alone, without a level, when it is no known region)."""
         path = self.region_paths.get(code)
         if path is None:
             return [(code, "")] if code else []
-        return [(c, str(LEVELS[min(i, len(LEVELS) - 1)])) for i, c in enumerate(path)]
+        return [(c, level_at(i)) for i, c in enumerate(path)]
 
     def organization_chain(self, pk: int) -> list[int]:
         """The organization and every organization above it."""
@@ -128,5 +129,5 @@ def levels_of(resolver: UnitResolver, counters) -> dict[str, str]:
         if unit.startswith("r:"):
             code = unit[2:]
             path = next((p for p in resolver.region_paths.values() if code in p), None)
-            levels[code] = str(LEVELS[min(path.index(code), len(LEVELS) - 1)]) if path else ""
+            levels[code] = level_at(path.index(code)) if path else ""
     return levels

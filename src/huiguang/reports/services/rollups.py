@@ -268,10 +268,6 @@ def _add_stored_units(cursor) -> None:
         )
 
 
-def _month(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
 def rollups_add_stored(*, record_ids: list[int], stars) -> None:
     """rollups_add for records given by id, already inserted in this transaction (a bulk write
     that builds no model instances, the history import): the same counters and marks, summed by

@@ -116,6 +116,21 @@ def test_outside_the_time_limit_is_refused(city, scene, settings, as_role):
     assert MakeupRequest.objects.count() == 1
 
 
+def test_the_form_offers_the_activities_the_time_limit_still_allows_by_local_day(city, settings, as_role):
+    """The form's activity list follows the service's rule (local days, makeup_deadline), at any hour
+    of the day: an activity that ended on the limit's first day is offered, one that ended the
+    second before it is not (the list once counted 31 × 24 hours back from now, so between
+    midnight and 01:00 UTC it offered an activity that the service then refused)."""
+    settings.HUIGUANG_MAKEUP_LIMIT_DAYS = 30
+    first_day = timezone.localdate() - dt.timedelta(days=30)
+    midnight = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+    kept = make_activity(city.org_a, starts_at=midnight - dt.timedelta(hours=2), hours=2)
+    gone = make_activity(city.org_a, starts_at=midnight - dt.timedelta(hours=2, seconds=1), hours=2)
+    page = as_role("org_admin").get(reverse("ledger:makeup_create")).content.decode()
+    assert kept.title in page
+    assert gone.title not in page
+
+
 def test_future_and_non_member_and_bad_times_are_refused(city, scene):
     admin = city.users["org_admin"]
     # Fixed hours of the day: the test must not depend on the time it runs (e.g. near midnight).

@@ -57,13 +57,16 @@ def own_disputes(volunteer) -> QuerySet[Dispute]:
 
 
 def makeup_activities_for(user) -> QuerySet[Activity]:
-    """Activities a make-up request may name: those the user edits, within the time limit."""
+    """Activities a make-up request may name: those the user edits, begun and with a day of service
+    still within the time limit (the service's rule, makeup_deadline: local days, not 24-hour
+    periods back from now)."""
     q = editor_q(user, "organization__")
     if q is None:
         return Activity.objects.none()
-    since = timezone.now() - dt.timedelta(days=settings.HUIGUANG_MAKEUP_LIMIT_DAYS + 1)
+    first_day = timezone.localdate() - dt.timedelta(days=settings.HUIGUANG_MAKEUP_LIMIT_DAYS)
+    since = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
     return (
-        Activity.objects.filter(q, starts_at__gte=since, starts_at__lte=timezone.now())
+        Activity.objects.filter(q, ends_at__gte=since, starts_at__lte=timezone.now())
         .exclude(status__in=[Activity.Status.DRAFT, Activity.Status.CANCELLED])
         .select_related("organization")
         .order_by("-starts_at")

@@ -117,10 +117,21 @@ def test_20_different_keys_for_one_person_at_once_check_in_once(day):
 )
 def test_control_without_the_volunteer_lock_one_person_checks_in_many_times(day, monkeypatch):
     """The control: drop the volunteer's row lock and "check, then insert" lets several
-    different check-ins of one person through at once (PostgreSQL, READ COMMITTED)."""
+    different check-ins of one person through at once (PostgreSQL, READ COMMITTED). The order is
+    forced, not left to timing: every check-in reads the volunteer's check-ins before any of them
+    inserts (a barrier after the read), which the lock would never allow."""
     unlocked = checkins.enrollments_for_checkin
     # The look-ups compile on first use in each thread's own connection: the patch reaches them.
     monkeypatch.setattr(checkins, "enrollments_for_checkin", lambda **kw: unlocked(**{**kw, "lock": False}))
+    all_read = threading.Barrier(WORKERS)
+    state = checkins._state
+
+    def read_then_wait(*args, **kwargs):
+        found = state(*args, **kwargs)
+        all_read.wait(timeout=30)
+        return found
+
+    monkeypatch.setattr(checkins, "_state", read_then_wait)
     enrollment_id = day.enrollment.pk
 
     def work(i):
@@ -137,5 +148,5 @@ def test_control_without_the_volunteer_lock_one_person_checks_in_many_times(day,
         return "in"
 
     outcomes = Counter(_at_once(WORKERS, work))
-    assert outcomes["in"] > 1
-    assert CheckIn.objects.count() == outcomes["in"]
+    assert outcomes == {"in": WORKERS}
+    assert CheckIn.objects.count() == WORKERS

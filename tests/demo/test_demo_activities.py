@@ -1,22 +1,29 @@
-"""The demo city's year of activities: past and future, the monthly service day, consistent sign-ups."""
+"""The demo city, seeded once (a minute on a slow machine) for every check: its year of activities
+(past and future, the monthly service day, consistent sign-ups, the ledger) and its 49 partner
+stores (their rights in the ten categories, claims and redemptions, the stores' logins)."""
 
 import datetime as dt
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from huiguang.activities.models import Activity, Enrollment, Series, Shift
 from huiguang.activities.services.series import week_weekday
+from huiguang.benefits.models import Offer, Partner, PartnerStaff, Redemption
+from huiguang.demo.accounts import ACCOUNTS_BY_KEY
 from huiguang.ledger.models import Certificate, Dispute, MakeupRequest, ServiceRecord
+
+from ..conftest import login_client
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_city_has_a_year_of_activities_and_a_consistent_ledger():
-    """One seeding (about half a minute), every check on it."""
+def test_the_demo_city_has_a_year_of_activities_a_consistent_ledger_and_49_stores():
+    """One seeding, every check on it."""
     call_command("seed_demo", "--volunteers", "300", stdout=StringIO())
     check_a_year_of_activities_past_and_future()
     check_monthly_service_day_is_the_saturday_of_the_second_week()
@@ -26,6 +33,7 @@ def test_the_demo_city_has_a_year_of_activities_and_a_consistent_ledger():
     check_demo_volunteer_has_upcoming_places_and_a_waitlist_place()
     check_demo_ledger_verifies_and_rollups_agree_with_a_rebuild()
     check_training_sessions_qualifications_and_the_trainer_login()
+    check_49_stores_with_rights_in_ten_categories_claims_and_working_logins()
 
 
 def check_a_year_of_activities_past_and_future():
@@ -124,3 +132,31 @@ def check_training_sessions_qualifications_and_the_trainer_login():
     out = StringIO()
     call_command("demo_logins", stdout=out)
     assert "13800000012" in out.getvalue()
+
+
+def check_49_stores_with_rights_in_ten_categories_claims_and_working_logins():
+    stores = Partner.objects.filter(kind=Partner.Kind.STORE)
+    assert stores.count() == 49
+    assert set(stores.values_list("region__code", flat=True)) <= {"330482001", "330482002", "330482003"}
+    assert not stores.filter(Q(latitude__isnull=True) | Q(staff__isnull=True)).exists()
+    assert all(30.6 < float(s.latitude) < 30.8 and 120.9 < float(s.longitude) < 121.1 for s in stores)
+    assert set(Offer.objects.values_list("category", flat=True)) == set(Offer.Category.values)
+    # the stock counters equal the claims that hold a unit, never above the stock
+    offers = Offer.objects.annotate(
+        held=Count("redemptions", filter=Q(redemptions__cancelled_at__isnull=True))
+    )
+    assert not offers.exclude(taken=F("held")).exists()
+    assert not Offer.objects.filter(taken__gt=F("stock")).exists()
+    assert Redemption.objects.filter(used_at__isnull=False).exists()
+    assert not Redemption.objects.exclude(partner=F("offer__partner")).exists()
+    # the printable demo logins: the clerk lands on the code page, the manager reads the statistics
+    clerk = PartnerStaff.objects.get(user__phone=ACCOUNTS_BY_KEY["store_clerk"].phone)
+    manager = PartnerStaff.objects.get(user__phone=ACCOUNTS_BY_KEY["store_manager"].phone, role="manager")
+    assert clerk.partner == manager.partner
+    landing = login_client(clerk.user).get("/", follow=True)
+    assert landing.redirect_chain[-1][0] == reverse("benefits:redeem", args=[clerk.partner_id])
+    stats = login_client(manager.user).get(reverse("benefits:partner_stats", args=[manager.partner_id]))
+    assert stats.status_code == 200
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert ACCOUNTS_BY_KEY["store_clerk"].phone in out.getvalue()

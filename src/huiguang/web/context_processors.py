@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +57,20 @@ class NavGroup:
 
     def add(self, allowed: bool, label, url_name: str, query: str = "", **flags: bool) -> None:
         if allowed:
-            self.items.append(NavItem(label, reverse(url_name) + query, **flags))
+            self.items.append(NavItem(label, _url(url_name) + query, **flags))
+
+
+# The menus' URLs take no argument: each is reversed once per URLconf and script prefix, not on
+# every page (some 50 reverse() calls a console page, a seventh of its time).
+_URLS: dict[tuple, str] = {}
+
+
+def _url(url_name: str) -> str:
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), url_name)
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(url_name)
+    return url
 
 
 def _daily_items(is_volunteer: bool | None, partner_staff: bool = False) -> list[NavItem]:

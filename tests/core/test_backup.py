@@ -25,8 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-# One worker for the module under pytest-xdist (CI): its module-scoped sites are built once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("backup_drill")]
+pytestmark = pytest.mark.slow
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")

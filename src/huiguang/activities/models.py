@@ -322,14 +322,17 @@ class Enrollment(models.Model):
 
     ACTIVE = (Status.APPLIED, Status.CONFIRMED, Status.WAITLISTED)
 
+    # Neither key has an index of its own: the indexes in Meta start with each (issue 14: every
+    # index is written by every sign-up).
     shift = models.ForeignKey(
-        Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="enrollments"
+        Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="enrollments", db_index=False
     )
     volunteer = models.ForeignKey(
         "volunteers.Volunteer",
         verbose_name=_("volunteer"),
         on_delete=models.PROTECT,
         related_name="enrollments",
+        db_index=False,
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)

@@ -18,8 +18,14 @@ class CheckIn(models.Model):
         ECARD = "ecard", _("e-card scanned by the leader")
         AUTO = "auto", _("closed automatically at the shift end")
 
+    # No index of its own: (enrollment, at) below serves every look-up by enrollment (issue 14: each
+    # index is written by every check-in).
     enrollment = models.ForeignKey(
-        "activities.Enrollment", verbose_name=_("sign-up"), on_delete=models.PROTECT, related_name="checkins"
+        "activities.Enrollment",
+        verbose_name=_("sign-up"),
+        on_delete=models.PROTECT,
+        related_name="checkins",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
     method = models.CharField(_("method"), max_length=8, choices=Method.choices)
@@ -28,7 +34,9 @@ class CheckIn(models.Model):
     lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     device = models.CharField(_("device"), max_length=200, blank=True)
     # A retry with the same key returns the first answer; the same key with another payload is refused.
-    idempotency_key = models.CharField(max_length=80, unique=True)
+    # Unique by a constraint, not unique=True: on PostgreSQL that would add a second index (LIKE
+    # look-ups) that no query uses and every check-in writes.
+    idempotency_key = models.CharField(max_length=80)
     payload_sha256 = models.CharField(max_length=64)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,6 +53,7 @@ class CheckIn(models.Model):
         verbose_name_plural = _("check-ins")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["enrollment", "at"])]
+        constraints = [models.UniqueConstraint(fields=["idempotency_key"], name="checkin_idempotency_key_unique")]
 
     def __str__(self):
         return f"{self.enrollment} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import json
 import time
@@ -41,10 +42,19 @@ class QrCheck:
     problem: str  # "", "INVALID" (forged / not ours) or "EXPIRED"
 
 
+@functools.lru_cache(maxsize=4096)
+def _signed_payload(token: str) -> bytes:
+    """The payload of a token whose signature verifies (else crypto.SignatureError, not kept). At
+    8:00 of a service day everyone at a site scans the same code within its window: its signature
+    is checked once per process, not once per phone (issue 14: Ed25519 verification was the
+    check-in's largest single cost). The window is still checked on every scan, by qr_verify."""
+    return crypto.verify_token(token)
+
+
 def qr_verify(token: str, *, now: float | None = None) -> QrCheck:
     """Which shift a QR token names; accepted in the current and the previous window only."""
     try:
-        payload = json.loads(crypto.verify_token(token))
+        payload = json.loads(_signed_payload(token))
         shift_id, window = int(payload["s"]), int(payload["w"])
         if payload.get("k") != QR_KIND:
             raise ValueError

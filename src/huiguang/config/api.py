@@ -124,13 +124,15 @@ def _unauthenticated(request, exc):
     return api.create_response(request, {"detail": _("Log in or send a valid bearer token.")}, status=401)
 
 
+# Django tries an API path against the operations in this order: the hot paths (sign-up,
+# check-in; issue 14) come right after the accounts' (the token's ping, /me), the rest as the layers.
 api.add_router("/", accounts_router)
+api.add_router("/", attendance_router)
+api.add_router("/", activities_router)
 api.add_router("/", network_router)
 api.add_router("/", volunteers_router)
 api.add_router("/", training_router)
-api.add_router("/", activities_router)
 api.add_router("/", notifications_router)
-api.add_router("/", attendance_router)
 api.add_router("/", ledger_router)
 api.add_router("/", credit_router)
 api.add_router("/", benefits_router)

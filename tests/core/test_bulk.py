@@ -1,12 +1,13 @@
 """core.bulk: bulk_save writes the rows read and changed in place and inserts the new ones (one
 statement for each, per batch); bulk_add adds to counters by a unique key, partial ones too, and
-creates the missing rows; on both databases."""
+creates the missing rows; reserve_ids gives ids that rows inserted with them keep and that no later
+row takes; on both databases."""
 
 import datetime as dt
 
 import pytest
 
-from huiguang.core.bulk import bulk_add, bulk_save
+from huiguang.core.bulk import bulk_add, bulk_save, insert_rows, reserve_ids
 from huiguang.reports.models import CategoryMonth, DailyCounter
 
 from ..factories import category
@@ -85,3 +86,17 @@ def test_bulk_add_finds_rows_by_a_partial_unique_constraint():
         )
     rows = {c.category_id: c.minutes for c in CategoryMonth.objects.all()}
     assert rows == {elderly.pk: 60, None: 40}
+
+
+def test_reserved_ids_are_inserted_as_they_are_and_never_given_again():
+    earlier = DailyCounter.objects.create(day=dt.date(2024, 4, 30))
+    ids = list(reserve_ids(DailyCounter, 3))
+    assert ids == sorted(ids) and len(set(ids)) == 3 and min(ids) > earlier.pk
+    days = [dt.date(2024, 5, d) for d in (1, 2, 3)]
+    insert_rows(DailyCounter, ("id", "day"), list(zip(ids, days, strict=True)), same={})
+    assert dict(DailyCounter.objects.filter(pk__in=ids).values_list("pk", "day")) == dict(
+        zip(ids, days, strict=True)
+    )
+    # The next ones, reserved or created, come after them.
+    assert min(reserve_ids(DailyCounter, 2)) > max(ids)
+    assert DailyCounter.objects.create(day=dt.date(2024, 5, 9)).pk > max(ids)

@@ -10,7 +10,8 @@ size squared (in the history import the reports' counters took most of the time 
   their active-volunteer marks); `RETURNING` gives the sums after the addition.
 - `insert_rows` inserts plain rows given as tuples (`bulk_create` builds a model instance per row
   and prepares every field of every instance in Python: for an import most of its time went
-  there, not to the database): COPY on PostgreSQL, multi-row VALUES on SQLite.
+  there, not to the database): COPY on PostgreSQL, multi-row VALUES on SQLite. `reserve_ids`
+  gives the rows their ids beforehand, so that nothing is read back to learn them.
 - `add_selected` is `bulk_add` of rows that a SELECT computes in the database (`INSERT … SELECT …
   GROUP BY … ON CONFLICT … DO UPDATE`): counters summed from rows just written, which never travel
   to Python and back; `ids_in` restricts such a SELECT to a list of ids.
@@ -231,13 +232,24 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
             cursor.execute(sql, params)
 
 
-def ids_by(model: type[Model], field: str, values: Iterable[str]) -> dict[str, int]:
-    """{value: pk} of the rows whose unique `field` is among `values` (in chunks; `__any_in`)."""
-    values = list(values)
-    found: dict[str, int] = {}
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start : start + CHUNK]
-        found.update(
-            model._default_manager.filter(**{f"{field}__any_in": chunk}).order_by().values_list(field, "pk")
-        )
-    return found
+def reserve_ids(model: type[Model], n: int) -> range | list[int]:
+    """`n` fresh primary keys of `model`'s table, ascending, for rows that the current writing
+    transaction inserts with their ids (insert_rows with the pk among the columns): drawn from the
+    table's sequence on PostgreSQL; on SQLite the ones after the highest ever given, which nobody
+    else takes meanwhile (the IMMEDIATE transaction holds the write lock; the inserts move the
+    table's AUTOINCREMENT counter past them)."""
+    meta = model._meta
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, n],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        table, column = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+        cursor.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {table}")  # noqa: S608 - names only
+        high = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        row = cursor.fetchone()
+        start = max(high, row[0] if row else 0) + 1
+        return range(start, start + n)

@@ -28,7 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from huiguang.activities.models import Activity
-from huiguang.core.bulk import add_selected, bulk_save, ids_in, insert_rows, month_sql
+from huiguang.core.bulk import add_selected, bulk_save, ids_in, insert_rows, month_sql, reserve_ids
 from huiguang.network.models import Membership, Organization
 from huiguang.network.signals import memberships_changed
 
@@ -198,25 +198,6 @@ def lock_heads(volunteer_ids: list[int]) -> dict[int, ChainHead]:
     return {h.volunteer_id: h for h in heads}
 
 
-def reserve_ids(n: int) -> Iterator[int]:
-    """`n` fresh ids of ledger_servicerecord, in the current (writing) transaction."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('ledger_servicerecord', 'id')) "
-                "FROM generate_series(1, %s)",
-                [n],
-            )
-            return iter(sorted(row[0] for row in cursor.fetchall()))
-        # SQLite: the IMMEDIATE transaction holds the write lock, so nobody takes these meanwhile.
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_servicerecord")
-        high = cursor.fetchone()[0]
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = 'ledger_servicerecord'")
-        row = cursor.fetchone()
-        start = max(high, row[0] if row else 0) + 1
-        return iter(range(start, start + n))
-
-
 # The columns of an imported record that vary from record to record, in the order of a row; the
 # others are the same for the whole batch (`same` in write_batch) or their default. HASHED: the
 # chained ones among them (chain.CHAINED_FIELDS).
@@ -252,7 +233,7 @@ def write_batch(
     with transaction.atomic():
         volunteer_ids = sorted({r[0] for r in batch})
         heads = lock_heads(volunteer_ids)
-        ids = reserve_ids(len(batch))
+        ids = iter(reserve_ids(R, len(batch)))  # a record's id is part of its hash
         hours = {h.volunteer_id: h for h in VolunteerHours.objects.filter(volunteer_id__in=volunteer_ids)}
         totals = {v: hours[v].total_minutes if v in hours else 0 for v in volunteer_ids}
         now = timezone.now()

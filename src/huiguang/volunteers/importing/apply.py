@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from huiguang.accounts.models import User
 from huiguang.core import crypto
 from huiguang.core.audit import audit_log
-from huiguang.core.bulk import ids_by, insert_rows
+from huiguang.core.bulk import insert_rows, reserve_ids
 from huiguang.core.masking import mask_id_number
 from huiguang.network.models import Membership, Organization
 from huiguang.network.signals import memberships_changed
@@ -84,21 +84,24 @@ def _write(*, organization: Organization, actor, plan: ImportPlan) -> None:
     # minutes). The unusable marker of set_unusable_password, without its slow random string: 40
     # random characters each, cut from one draw (base64 turns every 30 bytes into 40 characters).
     suffixes = secrets.token_urlsafe(30 * len(new))
+    # The new rows' ids are reserved first and inserted with them: nothing is read back.
+    user_ids = reserve_ids(User, len(new)) if new else []
     insert_rows(
         User,
-        ["phone", "display_name", "password"],
+        ["id", "phone", "display_name", "password"],
         [
-            (row.phone, row.real_name, UNUSABLE_PASSWORD_PREFIX + suffixes[start : start + 40])
-            for row, start in zip(new, range(0, len(suffixes), 40), strict=True)
+            (pk, row.phone, row.real_name, UNUSABLE_PASSWORD_PREFIX + suffixes[start : start + 40])
+            for row, pk, start in zip(new, user_ids, range(0, len(suffixes), 40), strict=True)
         ],
         same={"date_joined": now},
     )
-    user_ids = ids_by(User, "phone", [row.phone for row in new])
     encrypted = crypto.encrypt_many([row.card.number for row in new], context=ID_CONTEXT)
     date = connection.ops.adapt_datefield_value
+    volunteer_ids = list(reserve_ids(Volunteer, len(new))) if new else []
     insert_rows(
         Volunteer,
         [
+            "id",
             "user_id",
             "real_name",
             "id_number_encrypted",
@@ -116,7 +119,8 @@ def _write(*, organization: Organization, actor, plan: ImportPlan) -> None:
         ],
         [
             (
-                user_ids[row.phone],
+                pk,
+                user_id,
                 row.real_name,
                 ciphertext,
                 row.blind_index,
@@ -131,7 +135,9 @@ def _write(*, organization: Organization, actor, plan: ImportPlan) -> None:
                 row.is_new_resident,
                 number,
             )
-            for row, ciphertext, number in zip(new, encrypted, numbers, strict=True)
+            for row, pk, user_id, ciphertext, number in zip(
+                new, volunteer_ids, user_ids, encrypted, numbers, strict=True
+            )
         ],
         same={
             "registered_at": now,
@@ -139,8 +145,6 @@ def _write(*, organization: Organization, actor, plan: ImportPlan) -> None:
             "consented_at": now,
         },
     )
-    by_number = ids_by(Volunteer, "volunteer_number", numbers)
-    volunteer_ids = [by_number[number] for number in numbers]
     if new:
         # The registration rollups (reports) count each new volunteer by residence region and month.
         volunteers_registered.send(

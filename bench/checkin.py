@@ -14,13 +14,13 @@ now and N confirmed volunteers, each with a bearer token. Then, from a thread po
    and the check-out writes a pending ledger record through
    ledger.services.records.record_from_attendance, as in real use; `--pause 61` waits for real
    instead), then every volunteer checks out the same way;
-3. the baselines, as many requests the same way: GET /api/v1/ping with each volunteer's bearer
-   token (the same middleware and authentication doing nothing else: the ratio's baseline) and
-   GET /healthz (no authentication).
+3. the baselines: GET /api/v1/ping with each volunteer's bearer token (the same middleware and
+   authentication doing nothing else: the ratio's baseline), interleaved with the check-ins and
+   check-outs in chunks (each chunk of them after as many pings of the same tokens), so that both
+   meet the machine in the same state; then GET /healthz (no authentication).
 
-Each timed phase (check-ins, check-outs, the baseline) follows one untimed ping per volunteer, so
-that none of them pays a token's once-a-minute last-used write (accounts.auth) and all three see
-the tokens alike.
+Each phase's timed chunks follow one untimed ping per volunteer (again after 40 s), so that none
+of them pays a token's once-a-minute last-used write (accounts.auth) and all see the tokens alike.
 
 It prints the rates, the ratios, the queries of one check-in and one check-out (counted in this
 process through the same API) and the p50/p99 answer times, then checks the database: exactly one
@@ -48,7 +48,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from common import bench_volunteer, emit, free_port, load, percentile
+from common import bench_volunteer, emit, free_port, interleaved, load, percentile
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_VOLUNTEERS = 5000  # a bounded load: this is a benchmark, not a stress test
@@ -318,16 +318,40 @@ def main() -> None:
         warm = [("GET", "/api/v1/ping", None, {"Authorization": f"Bearer {key}"}) for _v, key in people[:50]]
         drive(client, warm * 2, clients)
 
-        # Before each timed phase, one ping per volunteer: a token's first request of a minute writes
-        # its last-used time (accounts.auth), and without this round the check-ins paid that write
-        # for every volunteer while the baseline, run within the minute after them, did not.
+        # Before each phase's timed chunks (and again after 40 s), one ping per volunteer: a token's
+        # first request of a minute writes its last-used time (accounts.auth), which neither the
+        # check-ins nor their baseline must pay.
         tokens_used = [
             ("GET", "/api/v1/ping", None, {"Authorization": f"Bearer {key}"}) for _v, key in people
         ]
         in_jobs = checkin_jobs(shift_id, people, "in", args.duplicates, rng)
         out_jobs = checkin_jobs(shift_id, people, "out", args.duplicates, rng)
-        drive(client, tokens_used, clients)
-        in_s, in_results, in_times = drive(client, in_jobs, clients)
+        by_token = {job[3]["Authorization"]: job for job in tokens_used}
+
+        def pings_of(chunk: list) -> list:
+            pings = [by_token[job[3]["Authorization"]] for job in chunk]
+            rng.shuffle(pings)
+            return pings
+
+        def measured(jobs: list) -> tuple:
+            """The jobs interleaved with their pings (common.interleaved): (seconds, answers, answer
+            times, the pings' seconds, their answers, their times)."""
+            seconds, parts, ping_seconds, ping_parts = interleaved(
+                lambda chunk: drive(client, chunk, clients),
+                jobs,
+                pings_of,
+                refresh=lambda: drive(client, tokens_used, clients),
+            )
+            return (
+                seconds,
+                [r for part in parts for r in part[0]],
+                [t for part in parts for t in part[1]],
+                ping_seconds,
+                [r for part in ping_parts for r in part[0]],
+                [t for part in ping_parts for t in part[1]],
+            )
+
+        in_s, in_results, in_times, ping_in_s, ping_in_results, ping_in_times = measured(in_jobs)
         if args.pause > 0:
             print(f"check-ins done; waiting {args.pause:.0f} s before the check-outs …", flush=True)
             time.sleep(args.pause)
@@ -336,13 +360,10 @@ def main() -> None:
 
             CheckIn.objects.filter(enrollment__shift_id=shift_id).update(at=models_f("at") - dt_minutes(2))
             connection.close()
-        drive(client, tokens_used, clients)
-        out_s, out_results, out_times = drive(client, out_jobs, clients)
+        out_s, out_results, out_times, ping_out_s, ping_out_results, ping_out_times = measured(out_jobs)
         requests = len(in_jobs) + len(out_jobs)
-        ping_jobs = (tokens_used * (requests // len(tokens_used) + 1))[:requests]
-        rng.shuffle(ping_jobs)
-        drive(client, tokens_used, clients)
-        ping_s, ping_results, ping_times = drive(client, ping_jobs, clients)
+        ping_s, ping_results = ping_in_s + ping_out_s, ping_in_results + ping_out_results
+        ping_times = ping_in_times + ping_out_times
         health_jobs = [("GET", "/healthz", None, None)] * requests
         health_s, health_results, health_times = drive(client, health_jobs, clients)
 
@@ -363,9 +384,9 @@ def main() -> None:
         print(f"/healthz requests: {requests} in {health_s:.2f} s → {health_rate:,.0f} requests/s")
         print(
             f"  of which check-ins {len(in_jobs) / in_s:,.0f}/s "
-            f"(ratio {len(in_jobs) / in_s / ping_rate:.2f}), "
+            f"(ratio {ping_in_s / in_s:.2f} to the pings between them), "
             f"check-outs with their ledger record {len(out_jobs) / out_s:,.0f}/s "
-            f"(ratio {len(out_jobs) / out_s / ping_rate:.2f})"
+            f"(ratio {ping_out_s / out_s:.2f})"
         )
         print(
             f"ratio check-in / authenticated no-op: {checkin_rate / ping_rate:.2f}; "
@@ -414,7 +435,7 @@ def main() -> None:
             **common,
             path="check-in (qr, api)",
             rate=len(in_jobs) / in_s,
-            baseline_rate=ping_rate,
+            baseline_rate=len(in_jobs) / ping_in_s,
             queries=queries_in,
             p50_ms=percentile(in_times, 50),
             p99_ms=percentile(in_times, 99),
@@ -428,7 +449,7 @@ def main() -> None:
             **common,
             path="check-out + ledger (qr, api)",
             rate=len(out_jobs) / out_s,
-            baseline_rate=ping_rate,
+            baseline_rate=len(out_jobs) / ping_out_s,
             queries=queries_out,
             p50_ms=percentile(out_times, 50),
             p99_ms=percentile(out_times, 99),

@@ -7,7 +7,11 @@ import json
 import os
 import platform
 import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+CHUNKS = 8
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -71,3 +75,36 @@ def bench_volunteer(i: int, *, region, now):
     volunteer.set_id_number(make_id_number("330482", birth, i % 999 + 1))
     volunteer.save()
     return volunteer
+
+
+def interleaved(
+    run: Callable[[list], tuple],
+    jobs: list,
+    baseline_of: Callable[[list], list],
+    *,
+    refresh: Callable[[], object] | None = None,
+    every: float = 40.0,
+) -> tuple[float, list[tuple], float, list[tuple]]:
+    """A measured path and its baseline in turns: `jobs` in CHUNKS chunks, each after its baseline
+    `baseline_of(chunk)` (e.g. as many pings of the same tokens), so that both meet the machine in
+    the same state; a load that comes and goes touches both alike (measured one after the other,
+    the ratio moved by ±0.1 from run to run). `run(jobs)` sends jobs and returns (seconds, *rest);
+    `refresh()` (untimed) runs first and again whenever `every` seconds have passed. Returns (the
+    jobs' seconds, each chunk's rest, the baselines' seconds, each baseline chunk's rest)."""
+    seconds = base_seconds = 0.0
+    parts: list[tuple] = []
+    base_parts: list[tuple] = []
+    refreshed = -every
+    size = max(1, -(-len(jobs) // CHUNKS))
+    for start in range(0, len(jobs), size):
+        chunk = jobs[start : start + size]
+        if refresh is not None and time.monotonic() - refreshed >= every:
+            refresh()
+            refreshed = time.monotonic()
+        took, *rest = run(baseline_of(chunk))
+        base_seconds += took
+        base_parts.append(tuple(rest))
+        took, *rest = run(chunk)
+        seconds += took
+        parts.append(tuple(rest))
+    return seconds, parts, base_seconds, base_parts

@@ -13,12 +13,13 @@ activities on three days. Then, from a thread pool of --clients threads:
 2. every volunteer signs up through the web form (POST /activities/shifts/<id>/enroll/, session
    cookie and CSRF header) for one of the positions of the second activity;
 3. the authenticated baseline: GET /api/v1/ping with the same bearer tokens, as many times (the same
-   middleware and token authentication doing nothing else), and GET /healthz;
+   middleware and token authentication doing nothing else), measured in turns with the API
+   sign-ups of step 1 (chunks of each, common.interleaved), and GET /healthz;
 4. the race: --racers volunteers sign up through the API for one shift with --places places and no
    waitlist, all at once.
 
-The baseline and the API sign-ups each follow one untimed ping per volunteer, so that neither
-pays a token's once-a-minute last-used write (accounts.auth) and both see the tokens alike.
+The baseline and the API sign-ups follow one untimed ping per volunteer (again after 40 s), so that
+neither pays a token's once-a-minute last-used write (accounts.auth) and both see the tokens alike.
 
 It prints the rates, the ratio to the authenticated baseline, p50/p99 answer times, the SQL
 statements of one sign-up of each kind and of the baseline (counted in this process with the same
@@ -48,7 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from common import bench_volunteer, emit, free_port
+from common import bench_volunteer, emit, free_port, interleaved
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_VOLUNTEERS = 5000
@@ -362,18 +363,24 @@ def main() -> None:
             f"server: gunicorn, {args.workers} sync workers; {clients} client threads; {load()}", flush=True
         )
         rows = []
-        # Before each timed phase that sends the tokens (the baseline, the API sign-ups), one untimed
-        # ping per volunteer: a token's first request of a minute writes its last-used time
-        # (accounts.auth), and both phases must meet the tokens alike (the steady state: no write).
-        # It also warms the workers.
+        # Before the timed chunks that send the tokens (the baseline and the API sign-ups, in turns),
+        # and again after 40 s, one untimed ping per volunteer: a token's first request of a minute
+        # writes its last-used time (accounts.auth), and both must meet the tokens alike (the steady
+        # state: no write). It also warms the workers.
         me_jobs = [("GET", "/api/v1/ping", None, {"Authorization": f"Bearer {k}"}) for _v, k, _s in people]
-        drive(client, me_jobs, clients)
-        me_s, me_results = drive(client, me_jobs, clients)
+        by_token = {job[3]["Authorization"]: job for job in me_jobs}
+        # The API sign-ups in chunks, each after as many pings of the same tokens (common.interleaved).
+        api_s, parts, me_s, me_parts = interleaved(
+            lambda chunk: drive(client, chunk, clients),
+            api_jobs(people, api_shifts),
+            lambda chunk: [by_token[job[3]["Authorization"]] for job in chunk],
+            refresh=lambda: drive(client, me_jobs, clients),
+        )
+        api_results = [r for part in parts for r in part[0]]
+        me_results = [r for part in me_parts for r in part[0]]
         rows.append(("baseline GET /api/v1/ping", n, me_s, me_results, load()))
         hz_s, hz_results = drive(client, [("GET", "/healthz", None, None)] * n, clients)
         rows.append(("GET /healthz", n, hz_s, hz_results, load()))
-        drive(client, me_jobs, clients)
-        api_s, api_results = drive(client, api_jobs(people, api_shifts), clients)
         rows.append(("API sign-up", n, api_s, api_results, load()))
         web_s, web_results = drive(client, web_jobs(people, web_shifts), clients)
         rows.append(("web sign-up", n, web_s, web_results, load()))

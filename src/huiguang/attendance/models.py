@@ -53,7 +53,9 @@ class CheckIn(models.Model):
         verbose_name_plural = _("check-ins")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["enrollment", "at"])]
-        constraints = [models.UniqueConstraint(fields=["idempotency_key"], name="checkin_idempotency_key_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="checkin_idempotency_key_unique")
+        ]
 
     def __str__(self):
         return f"{self.enrollment} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -197,3 +197,33 @@ def test_a_compiled_insert_raises_integrity_error_and_refuses_watched_models(cit
             CompiledInsert(Volunteer).create(real_name="某")
     finally:
         post_save.disconnect(receiver, sender=Volunteer)
+
+
+def test_a_row_and_its_audit_entry_are_written_together_and_refused_together(city):
+    """core.audit.audited_create (CompiledInsert.create_with): the row, and the audit entry that
+    names it by its new key, as audit_log writes it; one statement on PostgreSQL; a refused row
+    (its unique key taken) leaves no entry either."""
+    from huiguang.core.audit import audited_create
+
+    insert = CompiledInsert(KeyFingerprint)
+    actor = city.users["city_admin"]
+    with CaptureQueriesContext(connection) as ctx:
+        row = audited_create(
+            insert, {"purpose": "test-audited", "fingerprint": "ab"}, action="test.made", actor=actor, n=1
+        )
+    assert len(ctx.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert KeyFingerprint.objects.get(purpose="test-audited").pk == row.pk and not row._state.adding
+    entry = AuditEntry.objects.get(action="test.made")
+    assert (entry.actor, entry.object_type, entry.object_id, entry.object_label, entry.detail) == (
+        actor,
+        "core.keyfingerprint",
+        str(row.pk),
+        str(row),
+        {"n": 1},
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        audited_create(insert, {"purpose": "test-audited", "fingerprint": "cd"}, action="test.again")
+    assert not AuditEntry.objects.filter(action="test.again").exists()
+    assert list(
+        KeyFingerprint.objects.filter(purpose="test-audited").values_list("fingerprint", flat=True)
+    ) == ["ab"]

@@ -16,8 +16,9 @@ identical requests at once make one row; the 19 others fail the insert (or a rul
 the rollback, get the first row back.
 
 Queries (pinned by tests/attendance/test_query_counts.py): a check-in is the enrollment + lock,
-the check-ins, the insert and the audit entry; a check-out adds the ledger's rule check, its
-insert and the enrollment's attended mark (ledger.services.records.record_from_attendance).
+the check-ins, the insert and the audit entry (one statement on PostgreSQL); a check-out adds the
+ledger's rule check, its insert and the enrollment's attended mark
+(ledger.services.records.record_from_attendance).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiguang.activities.models import Category, Enrollment, Shift
-from huiguang.core.audit import audit_log
+from huiguang.core.audit import audit_log, audited_create
 from huiguang.core.compiled import CompiledInsert, CompiledQuery
 from huiguang.core.errors import FieldErrors, Refused
 from huiguang.network.models import Organization, Region, Site
@@ -360,21 +361,21 @@ def checkin_write(
                 )
             elif at < opened[1]:
                 raise FieldErrors({"at": [_("A check-out cannot be earlier than its check-in.")]})
-            checkin = _INSERT.create(
-                enrollment=enrollment,
-                kind=kind,
-                method=method,
-                at=at,
-                lat=_coord(lat),
-                lng=_coord(lng),
-                device=(device or "")[:200],
-                idempotency_key=idempotency_key,
-                payload_sha256=digest,
-                recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-            )
-            recorded = False
+            row = {
+                "enrollment": enrollment,
+                "kind": kind,
+                "method": method,
+                "at": at,
+                "lat": _coord(lat),
+                "lng": _coord(lng),
+                "device": (device or "")[:200],
+                "idempotency_key": idempotency_key,
+                "payload_sha256": digest,
+                "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+            }
             if kind == OUT:
                 assert opened is not None  # a check-out without a check-in was refused above
+                checkin = _INSERT.create(**row)
                 recorded = _announce_checkout(enrollment, opened[1], checkin, actor, pending_note)
                 audit_log(
                     action="attendance.check_out",
@@ -385,13 +386,15 @@ def checkin_write(
                     recorded=recorded,
                 )
             else:
-                audit_log(
+                # The row and its audit entry in one statement on PostgreSQL (core.audit).
+                checkin = audited_create(
+                    _INSERT,
+                    row,
                     action="attendance.check_in",
                     actor=actor,
-                    obj=checkin,
                     method=method,
                     enrollment=enrollment.pk,
-                    recorded=recorded,
+                    recorded=False,
                 )
     except (IntegrityError, Refused, FieldErrors):
         # A retry: its insert hit the unique key (or a rule refused it, e.g. ALREADY_IN because the

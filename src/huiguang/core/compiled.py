@@ -324,9 +324,9 @@ class CompiledInsert:
         """create(**values), then follower.create(**follow(row)) with the new row's primary key as
         the follower's field `key_into` (converted by the database as an assignment: a text field
         gets the key as text; `follow` sees the row before its insert, without its key); (the row,
-        the follower's row). On PostgreSQL one statement: the
-        row's INSERT in a WITH, whose new key the follower's INSERT reads (a round trip less on a
-        hot path: the check-in and its audit entry, issue 14); elsewhere two."""
+        the follower's row). On PostgreSQL one statement: the row's INSERT in a WITH, whose new key
+        the follower's INSERT reads (a round trip less on a hot path: the check-in and its audit
+        entry, issue 14); elsewhere two."""
         if connections[self.using].vendor != "postgresql":
             obj = self.create(**values)
             return obj, follower.create(**{**follow(obj), key_into: str(obj.pk)})

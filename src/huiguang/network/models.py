@@ -189,8 +189,13 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="memberships",
     )
+    # Indexed by Meta's (organization, status), which starts with it.
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="memberships"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        db_index=False,
     )
     role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPLIED)

@@ -47,14 +47,19 @@ class Volunteer(models.Model):
     )
     real_name = models.CharField(_("real name"), max_length=64)
     id_type = models.CharField(_("ID type"), max_length=12, choices=IdType.choices, default=IdType.RESIDENT)
-    # The number itself only encrypted; uniqueness through the HMAC blind index.
+    # The number itself only encrypted; uniqueness through the HMAC blind index (Meta.constraints).
     id_number_encrypted = models.TextField(editable=False)
-    id_blind_index = models.CharField(max_length=64, unique=True, editable=False)
+    id_blind_index = models.CharField(max_length=64, editable=False)
     id_masked = models.CharField(_("ID number"), max_length=24, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
+    # Indexed by Meta's (residence_region, status), which starts with it.
     residence_region = models.ForeignKey(
-        "network.Region", verbose_name=_("residence"), on_delete=models.PROTECT, related_name="residents"
+        "network.Region",
+        verbose_name=_("residence"),
+        on_delete=models.PROTECT,
+        related_name="residents",
+        db_index=False,
     )
     political_status = models.CharField(
         _("political status"), max_length=8, choices=Political.choices, default=Political.MASSES
@@ -64,7 +69,7 @@ class Volunteer(models.Model):
     occupation = models.CharField(_("occupation"), max_length=64, blank=True)
     skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True, related_name="volunteers")
     is_new_resident = models.BooleanField(_("new resident"), default=False)  # 新居民
-    volunteer_number = models.CharField(_("volunteer number"), max_length=20, unique=True)
+    volunteer_number = models.CharField(_("volunteer number"), max_length=20)  # unique: Meta.constraints
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
     privacy_policy_version = models.CharField(_("privacy policy version"), max_length=16)
@@ -91,12 +96,16 @@ class Volunteer(models.Model):
         ordering = ["-registered_at", "-id"]
         indexes = [models.Index(fields=["residence_region", "status"])]
         constraints = [
+            # Constraints, not unique=True: on PostgreSQL that adds a second index for LIKE
+            # (varchar_pattern_ops) to each, which no query uses and every registration writes.
+            models.UniqueConstraint(fields=["id_blind_index"], name="volunteer_id_blind_index_unique"),
+            models.UniqueConstraint(fields=["volunteer_number"], name="volunteer_number_unique"),
             models.CheckConstraint(
                 name="minor_guardian_consent_recorded",
                 condition=Q(status="awaiting_guardian")
                 | Q(guardian__isnull=True)
                 | Q(guardian_consented_at__isnull=False),
-            )
+            ),
         ]
 
     def __str__(self):

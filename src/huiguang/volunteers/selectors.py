@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -15,9 +15,6 @@ from huiguang.network.models import Membership, Organization, Region
 
 from .models import ImportBatch, Volunteer
 from .permissions import OPEN, import_organizations_q, managed_organizations_q, volunteer_visible_q
-
-LOOKUP_CHUNK = 900  # parameters per IN (...) lookup: below SQLite's historical 999
-
 
 # --- volunteers -------------------------------------------------------------------------------
 
@@ -183,47 +180,39 @@ def import_batch_previous(batch: ImportBatch) -> ImportBatch | None:
     )
 
 
-# The look-ups of an import plan: one query per chunk, whatever the file's size (`__any_in`:
-# core/lookups.py).
-
-
-def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+# The look-ups of an import plan: one query each, whatever the file's size (`__any_in` sends the
+# whole list as one parameter: core/lookups.py).
 
 
 def region_by_code(codes: Iterable[str]) -> dict[str, Region]:
-    return {r.code: r for chunk in _chunks(sorted(codes)) for r in Region.objects.filter(code__in=chunk)}
+    return {r.code: r for r in Region.objects.filter(code__any_in=sorted(codes)).order_by()}
 
 
 def volunteer_by_blind_index(indexes: list[str]) -> dict[str, tuple[int, str, int]]:
     """Registered volunteers by the blind index of their ID number: (pk, real name, user id)."""
-    existing: dict[str, tuple[int, str, int]] = {}
-    for chunk in _chunks(indexes):
-        for pk, index, name, user_id in Volunteer.objects.filter(id_blind_index__any_in=chunk).values_list(
-            "pk", "id_blind_index", "real_name", "user_id"
-        ):
-            existing[index] = (pk, name, user_id)
-    return existing
+    rows = (
+        Volunteer.objects.filter(id_blind_index__any_in=indexes)
+        .order_by()
+        .values_list("id_blind_index", "pk", "real_name", "user_id")
+    )
+    return {index: (pk, name, user_id) for index, pk, name, user_id in rows}
 
 
 def user_id_by_phone(phones: list[str]) -> dict[str, int]:
-    owners: dict[str, int] = {}
-    for chunk in _chunks(phones):
-        owners.update(User.objects.filter(phone__any_in=chunk).values_list("phone", "pk"))
-    return owners
+    return dict(User.objects.filter(phone__any_in=phones).order_by().values_list("phone", "pk"))
 
 
 def membership_open_volunteer_ids(*, organization: Organization, volunteer_ids: list[int]) -> set[int]:
     """Which of these volunteers are already members or applicants of the organization."""
-    found: set[int] = set()
-    for chunk in _chunks(volunteer_ids):
-        found.update(
-            Membership.objects.filter(
-                organization=organization, volunteer_id__in=chunk, status__in=OPEN
-            ).values_list("volunteer_id", flat=True)
+    if not volunteer_ids:
+        return set()
+    return set(
+        Membership.objects.filter(
+            organization=organization, volunteer__id__any_in=volunteer_ids, status__in=OPEN
         )
-    return found
+        .order_by()
+        .values_list("volunteer_id", flat=True)
+    )
 
 
 def region_residence_list() -> QuerySet[Region]:

@@ -100,3 +100,37 @@ def test_reserved_ids_are_inserted_as_they_are_and_never_given_again():
     # The next ones, reserved or created, come after them.
     assert min(reserve_ids(DailyCounter, 2)) > max(ids)
     assert DailyCounter.objects.create(day=dt.date(2024, 5, 9)).pk > max(ids)
+
+
+def test_inserted_rows_hold_their_values_and_the_same_columns_whatever_their_characters():
+    """Values and the constant columns (`same`: formatted once on PostgreSQL and put at the end of
+    every line) keep tabs, newlines, backslashes, quotes, NULL, JSON and times as they are."""
+    from huiguang.volunteers.models import ImportBatch
+
+    from ..factories import OrganizationFactory, UserFactory
+
+    organization = OrganizationFactory()
+    odd = 'a\tb\nc\\d"e\\N\r\x0bf 东湖'
+    now = dt.datetime(2026, 12, 7, 8, 30, 15, 123456, tzinfo=dt.UTC)
+    errors = [{"row": 2, "message": odd}]
+    rows = [(f"{odd}{i}", f"{i:064d}") for i in range(3)] + [("\\N", "\\")]
+    insert_rows(
+        ImportBatch,
+        ["file_name", "sha256"],
+        rows,
+        same={
+            "organization_id": organization.pk,
+            "uploaded_by_id": None,
+            "file_path": odd,
+            "file_kind": "xlsx",
+            "errors": errors,
+            "applied_at": now,
+        },
+    )
+    kept = list(
+        ImportBatch.objects.order_by("pk").values_list(
+            "file_name", "sha256", "file_path", "errors", "applied_at", "uploaded_by"
+        )
+    )
+    assert kept == [(name, sha, odd, errors, now, None) for name, sha in rows]
+    assert UserFactory()  # the connection is fine after the COPY

@@ -103,6 +103,54 @@ def test_cell_far_away_is_refused_before_the_reader_allocates_the_grid(db):
     assert error.reason == "TOO_MANY_ROWS"
 
 
+SHEET_HEAD = (
+    b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    b' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+)
+
+
+@pytest.mark.parametrize(
+    ("far_cell", "reason"),
+    [
+        (b"<c r='XFD1048576' t=\"inlineStr\">", "TOO_MANY_ROWS"),  # single quotes
+        (b'<c t="inlineStr" r="XFD1048576">', "TOO_MANY_ROWS"),  # the reference not first
+        (b'<c\n  r = "XFD1048576" t="inlineStr">', "TOO_MANY_ROWS"),  # other whitespace
+        (b'<x:c r="XFD1048576" t="inlineStr">', "TOO_MANY_ROWS"),  # a namespace prefix
+        (b'<c r="&#88;FD1048576" t="inlineStr">', "TOO_MANY_ROWS"),  # a character reference
+        (b'<c r="A0001048576" t="inlineStr">', "TOO_MANY_ROWS"),  # leading zeros
+        (b'<c r="xfd2" t="inlineStr">', "TOO_WIDE"),  # lower case
+        (b'<c r="BM2" t="inlineStr">', "TOO_WIDE"),  # the 65th column
+        (b'<c r="A&lt;2" t="inlineStr">', "DAMAGED"),  # no reference at all
+    ],
+)
+def test_a_far_cell_is_refused_however_its_reference_is_spelled(db, far_cell, reason):
+    end = b"x:c" if far_cell.startswith(b"<x:c") else b"c"
+    sheet = (
+        SHEET_HEAD
+        + b'<row r="2">'
+        + far_cell
+        + b"<is><t>y</t></is></"
+        + end
+        + b"></row></sheetData></worksheet>"
+    )
+    error = refused(workbook_zip({**MINIMAL, "xl/worksheets/sheet1.xml": sheet}), "far.xlsx")
+    assert error.reason == reason
+
+
+def test_cells_spelled_unusually_but_within_the_limits_are_read_as_usual(db):
+    content = xlsx_bytes(rows(3))
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = next(name for name in parts if name.startswith("xl/worksheets/"))
+    parts[sheet] = parts[sheet].replace(b'<c r="', b'<c  r="')  # read cell by cell, not by the search
+    assert parts[sheet].count(b'<c  r="') >= 3 * len(HEADERS)
+    assert (
+        importing.read_upload(workbook_zip(parts), "odd.xlsx").rows
+        == importing.read_upload(content, "a.xlsx").rows
+    )
+
+
 def test_xml_with_entities_is_refused(db):
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'

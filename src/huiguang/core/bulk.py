@@ -31,6 +31,8 @@ from django.db import connection
 from django.db.models import Model, UniqueConstraint
 from django.db.models.sql import Query
 from django.utils import timezone
+from psycopg.adapt import PyFormat, Transformer
+from psycopg.copy import LibpqWriter
 
 CHUNK = 2000
 
@@ -222,14 +224,48 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
     names = ", ".join(quote(f.column) for f in order)
     tail = tuple(constants)
     if connection.vendor == "postgresql":
-        # COPY streams the rows (psycopg formats them in C) instead of one parameter per value.
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row((*row, *tail))
+        # COPY streams the rows (psycopg formats them in C) instead of one parameter per value; the
+        # constant columns are formatted once and put at the end of each line as it is sent.
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            writer = _ConstantTail(raw, _copy_line_end(raw, tail)) if tail else None
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN", writer=writer) as copy:
+                for row in rows:
+                    copy.write_row(row)
         return
     with connection.cursor() as cursor:
         for sql, params in _statements(table, names, order, rows, tail):
             cursor.execute(sql, params)
+
+
+# COPY's text format: these characters of a value are written as backslash escapes.
+_COPY_ESCAPES = {
+    ord(c): e
+    for c, e in zip("\b\t\n\v\f\r\\", ("\\b", "\\t", "\\n", "\\v", "\\f", "\\r", "\\\\"), strict=True)
+}
+
+
+def _copy_line_end(cursor, values: tuple) -> bytes:
+    """The text that COPY's text format gives `values`, as the last columns of a line: a tab
+    before each, escaped as psycopg escapes a row (NULL as \\N), and the newline."""
+    dumped = Transformer.from_context(cursor).dump_sequence(values, [PyFormat.TEXT] * len(values))
+    fields = [
+        b"\\N" if value is None else bytes(value).decode().translate(_COPY_ESCAPES).encode()
+        for value in dumped
+    ]
+    return b"".join(b"\t" + field for field in fields) + b"\n"
+
+
+class _ConstantTail(LibpqWriter):
+    """Sends COPY data with `line_end` in place of each line's newline: psycopg hands the writer
+    whole lines, and a newline inside a value is escaped in them, so each one ends a line."""
+
+    def __init__(self, cursor, line_end: bytes):
+        super().__init__(cursor)
+        self._line_end = line_end
+
+    def write(self, data) -> None:
+        super().write(data.replace(b"\n", self._line_end))
 
 
 def reserve_ids(model: type[Model], n: int) -> range | list[int]:

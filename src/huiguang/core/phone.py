@@ -6,10 +6,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+SEPARATORS = re.compile(r"[\s\-()]")
 
 
 def normalize_phone(raw: str) -> str:
-    phone = re.sub(r"[\s\-()]", "", raw or "")
+    if len(raw or "") == 11 and raw[0] == "1" and raw.isascii() and raw.isdigit():
+        return raw  # the usual spelling (every row of an import): nothing to remove
+    phone = SEPARATORS.sub("", raw or "")
     if phone.startswith("+86"):
         phone = phone[3:]
     elif phone.startswith("0086"):

@@ -197,8 +197,12 @@ def clean_rows(parsed: ParsedFile, *, today: dt.date | None = None) -> tuple[lis
     for (number, values), row_texts in zip(parsed.rows, texts, strict=True):
         row, row_errors = _clean_row(number, values, row_texts, parsed.headers, regions, today)
         # Duplicates inside the file, valid or not: the later row is bad and points at the first.
-        id_key = normalize_id(row_texts.get("id_number", ""))
-        phone_key = normalize_phone(row_texts.get("phone", ""))
+        # A valid row's number and phone are normalized already (the rules normalize first).
+        if row is not None:
+            id_key, phone_key = row.card.number, row.phone
+        else:
+            id_key = normalize_id(row_texts.get("id_number", ""))
+            phone_key = normalize_phone(row_texts.get("phone", ""))
         if id_key and first_id.setdefault(id_key, number) != number:
             row_errors.append(
                 RowError(

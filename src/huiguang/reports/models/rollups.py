@@ -118,7 +118,10 @@ class ActiveMark(models.Model):
     """A volunteer's participations in one unit ("r:<region code>", "o:<organization id>",
     "c:<category id or empty>") and month: what makes them count as active there."""
 
-    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="+")
+    # Indexed by one_active_mark, which starts with it (an import writes about four marks a record).
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     unit = models.CharField(max_length=24)
     month = models.DateField()
     participations = models.IntegerField(default=0)

@@ -14,6 +14,7 @@ A list of other types (dates, decimals) is sent as a list on PostgreSQL and as `
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from django.db.models import Field
 from django.db.models.lookups import In
@@ -34,10 +35,11 @@ def array_literal(values: list[str] | list[int]) -> str:
     plain characters inside the quotes)."""
     if _plain(values) == "int":
         return "{" + ",".join(map(str, values)) + "}"
-    joined = '","'.join(values)
+    texts = cast("list[str]", values)
+    joined = '","'.join(texts)
     if "\\" in joined or '"' in joined:
-        joined = '","'.join(v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
-    return '{"' + joined + '"}' if values else "{}"
+        joined = '","'.join(v.replace("\\", "\\\\").replace('"', '\\"') for v in texts)
+    return '{"' + joined + '"}' if texts else "{}"
 
 
 @Field.register_lookup

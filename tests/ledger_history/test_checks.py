@@ -137,8 +137,9 @@ def test_every_bad_row_is_named_with_its_row_and_reason_and_nothing_is_written(c
         ],
     )
     orgs = Organization.objects.count()
-    with pytest.raises(CommandError, match="9 bad rows: nothing was written"):
+    with pytest.raises(CommandError, match="9 行有错误，未写入任何数据") as exc:
         _import(tmp_path, "--confirm")
+    assert exc.value.returncode == 1
     history_import = HistoryImport.objects.get()
     assert history_import.status == HistoryImport.Status.FAILED
     assert _reasons(history_import) == {
@@ -153,6 +154,7 @@ def test_every_bad_row_is_named_with_its_row_and_reason_and_nothing_is_written(c
         (13, "BAD_VALUE"),
     }
     assert all(e["file"] == "服务记录.csv" and e["message"] for e in history_import.errors)
+    assert [e["row"] for e in history_import.errors] == [3, 4, 5, 6, 8, 9, 11, 12, 13]  # row by row
     assert not R.objects.exists()
     assert not ImportedRow.objects.exists()
     assert Organization.objects.count() == orgs  # the good organization row waits for a clean file
@@ -182,10 +184,10 @@ def test_a_dry_run_prints_the_summary_and_writes_nothing(city, tmp_path):
         ],
     )
     out = _import(tmp_path, "--dry-run")
-    assert "records 2" in out
-    assert "当湖街道 (330482001) 2023: 1.5 h" in out
-    assert "乍浦镇 (330482103) 2024: 0.8 h" in out
-    assert "Dry-run: nothing written" in out
+    assert "读取行数: 服务记录 2" in out
+    assert "当湖街道（330482001）2023 年：1.5 小时" in out
+    assert "乍浦镇（330482103）2024 年：0.8 小时" in out
+    assert "试运行：未写入任何数据" in out
     assert not R.objects.exists()
     assert HistoryImport.objects.get().status == HistoryImport.Status.VALIDATED
 
@@ -210,7 +212,7 @@ def test_the_same_file_twice_adds_no_row(city, tmp_path):
     write_kind(tmp_path, "records", _good_records(city))
     _import(tmp_path, "--confirm")
     assert R.objects.count() == 20
-    with pytest.raises(CommandError, match="20 bad rows"):
+    with pytest.raises(CommandError, match="20 行有错误"):
         _import(tmp_path, "--confirm")
     assert R.objects.count() == 20
     again = HistoryImport.objects.filter(status=HistoryImport.Status.FAILED).get()
@@ -238,7 +240,7 @@ def test_an_import_killed_half_way_resumes_without_doubling(city, tmp_path, monk
 
     monkeypatch.setattr(apply, "write_batch", real)
     out = _import(tmp_path, "--confirm")
-    assert "8 were already imported" in out
+    assert "其中 8 条在中断前已导入" in out
     assert R.objects.count() == 24
     assert ImportedRow.objects.filter(kind="record").values("key").distinct().count() == 24
     resumed = HistoryImport.objects.get()  # the same import, finished
@@ -343,3 +345,11 @@ def test_imported_and_confirmed_hours_of_the_same_days_add_up_in_the_rollups(cit
     rebuild = io.StringIO()
     call_command("rebuild_rollups", "--dry-run", stdout=rebuild)
     assert rebuild.getvalue().strip().endswith("0 difference(s) found"), rebuild.getvalue()
+
+
+def test_a_directory_without_files_to_import_is_refused_with_exit_status_two(db, tmp_path):
+    (tmp_path / "说明.txt").write_text("not an import file", encoding="utf-8")
+    with pytest.raises(CommandError, match="没有找到可导入的") as exc:
+        _import(tmp_path, "--confirm")
+    assert exc.value.returncode == 2
+    assert not HistoryImport.objects.exists()

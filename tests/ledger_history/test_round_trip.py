@@ -52,7 +52,7 @@ def test_exported_history_imported_into_an_empty_database_gives_the_same_totals(
     )
     out = io.StringIO()
     call_command("export_history", str(tmp_path), stdout=out)
-    assert "records: 15" in out.getvalue()  # 5 volunteers × 3 records; the reversal is folded in
+    assert "服务记录: 15" in out.getvalue()  # 5 volunteers × 3 records; the reversal is folded in
 
     _empty_database_with_the_same_people()
     assert not R.objects.exists()

@@ -286,6 +286,10 @@ def history_plan(
     _plan_memberships(plan, parts[MEMBERSHIPS], directory, imported)
     _plan_activities(plan, parts[ACTIVITIES], directory, imported)
     _plan_records(plan, parts[RECORDS], directory, today, resume)
+    # Found check by check (a row's own values, then against the ledger); listed file by file in
+    # the order read, row by row, as a person works through them.
+    files = {label: n for n, label in enumerate(dict.fromkeys(e.file for e in plan.errors))}
+    plan.errors.sort(key=lambda e: (files[e.file], e.row))
     return plan
 
 

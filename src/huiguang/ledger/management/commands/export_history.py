@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from huiguang.core.audit import audit_log
+from huiguang.ledger.history.columns import KIND_LABELS
 from huiguang.ledger.history.export import history_export
 
 
@@ -22,4 +23,4 @@ class Command(BaseCommand):
         counts = history_export(Path(directory))
         audit_log(action="history.export", actor_label="export_history", rows=counts)
         for kind, n in counts.items():
-            self.stdout.write(f"{kind}: {n}")
+            self.stdout.write(f"{KIND_LABELS.get(kind, kind)}: {n}")

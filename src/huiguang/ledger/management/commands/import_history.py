@@ -6,6 +6,9 @@ Without --confirm it is a dry-run: every row is checked, the summary printed (ro
 errors by reason, hours by town and year) and nothing of the city's data written. With
 --confirm the checked rows are written in batches, with a progress bar; bad rows write nothing.
 Run again on the same files after an interruption: the import resumes where it stopped.
+
+Exit status: 0 imported (or, as a dry-run, every row good); 1 some rows are bad (each listed,
+nothing written); 2 the directory or a file was refused.
 """
 
 from __future__ import annotations
@@ -14,13 +17,18 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from huiguang.core.errors import Refused
 from huiguang.core.formatting import format_hours
+from huiguang.ledger.history.columns import KIND_LABELS
 from huiguang.ledger.history.files import HistoryRefused, import_files
+from huiguang.ledger.history.plan import REASONS
 from huiguang.ledger.history.run import history_import_apply, history_import_check
 
 SHOWN_ERRORS = 200
+BAD_ROWS = 1  # exit status, as import_volunteers: some rows are bad (each listed), nothing written
+REFUSED = 2  # the directory or a file was refused
 BAR = 40
 
 
@@ -46,19 +54,26 @@ class Command(BaseCommand):
                 paths=paths, source_name=source, actor=None, verified=verified_attendance or None
             )
         except (HistoryRefused, Refused) as exc:
-            raise CommandError(exc.message)
+            raise CommandError(exc.message, returncode=REFUSED)
         self._summary(history_import.summary)
         for error in plan.errors[:SHOWN_ERRORS]:
-            self.stdout.write(f"  {error.file} row {error.row}: {error.reason} {error.message}")
+            self.stdout.write(
+                "  "
+                + _("%(file)s, row %(row)d: %(message)s [%(reason)s]")
+                % {"file": error.file, "row": error.row, "message": error.message, "reason": error.reason}
+            )
         if plan.error_count > SHOWN_ERRORS:
-            self.stdout.write(f"  … {plan.error_count - SHOWN_ERRORS} more bad rows")
+            self.stdout.write("  " + _("… %(n)d more bad rows") % {"n": plan.error_count - SHOWN_ERRORS})
         if not plan.ok:
             raise CommandError(
-                f"{plan.error_count} bad rows: nothing was written (import #{history_import.pk})."
+                _("%(n)d bad rows: nothing was written (import #%(pk)d).")
+                % {"n": plan.error_count, "pk": history_import.pk},
+                returncode=BAD_ROWS,
             )
         if not confirm:
             self.stdout.write(
-                f"Dry-run: nothing written. Run again with --confirm to import (import #{history_import.pk})."
+                _("Dry-run: nothing written. Run again with --confirm to import (import #%(pk)d).")
+                % {"pk": history_import.pk}
             )
             return
         history_import = history_import_apply(
@@ -67,24 +82,34 @@ class Command(BaseCommand):
         sys.stderr.write("\n")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported #{history_import.pk}: {history_import.done} records "
-                f"({plan.done} were already imported before an interruption)."
+                _(
+                    "Imported #%(pk)d: %(done)d records (%(resumed)d were already imported before an "
+                    "interruption)."
+                )
+                % {"pk": history_import.pk, "done": history_import.done, "resumed": plan.done}
             )
         )
 
     def _summary(self, summary: dict) -> None:
-        self.stdout.write(
-            "Rows by kind: " + ", ".join(f"{k} {v}" for k, v in summary["rows_by_kind"].items())
-        )
-        self.stdout.write("To write: " + ", ".join(f"{k} {v}" for k, v in summary["to_write"].items()))
+        def by_kind(counts: dict) -> str:
+            return ", ".join(f"{KIND_LABELS.get(k, k)} {v}" for k, v in counts.items())
+
+        self.stdout.write(f"{_('Rows read')}: {by_kind(summary['rows_by_kind'])}")
+        self.stdout.write(f"{_('To write')}: {by_kind(summary['to_write'])}")
         if summary["done"]:
-            self.stdout.write(f"Already written by the interrupted import: {summary['done']} records")
-        errors = summary["errors_by_reason"]
-        self.stdout.write("Errors by reason: " + (", ".join(f"{k} {v}" for k, v in errors.items()) or "none"))
-        self.stdout.write(f"Hours to import: {format_hours(summary['minutes'])}")
+            self.stdout.write(
+                _("Already written by the interrupted import: %(n)d records") % {"n": summary["done"]}
+            )
+        errors = ", ".join(f"{REASONS.get(k, k)} {v}" for k, v in summary["errors_by_reason"].items())
+        self.stdout.write(f"{_('Bad rows by reason')}: {errors or _('none')}")
+        hours = _("%(h)s h") % {"h": format_hours(summary["minutes"])}
+        self.stdout.write(f"{_('Hours to import')}: {hours}")
+        self.stdout.write(f"{_('Hours by town and year')}:")
         for line in summary["hours_by_town_year"]:
             self.stdout.write(
-                f"  {line['name']} ({line['town']}) {line['year']}: {format_hours(line['minutes'])} h"
+                "  "
+                + _("%(name)s (%(town)s) %(year)s: %(hours)s h")
+                % {**line, "hours": format_hours(line["minutes"])}
             )
 
     def _progress(self, already: int):

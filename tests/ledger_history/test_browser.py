@@ -56,6 +56,7 @@ def test_city_admin_imports_history_on_a_phone(city, live_server, phone, desktop
     page.wait_for_load_state()
     assert page.get_by_text("时长（按镇街和年份）").is_visible()
     assert page.get_by_text("乍浦镇").first.is_visible()
+    assert page.get_by_text("3.5 小时").is_visible()
     _shot(page, "history-checked-375")
     page.click("text=确认并导入")
     page.wait_for_load_state()

@@ -158,7 +158,7 @@ def test_every_bad_row_is_named_with_its_row_and_reason_and_nothing_is_written(c
     assert not R.objects.exists()
     assert not ImportedRow.objects.exists()
     assert Organization.objects.count() == orgs  # the good organization row waits for a clean file
-    assert AuditEntry.objects.filter(action="history.check", detail__bad_rows=9).exists()
+    assert AuditEntry.objects.get(action="history.check", detail__bad_rows=9).actor_label == "import_history"
 
 
 def test_a_dry_run_prints_the_summary_and_writes_nothing(city, tmp_path):
@@ -212,6 +212,7 @@ def test_the_same_file_twice_adds_no_row(city, tmp_path):
     write_kind(tmp_path, "records", _good_records(city))
     _import(tmp_path, "--confirm")
     assert R.objects.count() == 20
+    assert AuditEntry.objects.get(action="history.apply").actor_label == "import_history"
     with pytest.raises(CommandError, match="20 行有错误"):
         _import(tmp_path, "--confirm")
     assert R.objects.count() == 20

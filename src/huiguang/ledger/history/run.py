@@ -20,7 +20,13 @@ H = HistoryImport
 
 
 def history_import_check(
-    *, paths: list[Path], source_name: str, actor, verified: bool | None = None, stored_path: str = ""
+    *,
+    paths: list[Path],
+    source_name: str,
+    actor,
+    verified: bool | None = None,
+    stored_path: str = "",
+    actor_label: str = "",
 ) -> tuple[HistoryImport, Plan]:
     """Check every row (nothing of the city's data is written) and keep the result as a
     HistoryImport: `validated` (may be applied) or `failed` (its bad rows listed). The same files
@@ -61,6 +67,7 @@ def history_import_check(
         audit_log(
             action="history.check",
             actor=actor,
+            actor_label=actor_label,
             obj=history_import,
             source=source.name,
             records=len(plan.records),
@@ -70,7 +77,12 @@ def history_import_check(
 
 
 def history_import_apply(
-    *, history_import: HistoryImport, plan: Plan, actor, progress: Progress | None = None
+    *,
+    history_import: HistoryImport,
+    plan: Plan,
+    actor,
+    progress: Progress | None = None,
+    actor_label: str = "",
 ) -> HistoryImport:
     """Write a checked import: the network rows, then the records in batches (apply.py). Refused
     when the plan has bad rows (all or nothing) or the import was applied already."""
@@ -95,6 +107,7 @@ def history_import_apply(
         audit_log(
             action="history.apply",
             actor=actor,
+            actor_label=actor_label,
             obj=history_import,
             source=history_import.source.name,
             records=written,

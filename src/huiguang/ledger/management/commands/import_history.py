@@ -51,7 +51,11 @@ class Command(BaseCommand):
         try:
             paths = import_files(Path(directory))
             history_import, plan = history_import_check(
-                paths=paths, source_name=source, actor=None, verified=verified_attendance or None
+                paths=paths,
+                source_name=source,
+                actor=None,
+                verified=verified_attendance or None,
+                actor_label="import_history",
             )
         except (HistoryRefused, Refused) as exc:
             raise CommandError(exc.message, returncode=REFUSED)
@@ -77,7 +81,11 @@ class Command(BaseCommand):
             )
             return
         history_import = history_import_apply(
-            history_import=history_import, plan=plan, actor=None, progress=self._progress(plan.done)
+            history_import=history_import,
+            plan=plan,
+            actor=None,
+            progress=self._progress(plan.done),
+            actor_label="import_history",
         )
         sys.stderr.write("\n")
         self.stdout.write(

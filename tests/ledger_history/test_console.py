@@ -95,6 +95,31 @@ def test_templates_download_with_their_example_rows(city, as_role):
     assert "社区助老陪伴" in text
 
 
+def test_the_excel_workbook_template_holds_the_four_kinds_and_the_import_reads_its_examples(
+    city, as_role, tmp_path
+):
+    from huiguang.ledger.history.files import parts_of, rows_of
+
+    client = as_role("city_admin")
+    assert "历史数据导入模板.xlsx" in client.get(reverse("ledger:history")).content.decode()
+    response = client.get(reverse("ledger:history_workbook"))
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    path = tmp_path / "模板.xlsx"
+    path.write_bytes(response.content)
+    parts = parts_of([path])
+    assert {kind: [p.label for p in found] for kind, found in parts.items()} == {
+        "organizations": ["模板.xlsx:组织"],
+        "memberships": ["模板.xlsx:成员"],
+        "activities": ["模板.xlsx:活动"],
+        "records": ["模板.xlsx:服务记录"],
+    }
+    organizations = [row for _n, row in rows_of(parts["organizations"][0])]
+    assert organizations[0]["code"] == "T001" and organizations[1]["contact_phone"] == "13800000000"
+    records = [row for _n, row in rows_of(parts["records"][0])]
+    assert records[0]["id_number"] == "330482199001011234"  # text, every digit kept
+    assert (records[1]["key"], records[1]["date"], records[1]["hours"]) == ("ZYH-889", "2021/6/12", "2.5")
+
+
 def test_the_list_page_queries_do_not_grow_with_imports(city, as_role, assert_queries_constant):
     client = as_role("city_admin")
     source = ImportSource.objects.create(name="志愿汇")

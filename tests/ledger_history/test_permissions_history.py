@@ -14,6 +14,7 @@ GET = {
     "ledger:history_detail": ONLY_CITY,
     "ledger:history_progress": ONLY_CITY,
     "ledger:history_template": ONLY_CITY,
+    "ledger:history_workbook": ONLY_CITY,
 }
 POST = {
     # A checked import that failed: the city admin is sent back to its page, nothing starts.
@@ -30,7 +31,7 @@ def history_import(city):
 
 
 def _url(name, history_import):
-    if name == "ledger:history":
+    if name in ("ledger:history", "ledger:history_workbook"):
         return reverse(name)
     if name == "ledger:history_template":
         return reverse(name, args=["records"])

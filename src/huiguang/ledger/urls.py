@@ -60,5 +60,6 @@ urlpatterns += [
     path("console/history/<int:pk>/", history.history_detail, name="history_detail"),
     path("console/history/<int:pk>/progress/", history.history_progress, name="history_progress"),
     path("console/history/<int:pk>/apply/", history.history_apply, name="history_apply"),
+    path("console/history/templates.xlsx", history.history_workbook, name="history_workbook"),
     path("console/history/templates/<str:kind>/", history.history_template, name="history_template"),
 ]

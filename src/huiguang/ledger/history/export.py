@@ -16,12 +16,13 @@ from pathlib import Path
 from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from openpyxl import Workbook
 
 from huiguang.activities.models import Activity
 from huiguang.network.models import Membership, Organization
 
 from ..models import ServiceRecord
-from .columns import ACTIVITIES, COLUMNS, MEMBERSHIPS, ORGANIZATIONS, RECORDS, TEMPLATE_FILES
+from .columns import ACTIVITIES, COLUMNS, KINDS, MEMBERSHIPS, ORGANIZATIONS, RECORDS, TEMPLATE_FILES
 from .plan import ORG_KINDS, ROLES, TIERS
 
 R = ServiceRecord
@@ -95,6 +96,24 @@ def template_csv(kind: str) -> bytes:
     writer.writerow(headers(kind))
     writer.writerows(EXAMPLES[kind])
     return out.getvalue().encode("utf-8-sig")
+
+
+WORKBOOK_FILE = "历史数据导入模板.xlsx"
+
+
+def template_xlsx() -> bytes:
+    """The four templates in one Excel workbook, a sheet per kind named as its file (组织, 成员,
+    活动, 服务记录), every cell text (ID numbers and phones keep their digits): filled in and
+    uploaded as it is, the import reads each sheet as its kind."""
+    wb = Workbook(write_only=True)
+    for kind in KINDS:
+        ws = wb.create_sheet(Path(TEMPLATE_FILES[kind]).stem)
+        ws.append(headers(kind))
+        for example in EXAMPLES[kind]:
+            ws.append(example)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _write(path: Path, kind: str, rows: Iterable[list]) -> int:

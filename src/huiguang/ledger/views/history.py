@@ -16,10 +16,11 @@ from huiguang.core.errors import Refused
 from huiguang.core.forms import form_status
 from huiguang.network.permissions import console_page, console_view
 
+from ..exports import XLSX
 from ..forms import HistoryUploadForm
 from ..history.columns import KIND_LABELS, KINDS, TEMPLATE_FILES
 from ..history.console import history_confirm, history_upload
-from ..history.export import template_csv
+from ..history.export import WORKBOOK_FILE, template_csv, template_xlsx
 from ..history.plan import REASONS
 from ..history.selectors import history_import_get_for, history_import_list_for
 from ..history.tasks import apply_history_import
@@ -50,6 +51,7 @@ def history_imports(request):
         "form": form,
         "imports": history_import_list_for(request.user)[:50],
         "templates": [(kind, KIND_LABELS[kind], TEMPLATE_FILES[kind]) for kind in KINDS],
+        "workbook_file": WORKBOOK_FILE,
     }
     return render(request, "ledger/history/list.html", context, status=form_status(form))
 
@@ -105,4 +107,14 @@ def history_template(request, kind: str):
         raise Http404
     response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(TEMPLATE_FILES[kind])}"
+    return response
+
+
+@console_view
+@require_GET
+def history_workbook(request):
+    if not may_import_history(request.user):
+        raise Http404
+    response = HttpResponse(template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(WORKBOOK_FILE)}"
     return response

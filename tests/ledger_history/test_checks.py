@@ -354,3 +354,25 @@ def test_a_directory_without_files_to_import_is_refused_with_exit_status_two(db,
         _import(tmp_path, "--confirm")
     assert exc.value.returncode == 2
     assert not HistoryImport.objects.exists()
+
+
+def test_bad_rows_are_listed_in_the_order_the_files_were_read(city, tmp_path):
+    """The first file's only bad row is found by the day checks, after the second file's bad
+    value was found while reading; the list still starts with the first file."""
+    number = Volunteer.objects.get(user=city.users["volunteer"]).volunteer_number
+    row = {"volunteer_number": number, "organization": "TA", "activity_name": "助老"}
+    write_kind(
+        tmp_path,
+        "records",
+        [{**row, "date": "2024-01-05", "minutes": "500"}, {**row, "date": "2024-01-05", "minutes": "400"}],
+        name="时长.csv",
+    )
+    write_kind(tmp_path, "records", [{**row, "date": "2024-02-01", "minutes": "abc"}], name="服务记录.csv")
+    with pytest.raises(CommandError):
+        _import(tmp_path)
+    errors = HistoryImport.objects.get().errors
+    assert [(e["file"], e["row"], e["reason"]) for e in errors] == [
+        ("时长.csv", 2, "DAILY_CAP"),
+        ("时长.csv", 3, "DAILY_CAP"),
+        ("服务记录.csv", 2, "BAD_VALUE"),
+    ]

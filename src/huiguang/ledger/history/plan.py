@@ -288,8 +288,8 @@ def history_plan(
     _plan_records(plan, parts[RECORDS], directory, today, resume)
     # Found check by check (a row's own values, then against the ledger); listed file by file in
     # the order read, row by row, as a person works through them.
-    files = {label: n for n, label in enumerate(dict.fromkeys(e.file for e in plan.errors))}
-    plan.errors.sort(key=lambda e: (files[e.file], e.row))
+    read = {part.label: n for n, part in enumerate(p for kind in parts.values() for p in kind)}
+    plan.errors.sort(key=lambda e: (read.get(e.file, len(read)), e.row))
     return plan
 
 
@@ -662,9 +662,10 @@ def chain_order(record: Record) -> int:
     if started is None:
         seconds = 0
     else:
-        # A start given with another date than the service date's still sorts by its time.
-        seconds = (started.toordinal() - day + 2) * 86400 + started.hour * 3600 + started.minute * 60
-        seconds = min(max(seconds + started.second + 1, 1), (1 << 20) - 1)
+        # Seconds from two days before the service date, so that a start given with another date
+        # still sorts by its time; 1 and up, after the untimed records' 0.
+        clock = started.hour * 3600 + started.minute * 60 + started.second
+        seconds = min(max((started.toordinal() - day + 2) * 86400 + clock + 1, 1), (1 << 20) - 1)
     return (record[0] << 22 | day) << 20 | seconds
 
 
@@ -684,8 +685,9 @@ def _check_days(plan: Plan, day_totals, resume, directory: Directory) -> None:
         .annotate(n=Sum("minutes"))
         .values_list("volunteer_id", "service_date", "n")
     ):
-        if day_of(volunteer, day) in day_totals:
-            day_totals[day_of(volunteer, day)] += minutes
+        key = day_of(volunteer, day)
+        if key in day_totals:
+            day_totals[key] += minutes
     timed: dict[int, list[tuple]] = defaultdict(list)
     for volunteer, start, end in ledger.filter(started_at__isnull=False).values_list(
         "volunteer_id", "started_at", "ended_at"

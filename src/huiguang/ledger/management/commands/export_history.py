@@ -23,4 +23,4 @@ class Command(BaseCommand):
         counts = history_export(Path(directory))
         audit_log(action="history.export", actor_label="export_history", rows=counts)
         for kind, n in counts.items():
-            self.stdout.write(f"{KIND_LABELS.get(kind, kind)}: {n}")
+            self.stdout.write(f"{KIND_LABELS[kind]}: {n}")

@@ -100,7 +100,7 @@ class Command(BaseCommand):
 
     def _summary(self, summary: dict) -> None:
         def by_kind(counts: dict) -> str:
-            return ", ".join(f"{KIND_LABELS.get(k, k)} {v}" for k, v in counts.items())
+            return ", ".join(f"{KIND_LABELS[k]} {v}" for k, v in counts.items())
 
         self.stdout.write(f"{_('Rows read')}: {by_kind(summary['rows_by_kind'])}")
         self.stdout.write(f"{_('To write')}: {by_kind(summary['to_write'])}")
